@@ -1,0 +1,3 @@
+"""The study: projects, participants, transcripts and their line segments."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,59 @@
+"""The ``fgi`` command: assembles the commands each package defines next to its code."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+import typer
+
+from fgi.cli import study
+from fgi.errors import FgiError
+
+app = typer.Typer(
+    name="fgi",
+    help="Korean focus-group transcripts: import, code as a team, measure agreement, find themes.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+study.register(app)
+
+# Packages that add commands; each has cli.register(app). A missing one is simply absent.
+for package in ("coding", "themes"):
+    try:
+        module = importlib.import_module(f"{package}.cli")
+    except ModuleNotFoundError as exc:
+        if exc.name not in (package, f"{package}.cli"):
+            raise
+        continue
+    module.register(app)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; errors a user can act on are printed without a traceback."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except FgiError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        if exc.hint:
+            click.echo(f"  → {exc.hint}", err=True)
+        return 1
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    finally:
+        from fgi.console import reset_database
+
+        reset_database()
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,155 @@
+"""``fgi`` commands of the study itself: database, projects, import, transcripts, segments."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.progress import Progress as RichProgress
+
+from fgi import console, demo
+from fgi.console import OutputFormat, actor, info, print_json, print_table, transaction
+from fgi.errors import InputError
+from fgi.ingest import FORMATS, UNITS, ImportOptions, import_files
+from fgi.settings import load_settings
+from fgi.storage import migrate, open_database
+from fgi.study import create_project, get_project, get_transcript, list_projects, list_segments, list_transcripts
+
+project_app = typer.Typer(help="Create and list projects.", no_args_is_help=True)
+
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json")]
+
+
+def init() -> None:
+    """Create the database (or bring its schema up to date)."""
+    db = open_database(upgrade=True)
+    info(f"database ready: {db.url} (schema {migrate.current_revision(db.engine)})")
+
+
+def migrate_command(
+    revision: Annotated[str, typer.Argument(help="target revision")] = "head",
+) -> None:
+    """Upgrade the database schema (needed for PostgreSQL after an update)."""
+    from fgi.storage.engine import make_engine
+
+    engine = make_engine(load_settings().database_url)
+    before = migrate.current_revision(engine)
+    migrate.upgrade(engine, revision)
+    info(f"schema {before or 'empty'} → {migrate.current_revision(engine)}")
+    engine.dispose()
+
+
+@project_app.command("create")
+def project_create(
+    name: str,
+    description: Annotated[Optional[str], typer.Option(help="what the study is about")] = None,
+    blind: Annotated[bool, typer.Option("--blind/--open", help="coders see only their own codings until reveal")] = True,
+    pseudonymise: Annotated[bool, typer.Option("--pseudonymise/--no-pseudonymise", help="replace real names and mask personal data on import")] = True,
+) -> None:
+    """Create a project."""
+    with transaction() as session:
+        project = create_project(session, name, actor=actor(), description=description,
+                                 blind_coding=blind, pseudonymise=pseudonymise)
+        info(f"created project {project.name!r}")
+
+
+@project_app.command("list")
+def project_list() -> None:
+    """List projects, one per line: name, transcripts, segments."""
+    with console.database().reading() as session:
+        for p in list_projects(session):
+            typer.echo(f"{p.name}\t{p.transcripts} transcripts\t{p.segments} segments")
+
+
+def import_command(
+    files: Annotated[list[Path], typer.Argument(help="transcript files (.txt, .docx, .srt, .vtt)")],
+    project: Annotated[str, typer.Option("--project", "-p", help="project name")],
+    group: Annotated[Optional[str], typer.Option(help="participant group, e.g. 실무자 or 주민")] = None,
+    unit: Annotated[str, typer.Option(help=f"coding unit: {' or '.join(UNITS)}")] = "line",
+    fmt: Annotated[Optional[str], typer.Option("--format", help=f"force a format: {', '.join(FORMATS)}")] = None,
+    replace: Annotated[bool, typer.Option(help="re-import a transcript that is already there")] = False,
+    pseudonymise: Annotated[Optional[bool], typer.Option("--pseudonymise/--no-pseudonymise", help="default: the project's setting")] = None,
+    names_file: Annotated[Optional[Path], typer.Option("--names", help="file of names to mask, one per line")] = None,
+    moderator: Annotated[Optional[list[str]], typer.Option(help="speaker label of a moderator (repeatable)")] = None,
+) -> None:
+    """Import transcripts into a project (all files or none)."""
+    names: list[str] = []
+    if names_file is not None:
+        if not names_file.is_file():
+            raise InputError("names file not found", path=names_file, hint="one name per line, UTF-8")
+        names = [n.strip() for n in names_file.read_text(encoding="utf-8").splitlines() if n.strip()]
+    options = ImportOptions(group=group, unit=unit, format=fmt, replace=replace,
+                            pseudonymise=pseudonymise, names=names, moderators=moderator or [])
+    with transaction() as session, RichProgress(console=console.stderr, transient=True) as bar:
+        task = bar.add_task("importing", total=max(1, 2 * len(files)))
+        target = get_project(session, project)
+        results = import_files(
+            session, target, files, options, actor=actor(),
+            progress=lambda done, total, what: bar.update(task, completed=done, total=total, description=what),
+        )
+    for r in results:
+        verb = "replaced" if r.replaced else "imported"
+        info(f"{verb} {r.name} ({r.transcript_id}): {r.format}, {r.encoding}, {r.segments} segments "
+             f"({r.backchannels} back-channels), speakers {', '.join(r.speakers)}")
+        for note in r.notes:
+            info(f"  note: {note}")
+
+
+def transcripts_command(
+    project: Annotated[str, typer.Option("--project", "-p")],
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """List a project's transcripts."""
+    with console.database().reading() as session:
+        rows = list_transcripts(session, get_project(session, project))
+    if fmt is OutputFormat.json:
+        print_json(rows)
+    else:
+        print_table([dataclasses.asdict(r) for r in rows],
+                    ["id", "name", "format", "group", "segments", "speakers"], title=project)
+
+
+def segments_command(
+    transcript: Annotated[str, typer.Argument(help="transcript id (see fgi transcripts)")],
+    project: Annotated[Optional[str], typer.Option("--project", "-p", help="to find the transcript by name")] = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """List a transcript's segments (coding units) with speakers and offsets."""
+    with console.database().reading() as session:
+        target = get_project(session, project) if project else None
+        rows = list_segments(session, get_transcript(session, transcript, target).id)
+    if fmt is OutputFormat.json:
+        print_json([
+            {"id": r.id, "line": r.line, "source_line": r.source_line, "speaker": r.speaker,
+             "participant": r.participant, "role": r.role, "text": r.text, "start": r.start,
+             "end": r.end, "timestamp": r.timestamp, "backchannel": r.backchannel}
+            for r in rows
+        ])
+    else:
+        print_table(
+            [dataclasses.asdict(r) | {"backchannel": "·" if r.backchannel else ""} for r in rows],
+            ["id", "line", "timestamp", "speaker", "participant", "text", "backchannel"],
+        )
+
+
+def demo_command(
+    folder: Annotated[Path, typer.Option("--from", help="folder of sample transcripts")] = demo.SAMPLE_TRANSCRIPTS,
+    name: Annotated[str, typer.Option(help="project name")] = demo.DEMO_PROJECT,
+) -> None:
+    """Create the demo project from the sample transcripts."""
+    with transaction() as session:
+        project, results = demo.build_demo(session, actor=actor(), folder=folder, name=name)
+    info(f"created {project.name!r}: {len(results)} transcripts, "
+         f"{sum(r.segments for r in results)} segments")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("migrate")(migrate_command)
+    app.add_typer(project_app, name="project")
+    app.command("import")(import_command)
+    app.command("transcripts")(transcripts_command)
+    app.command("segments")(segments_command)
+    app.command("demo")(demo_command)

@@ -1,0 +1,86 @@
+"""Helpers every package's CLI commands share: the database, the acting user, output.
+
+Commands stay thin: parse arguments, open a transaction, call a domain function, print.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from fgi.settings import load_settings
+from fgi.storage import Database, open_database
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+stdout = Console(soft_wrap=True)
+stderr = Console(stderr=True, soft_wrap=True)
+_database: Database | None = None
+
+
+def database() -> Database:
+    """The database of FGI_DATABASE_URL, opened once per command."""
+    global _database
+    if _database is None:
+        _database = open_database()
+    return _database
+
+
+def reset_database() -> None:
+    global _database
+    if _database is not None:
+        _database.dispose()
+    _database = None
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    with database().transaction() as session:
+        yield session
+
+
+def actor(explicit: str | None = None) -> str:
+    return explicit or load_settings().user
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {k: _plain(v) for k, v in dataclasses.asdict(value).items()}
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(_plain(value), ensure_ascii=False, indent=2) + "\n")
+
+
+def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str | None = None) -> None:
+    table = Table(title=title, show_lines=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+    stdout.print(table, markup=False)
+
+
+def info(message: str) -> None:
+    stderr.print(message, markup=False, highlight=False)

@@ -1,0 +1,58 @@
+"""Errors a user can act on: what was wrong, where, and what to do about it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class FgiError(Exception):
+    """Base class of every error the toolkit raises on purpose.
+
+    ``hint`` says what the user can do; the CLI and the app show it under the message.
+    """
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message}\n  → {self.hint}"
+
+
+class NotFound(FgiError):
+    """A project, transcript, segment or other named thing does not exist."""
+
+
+class InputError(FgiError):
+    """A file a user gave us cannot be read as they meant it; names the file and line."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        where = ""
+        if path is not None:
+            where = f"{Path(path).name}"
+            if line is not None:
+                where += f", line {line}"
+            where += ": "
+        super().__init__(where + message, hint=hint)
+        self.path = str(path) if path is not None else None
+        self.line = line
+
+
+class DuplicateImport(FgiError):
+    """The same transcript content is already in the project."""
+
+
+class MissingDependency(FgiError):
+    """An optional library is not installed; the hint names the pip extra."""
+
+
+class DatabaseNotMigrated(FgiError):
+    """The database schema is older than this version of the toolkit."""

@@ -1,0 +1,94 @@
+"""Fixtures shared by the whole suite.
+
+``database_url`` / ``db`` run a test once on SQLite and once on PostgreSQL. PostgreSQL
+tests skip when PostgreSQL is not installed, except in CI (CI=true), where they must run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from fgi.storage import open_database
+from tests.pg import PostgresCluster, find_pg_bin
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+_counter = itertools.count()
+
+
+def shared_path(*parts: str) -> Path:
+    """A file in ../shared (beside the repository in CI); skips the test where it is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        if IN_CI:
+            pytest.fail(f"{path} is missing in CI")
+        pytest.skip(f"{path} is not here (../shared sits beside the repository only in CI and dev)")
+    return path
+
+
+def need_or_skip(reason: str) -> None:
+    """Skip outside CI; in CI a missing prerequisite is a failure, not a skip."""
+    if IN_CI:
+        pytest.fail(f"CI must run this test: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    bin_dir = find_pg_bin()
+    if bin_dir is None:
+        need_or_skip("PostgreSQL is not installed (apt-get install postgresql)")
+    cluster = PostgresCluster(bin_dir)
+    cluster.start()
+    # A migrated template, cloned for each test.
+    template = "fgi_template"
+    admin = create_engine(cluster.url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {template}"))
+    open_database(cluster.url(template), upgrade=True).dispose()
+    cluster.template = template
+    cluster.admin = admin
+    yield cluster
+    admin.dispose()
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fgi.db'}"
+        return
+    cluster = request.getfixturevalue("postgres")
+    name = f"t{os.getpid()}_{next(_counter)}"
+    with cluster.admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {cluster.template}"))
+    yield cluster.url(name)
+    with cluster.admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+@pytest.fixture
+def db(database_url):
+    database = open_database(database_url, upgrade=True)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def sqlite_db(tmp_path):
+    database = open_database(f"sqlite:///{tmp_path / 'fgi.db'}")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def kiwi():
+    from fgi.morphology import get_analyzer
+
+    return get_analyzer("kiwi")

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, select, text
+
+from fgi.errors import DatabaseNotMigrated, FgiError
+from fgi.models import Event, Project
+from fgi.storage import migrate, open_database
+from fgi.storage.base import Base
+from fgi.storage.engine import make_engine
+from fgi.study import create_project
+
+
+def test_migrations_match_the_models(db):
+    """The schema the migrations build is the schema the models describe (all packages)."""
+    import importlib
+
+    for module in ("fgi.models", "coding.models", "themes.models"):
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError:
+            pass
+    with db.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": False}), Base.metadata)
+    assert diff == []
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys(sqlite_db):
+    with sqlite_db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_a_failed_transaction_leaves_nothing(db):
+    with pytest.raises(RuntimeError):
+        with db.transaction() as session:
+            create_project(session, "사라질 프로젝트", actor="tester")
+            session.flush()
+            raise RuntimeError("boom")
+    with db.reading() as session:
+        assert session.scalars(select(Project)).all() == []
+        assert session.scalars(select(Event)).all() == []
+
+
+def test_events_are_append_only(db):
+    with db.transaction() as session:
+        create_project(session, "감사 로그", actor="tester")
+    with pytest.raises(FgiError, match="append-only"):
+        with db.transaction() as session:
+            event = session.scalars(select(Event)).one()
+            event.reason = "고쳐 쓰기"
+    with pytest.raises(FgiError, match="append-only"):
+        with db.transaction() as session:
+            session.delete(session.scalars(select(Event)).one())
+    with db.reading() as session:
+        event = session.scalars(select(Event)).one()
+        assert event.kind == "project.create" and event.reason is None
+        assert event.at.tzinfo is not None
+
+
+def test_postgres_is_not_upgraded_behind_the_admins_back(postgres):
+    from sqlalchemy import create_engine
+
+    with postgres.admin.connect() as connection:
+        connection.execute(text("CREATE DATABASE not_migrated"))
+    try:
+        url = postgres.url("not_migrated")
+        with pytest.raises(DatabaseNotMigrated, match="fgi migrate"):
+            open_database(url)
+        engine = make_engine(url)
+        migrate.upgrade(engine)
+        assert migrate.current_revision(engine) == migrate.head_revision(engine)
+        engine.dispose()
+        open_database(url).dispose()
+    finally:
+        with postgres.admin.connect() as connection:
+            connection.execute(text("DROP DATABASE not_migrated WITH (FORCE)"))
+
+
+def test_sqlite_upgrade_keeps_a_backup(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    migrate.upgrade(engine, "0001_study")
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO projects (name, blind_coding, pseudonymise, created_at) "
+            "VALUES ('옛 프로젝트', 1, 1, '2024-01-01 00:00:00')"))
+    engine.dispose()
+    head = migrate.head_revision(make_engine(url))
+    db = open_database(url)
+    with db.reading() as session:
+        assert session.scalars(select(Project.name)).all() == ["옛 프로젝트"]
+    if head != "0001_study":
+        assert (tmp_path / f"old.db.before-{head}.bak").exists()
+    assert "projects" in inspect(db.engine).get_table_names()
+    db.dispose()
