@@ -82,6 +82,7 @@ def import_command(
         names = [n.strip() for n in names_file.read_text(encoding="utf-8").splitlines() if n.strip()]
     options = ImportOptions(group=group, unit=unit, format=fmt, replace=replace,
                             pseudonymise=pseudonymise, names=names, moderators=moderator or [])
+    options.validate()
     with transaction() as session, RichProgress(console=console.stderr, transient=True) as bar:
         task = bar.add_task("importing", total=max(1, 2 * len(files)))
         target = get_project(session, project)

@@ -7,13 +7,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from fgi.errors import DuplicateImport, InputError
 from fgi.ids import segment_id, transcript_id
 from fgi.ingest.prepare import PreparedTranscript, prepare_transcript
-from fgi.ingest.reader import SourceText, read_source
+from fgi.ingest.reader import FORMATS, SourceText, read_source
 from fgi.ingest.segment import UNITS
 from fgi.models import MODERATOR, Event, Participant, Project, PseudonymKey, Segment, Transcript
 from fgi.morphology import Analyzer, get_analyzer
@@ -31,6 +31,14 @@ class ImportOptions:
     pseudonymise: bool | None = None  # None: the project's setting
     names: Sequence[str] = ()  # names to mask in the text
     moderators: Sequence[str] = ()  # speaker labels that are moderators
+
+    def validate(self) -> None:
+        if self.unit not in UNITS:
+            raise InputError(f"unknown unit {self.unit!r}", hint=f"use one of: {', '.join(UNITS)}")
+        if self.format is not None and self.format not in FORMATS:
+            raise InputError(f"unknown format {self.format!r}", hint=f"use one of: {', '.join(FORMATS)}")
+        if self.group is not None and len(self.group) > 100:
+            raise InputError("a group name can be at most 100 characters")
 
 
 @dataclass
@@ -80,13 +88,6 @@ def _existing_pseudonyms(session: Session, transcript: Transcript) -> dict[str, 
     return known
 
 
-def _check_options(options: ImportOptions) -> None:
-    if options.unit not in UNITS:
-        raise InputError(f"unknown unit {options.unit!r}", hint=f"use one of: {', '.join(UNITS)}")
-    if options.group is not None and len(options.group) > 100:
-        raise InputError("a group name can be at most 100 characters")
-
-
 def import_files(
     session: Session,
     project: Project,
@@ -103,7 +104,7 @@ def import_files(
     is reported before the good ones could be half-stored.
     """
     options = options or ImportOptions()
-    _check_options(options)
+    options.validate()
     settings = load_settings()
     analyzer = analyzer or get_analyzer(settings.morphology)
     total = len(paths)
@@ -259,8 +260,3 @@ def _store_segments(
     if rows:
         session.execute(insert(Segment), rows)
 
-
-def count_segments(session: Session, project: Project) -> int:
-    return session.scalar(
-        select(func.count(Segment.id)).join(Transcript).where(Transcript.project_id == project.id)
-    ) or 0
