@@ -1,0 +1,202 @@
+"""Agreement for multi-label coding: every code is a binary variable, all codes at once.
+
+Input: ``applied[u, c, k]`` (did coder ``c`` apply code ``k`` to unit ``u``) and
+``coded[u, c]`` (did coder ``c`` code unit ``u`` at all; if not, the cell is missing for
+every code). Output, per code and *pooled*: Krippendorff's alpha with a unit-bootstrap
+interval, Fleiss' kappa, average pairwise percent agreement, and Cohen's kappa per pair.
+
+**Pooled** treats every (unit, code) pair as one binary item and computes each statistic
+over all items together (one coincidence matrix, one 2x2 table per coder pair). It weighs
+codes by how many units they span, and it is not the mean of the per-code values.
+Percent agreement pooled this way is dominated by joint absences when codes are sparse;
+alpha and kappa correct for that, which is why the reports lead with alpha.
+
+The formulas are the closed forms of :mod:`coding.stats` for two categories, vectorised
+over codes; the tests check them against the per-code functions there (which call
+``krippendorff``, ``statsmodels`` and their own Cohen's kappa).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from coding.stats import (
+    NO_COMMON, NO_COMPLETE, NO_PAIRABLE, NO_VARIATION, ONE_CODER, Stat, bootstrap_sums,
+    percentile_interval,
+)
+
+NEVER_APPLIED = "no coder applied this code to a unit coded by two or more coders"
+
+
+@dataclass(frozen=True)
+class VariableAgreement:
+    """Agreement on one binary variable: one code, or all codes pooled."""
+
+    alpha: Stat
+    alpha_ci: tuple[float, float]
+    percent: Stat
+    fleiss_kappa: Stat
+    cohen: dict[tuple[int, int], Stat]  # (coder i, coder j), i < j
+    pair_percent: dict[tuple[int, int], Stat]
+    n_units: int  # units coded by two or more coders
+    applied: int  # applications counted (on those units)
+
+
+@dataclass(frozen=True)
+class MultiLabelAgreement:
+    codes: list[VariableAgreement]  # in the order of the code axis
+    pooled: VariableAgreement
+    n_coders: int
+    n_boot: int
+
+
+def multilabel_agreement(
+    applied: np.ndarray, coded: np.ndarray | None = None, *, n_boot: int = 1000, seed: int = 0,
+    level: float = 0.95,
+) -> MultiLabelAgreement:
+    applied = np.asarray(applied, dtype=bool)
+    if applied.ndim != 3:
+        raise ValueError(f"applied is units x coders x codes, got shape {applied.shape}")
+    n_units, n_coders, n_codes = applied.shape
+    coded = np.ones((n_units, n_coders), bool) if coded is None else np.asarray(coded, dtype=bool)
+    if coded.shape != (n_units, n_coders):
+        raise ValueError(f"coded must be units x coders {(n_units, n_coders)}, got {coded.shape}")
+    if (applied & ~coded[:, :, None]).any():
+        raise ValueError("a code is applied to a unit its coder did not code")
+
+    m = coded.sum(axis=1)
+    pairable = (m >= 2) if n_coders >= 2 else np.zeros(n_units, bool)
+    ones = applied[pairable].sum(axis=1, dtype=np.int64)  # pairable units x codes
+    alpha, intervals = _alpha(ones, m[pairable], n_coders, n_boot, seed, level)
+    fleiss = _fleiss(ones[m[pairable] == n_coders], n_coders)
+    tables = _pair_tables(applied, coded)
+    cohen, pair_percent, percent = _pairs(tables, n_coders, int(pairable.sum()))
+
+    def variable(k: int | None) -> VariableAgreement:
+        i = n_codes if k is None else k  # the pooled value comes last in every list
+        return VariableAgreement(
+            alpha=alpha[i], alpha_ci=intervals[i], percent=percent[i], fleiss_kappa=fleiss[i],
+            cohen={pair: stats[i] for pair, stats in cohen.items()},
+            pair_percent={pair: stats[i] for pair, stats in pair_percent.items()},
+            n_units=int(pairable.sum()),
+            applied=int(ones.sum() if k is None else ones[:, k].sum()),
+        )
+
+    return MultiLabelAgreement(
+        codes=[variable(k) for k in range(n_codes)], pooled=variable(None),
+        n_coders=n_coders, n_boot=n_boot,
+    )
+
+
+def _alpha(ones, m, n_coders, n_boot, seed, level):
+    """Alpha per code and pooled (last entry), each with a bootstrap interval."""
+    n_units, n_codes = ones.shape
+    m = m.astype(np.float64)[:, None]
+    # Observed disagreement of a unit for a binary code: 2 n0 n1 / (m - 1); we keep n0 n1 / (m - 1).
+    disagree = ones * (m - ones) / (m - 1) if n_units else np.zeros((0, n_codes))
+    terms = np.column_stack([disagree, ones, m])
+    point = _binary_alpha(terms.sum(axis=0)[None, :], n_codes)[0]
+    if n_boot > 0 and n_units >= 2:
+        lo, hi = percentile_interval(_binary_alpha(bootstrap_sums(terms, n_boot, seed), n_codes), level)
+    else:
+        lo = hi = np.full(n_codes + 1, np.nan)
+    stats = []
+    for k in range(n_codes + 1):
+        applied = terms[:, n_codes:2 * n_codes].sum() if k == n_codes else terms[:, n_codes + k].sum()
+        if n_coders < 2:
+            stats.append(Stat.undefined(ONE_CODER))
+        elif n_units == 0:
+            stats.append(Stat.undefined(NO_PAIRABLE))
+        elif np.isnan(point[k]):
+            stats.append(Stat.undefined(NEVER_APPLIED if applied == 0 else NO_VARIATION, n_units))
+        else:
+            stats.append(Stat(float(point[k]), None, n_units))
+    intervals = [(float(lo[k]), float(hi[k])) if stats[k].defined else (np.nan, np.nan)
+                 for k in range(n_codes + 1)]
+    return stats, intervals
+
+
+def _binary_alpha(sums: np.ndarray, n_codes: int) -> np.ndarray:
+    """Rows of summed terms [disagreement x K, ones x K, m] -> alpha x (K + 1), pooled last."""
+    disagree, ones, n = sums[:, :n_codes], sums[:, n_codes:2 * n_codes], sums[:, 2 * n_codes:]
+    disagree = np.column_stack([disagree, disagree.sum(axis=1)])
+    ones = np.column_stack([ones, ones.sum(axis=1)])
+    n = np.column_stack([np.repeat(n, n_codes, axis=1), n * n_codes])
+    expected = ones * (n - ones)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(expected > 0, 1.0 - (n - 1) * disagree / expected, np.nan)
+
+
+def _fleiss(ones: np.ndarray, n_coders: int) -> list[Stat]:
+    """Fleiss' kappa per code and pooled, over the units every coder coded."""
+    n_units, n_codes = ones.shape
+    if n_coders < 2:
+        return [Stat.undefined(ONE_CODER)] * (n_codes + 1)
+    if n_units == 0:
+        return [Stat.undefined(NO_COMPLETE)] * (n_codes + 1)
+    c = n_coders
+    agreement = (ones**2 + (c - ones) ** 2 - c) / (c * (c - 1))  # P_i for each unit and code
+    observed = np.append(agreement.mean(axis=0), agreement.mean())
+    share = np.append(ones.sum(axis=0), ones.sum()) / (n_units * c * np.append(np.ones(n_codes), n_codes))
+    expected = share**2 + (1 - share) ** 2
+    return [
+        Stat(float((observed[k] - expected[k]) / (1 - expected[k])), None, n_units)
+        if 0 < share[k] < 1 else Stat.undefined(NO_VARIATION, n_units)
+        for k in range(n_codes + 1)
+    ]
+
+
+def _pair_tables(applied: np.ndarray, coded: np.ndarray, chunk: int = 512):
+    """2x2 tables of every coder pair for every code: (both, n11, n10) with n10[k, i, j] =
+    units where i applied k and j coded the unit without applying it."""
+    n_units, n_coders, n_codes = applied.shape
+    both = np.zeros((n_coders, n_coders))
+    n11 = np.zeros((n_codes, n_coders, n_coders))
+    i_yes = np.zeros((n_codes, n_coders, n_coders))  # i applied, j coded the unit
+    for start in range(0, n_units, chunk):
+        present = coded[start:start + chunk].astype(np.float32)
+        by_code = np.ascontiguousarray(applied[start:start + chunk].transpose(2, 0, 1), dtype=np.float32)
+        both += present.T @ present
+        n11 += by_code.transpose(0, 2, 1) @ by_code
+        i_yes += by_code.transpose(0, 2, 1) @ present
+    return both, n11, i_yes - n11
+
+
+def _pairs(tables, n_coders, n_pairable):
+    """Cohen's kappa and percent agreement per pair (per code and pooled), and their pair mean."""
+    both, n11, n10 = tables
+    n01 = n10.transpose(0, 2, 1)
+    n00 = both[None] - n11 - n10 - n01
+    # Pooled over codes: one 2x2 table per pair, summed.
+    a, b, c, d = (np.concatenate([t, t.sum(axis=0, keepdims=True)]) for t in (n11, n10, n01, n00))
+    n = a + b + c + d
+    denominator = (a + b) * (b + d) + (a + c) * (c + d)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kappa = np.where(denominator > 0, 2 * (a * d - b * c) / denominator, np.nan)
+        share = np.where(n > 0, (a + d) / n, np.nan)
+    slots = kappa.shape[0]
+    cohen, pair_percent = {}, {}
+    for i in range(n_coders):
+        for j in range(i + 1, n_coders):
+            units = int(both[i, j])
+            cohen[(i, j)] = [
+                Stat(float(kappa[k, i, j]), None, units) if units and not np.isnan(kappa[k, i, j])
+                else Stat.undefined(NO_VARIATION if units else NO_COMMON, units)
+                for k in range(slots)
+            ]
+            pair_percent[(i, j)] = [
+                Stat(float(share[k, i, j]), None, units) if units else Stat.undefined(NO_COMMON)
+                for k in range(slots)
+            ]
+    percent = []
+    for k in range(slots):
+        shares = [s[k].value for s in pair_percent.values() if s[k].defined]
+        if n_coders < 2:
+            percent.append(Stat.undefined(ONE_CODER))
+        elif not shares:
+            percent.append(Stat.undefined(NO_PAIRABLE))
+        else:
+            percent.append(Stat(float(np.mean(shares)), None, n_pairable))
+    return cohen, pair_percent, percent
