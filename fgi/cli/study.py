@@ -138,9 +138,13 @@ def segments_command(
 def demo_command(
     folder: Annotated[Path, typer.Option("--from", help="folder of sample transcripts")] = demo.SAMPLE_TRANSCRIPTS,
     name: Annotated[str, typer.Option(help="project name")] = demo.DEMO_PROJECT,
+    if_missing: Annotated[bool, typer.Option("--if-missing", help="do nothing if the project exists")] = False,
 ) -> None:
     """Create the demo project from the sample transcripts."""
     with transaction() as session:
+        if if_missing and name in {p.name for p in list_projects(session)}:
+            info(f"the demo project {name!r} is already there")
+            return
         project, results = demo.build_demo(session, actor=actor(), folder=folder, name=name)
     info(f"created {project.name!r}: {len(results)} transcripts, "
          f"{sum(r.segments for r in results)} segments")

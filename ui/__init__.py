@@ -1,0 +1,1 @@
+"""The Streamlit app's pages and helpers. Pages call the packages; no SQL here."""
