@@ -27,7 +27,8 @@ class OutputFormat(str, Enum):
     json = "json"
 
 
-stdout = Console(soft_wrap=True)
+# Piped output is not cut to 80 columns: Korean lines are long and tables go to files.
+stdout = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 stderr = Console(stderr=True, soft_wrap=True)
 _database: Database | None = None
 

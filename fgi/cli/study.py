@@ -150,6 +150,30 @@ def demo_command(
          f"{sum(r.segments for r in results)} segments")
 
 
+def backup_command(
+    target: Annotated[Path, typer.Argument(help="file to write, e.g. fgi-2024-05-14.backup")],
+) -> None:
+    """Back up the database (safe while the app is running)."""
+    from fgi.storage.backup import backup
+
+    backup(console.database().engine, target)
+    info(f"backed up {console.database().url} to {target}")
+
+
+def restore_command(
+    source: Annotated[Path, typer.Argument(help="a file written by fgi backup")],
+    yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
+) -> None:
+    """Replace the database's content with a backup (stop the app first)."""
+    from fgi.storage.backup import restore
+
+    engine = console.database().engine
+    if not yes:
+        typer.confirm(f"Replace everything in {console.database().url} with {source}?", abort=True)
+    restore(engine, source)
+    info(f"restored {source}")
+
+
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
     app.command("migrate")(migrate_command)
@@ -158,3 +182,5 @@ def register(app: typer.Typer) -> None:
     app.command("transcripts")(transcripts_command)
     app.command("segments")(segments_command)
     app.command("demo")(demo_command)
+    app.command("backup")(backup_command)
+    app.command("restore")(restore_command)
