@@ -1,0 +1,38 @@
+"""Errors of team coding a user can act on."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from fgi.errors import FgiError, InputError
+
+
+class PermissionDenied(FgiError):
+    """The acting user may not do this (not a member of the project, or not a lead)."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """What is wrong where: ``row 7: unknown code path ...`` (``unit`` may be ``line``)."""
+
+    row: int | None  # a spreadsheet's row number (header = row 1), or a YAML line
+    message: str
+    unit: str = "row"
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.row}: {self.message}" if self.row is not None else self.message
+
+
+class RowErrors(InputError):
+    """Every bad row of an imported file, reported at once; nothing was changed."""
+
+    def __init__(self, path: str | Path, problems: Sequence[RowProblem], *, hint: str | None = None) -> None:
+        self.problems = list(problems)
+        listing = "\n".join(f"  {p}" for p in self.problems)
+        count = len(self.problems)
+        super().__init__(
+            f"{count} problem{'s' if count != 1 else ''}, nothing was imported:\n{listing}",
+            path=path, hint=hint or "fix these rows and import the file again",
+        )

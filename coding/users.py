@@ -1,0 +1,182 @@
+"""Users, roles and project membership; bcrypt passwords; the permission checks.
+
+Roles: a *coder* codes; a *lead* also sees every coder's codings, reveals transcripts and
+reconciles; an *admin* is a lead in every project without being a member. Coding in a
+project needs membership (admins excepted).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+import bcrypt
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from coding.errors import PermissionDenied
+from coding.models import ADMIN, USER_ROLES, Membership, User
+from fgi.errors import FgiError, NotFound
+from fgi.models import Event, Project
+
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_BYTES = 72  # bcrypt uses only the first 72 bytes; longer ones are refused
+_NAME = re.compile(r"[^\s/]{1,100}")
+BCRYPT_ROUNDS = 12  # the cost factor of new hashes (tests lower it)
+_dummy_hashes: dict[int, bytes] = {}
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: int
+    name: str
+    role: str
+    projects: list[str]
+    created_at: datetime
+
+
+def _check_password(password: str) -> bytes:
+    encoded = password.encode("utf-8")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise FgiError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    if len(encoded) > MAX_PASSWORD_BYTES:
+        raise FgiError(
+            f"a password can be at most {MAX_PASSWORD_BYTES} bytes in UTF-8 "
+            f"(this one is {len(encoded)}; a Hangul syllable takes 3)",
+            hint="choose a shorter password",
+        )
+    return encoded
+
+
+def hash_password(password: str) -> str:
+    return bcrypt.hashpw(_check_password(password), bcrypt.gensalt(BCRYPT_ROUNDS)).decode()
+
+
+def _dummy_hash() -> bytes:
+    """Checked when the user is unknown, so a wrong name costs as long as a wrong password."""
+    if BCRYPT_ROUNDS not in _dummy_hashes:
+        _dummy_hashes[BCRYPT_ROUNDS] = bcrypt.hashpw(b"not a password", bcrypt.gensalt(BCRYPT_ROUNDS))
+    return _dummy_hashes[BCRYPT_ROUNDS]
+
+
+def _check_role(role: str) -> None:
+    if role not in USER_ROLES:
+        raise FgiError(f"unknown role {role!r}", hint=f"use one of: {', '.join(USER_ROLES)}")
+
+
+def create_user(session: Session, name: str, password: str, *, role: str, actor: str) -> User:
+    name = name.strip()
+    if not _NAME.fullmatch(name):
+        raise FgiError(
+            f"{name!r} is not a usable user name",
+            hint="1-100 characters without spaces or '/', e.g. kim.coder or 김코더",
+        )
+    _check_role(role)
+    if session.scalar(select(User.id).where(User.name == name)) is not None:
+        raise FgiError(f"a user named {name!r} already exists", hint="choose another name")
+    user = User(name=name, password_hash=hash_password(password), role=role)
+    session.add(user)
+    session.flush()
+    Event.record(session, actor=actor, kind="user.add", subject=name, payload={"after": {"role": role}})
+    return user
+
+
+def get_user(session: Session, name: str) -> User:
+    user = session.scalar(select(User).where(User.name == name))
+    if user is None:
+        raise NotFound(f"no user named {name!r}", hint="list users with: fgi user list")
+    return user
+
+
+def list_users(session: Session) -> list[UserRow]:
+    projects: dict[int, list[str]] = {}
+    for user_id, project in session.execute(
+        select(Membership.user_id, Project.name).join(Project, Project.id == Membership.project_id)
+        .order_by(Project.name)
+    ):
+        projects.setdefault(user_id, []).append(project)
+    return [
+        UserRow(u.id, u.name, u.role, projects.get(u.id, []), u.created_at)
+        for u in session.scalars(select(User).order_by(User.name))
+    ]
+
+
+def set_role(session: Session, user: User, role: str, *, actor: str) -> None:
+    _check_role(role)
+    if role != user.role:
+        Event.record(session, actor=actor, kind="user.role", subject=user.name,
+                     payload={"before": {"role": user.role}, "after": {"role": role}})
+        user.role = role
+
+
+def set_password(session: Session, user: User, password: str, *, actor: str) -> None:
+    user.password_hash = hash_password(password)
+    Event.record(session, actor=actor, kind="user.password", subject=user.name)
+
+
+def authenticate(session: Session, name: str, password: str) -> User | None:
+    """The user if the password is right, else None. Unknown names cost a hash check too."""
+    user = session.scalar(select(User).where(User.name == name))
+    candidate = password.encode("utf-8")[:MAX_PASSWORD_BYTES]
+    stored = user.password_hash.encode() if user is not None else _dummy_hash()
+    try:
+        ok = bcrypt.checkpw(candidate, stored)
+    except ValueError:  # a stored hash that is not bcrypt
+        ok = False
+    return user if ok and user is not None else None
+
+
+def is_member(session: Session, user: User, project_id: int) -> bool:
+    return session.get(Membership, (project_id, user.id)) is not None
+
+
+def add_member(session: Session, project: Project, user: User, *, actor: str) -> bool:
+    """Let ``user`` code in ``project``; False if they already could."""
+    if is_member(session, user, project.id):
+        return False
+    session.add(Membership(project_id=project.id, user_id=user.id))
+    session.flush()
+    Event.record(session, actor=actor, kind="project.member", project_id=project.id, subject=user.name,
+                 payload={"before": None, "after": {"user": user.name, "role": user.role}})
+    return True
+
+
+def remove_member(session: Session, project: Project, user: User, *, actor: str) -> bool:
+    """Take ``user`` off ``project`` (their codings stay); False if they were not on it."""
+    if not is_member(session, user, project.id):
+        return False
+    session.execute(delete(Membership).where(
+        Membership.project_id == project.id, Membership.user_id == user.id))
+    Event.record(session, actor=actor, kind="project.member.remove", project_id=project.id,
+                 subject=user.name, payload={"before": {"user": user.name}, "after": None})
+    return True
+
+
+def project_members(session: Session, project: Project) -> list[User]:
+    return list(session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.project_id == project.id).order_by(User.name)
+    ))
+
+
+def require_member(session: Session, user: User, project_id: int) -> None:
+    """Raise PermissionDenied unless ``user`` may code in the project (members and admins)."""
+    if user.role == ADMIN or is_member(session, user, project_id):
+        return
+    project = session.get(Project, project_id)
+    name = project.name if project is not None else project_id
+    raise PermissionDenied(
+        f"{user.name} is not a member of project {name!r}",
+        hint=f"a lead or admin can add them: fgi project add-member {name!r} {user.name}",
+    )
+
+
+def require_lead(session: Session, user: User, project_id: int, what: str) -> None:
+    """Raise PermissionDenied unless ``user`` is a lead of the project or an admin."""
+    if user.role == ADMIN:
+        return
+    if not user.is_lead:
+        raise PermissionDenied(f"only a lead or admin may {what}; {user.name} is a {user.role}",
+                               hint="ask a lead of the project")
+    require_member(session, user, project_id)
