@@ -116,7 +116,9 @@ class Segment(Base):
     end: Mapped[int] = mapped_column(Integer)
     timestamp: Mapped[float | None] = mapped_column(Float)  # seconds from the recording's start
     backchannel: Mapped[bool] = mapped_column(Boolean, default=False)
-    lemmas: Mapped[str] = mapped_column(Text, default="")  # content lemmas, space-separated
+    # Content lemmas with tags, space-separated (``서류/NNG 많다/VA``); read with
+    # fgi.morphology.split_tagged. Themes and search use them without re-running Kiwi.
+    lemmas: Mapped[str] = mapped_column(Text, default="")
 
     transcript: Mapped[Transcript] = relationship(back_populates="segments")
     participant: Mapped[Participant | None] = relationship()

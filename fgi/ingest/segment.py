@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from fgi.morphology import Analyzer, Morpheme, content_lemmas
+from fgi.morphology import Analyzer, Morpheme, tagged_lemmas
 
 UNITS = ("line", "sentence")
 BACKCHANNELS = frozenset(
@@ -38,7 +38,7 @@ class Unit:
 class AnalysedUnit:
     unit: Unit
     text: str
-    lemmas: list[str]
+    lemmas: list[str]  # tagged content lemmas: 서류/NNG, 많다/VA
     backchannel: bool
 
 
@@ -71,6 +71,6 @@ def analyse_units(text: str, units: Sequence[Unit], analyzer: Analyzer) -> list[
     texts = [text[u.start : u.end] for u in units]
     analysed = analyzer.analyze_many(texts)
     return [
-        AnalysedUnit(u, t, content_lemmas(m), is_backchannel(t, m))
+        AnalysedUnit(u, t, tagged_lemmas(m), is_backchannel(t, m))
         for u, t, m in zip(units, texts, analysed, strict=True)
     ]

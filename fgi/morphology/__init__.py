@@ -16,6 +16,8 @@ from fgi.morphology.base import (
     content_lemmas,
     get_analyzer,
     register_analyzer,
+    split_tagged,
+    tagged_lemmas,
 )
 
 # Importing the backends registers them; they import their libraries lazily.
@@ -30,4 +32,6 @@ __all__ = [
     "content_lemmas",
     "get_analyzer",
     "register_analyzer",
+    "split_tagged",
+    "tagged_lemmas",
 ]

@@ -51,6 +51,21 @@ def content_lemmas(morphemes: Sequence[Morpheme]) -> list[str]:
     return [m.lemma for m in morphemes if m.base_tag in CONTENT_TAGS]
 
 
+def tagged_lemmas(morphemes: Sequence[Morpheme]) -> list[str]:
+    """Content lemmas with their tag, ``서류/NNG 많다/VA``: the form stored per segment."""
+    return [f"{m.lemma}/{m.base_tag}" for m in morphemes if m.base_tag in CONTENT_TAGS]
+
+
+def split_tagged(stored: str, tags: frozenset[str] | None = None) -> list[str]:
+    """Lemmas from a stored ``lemma/TAG`` string, optionally only those with ``tags``."""
+    lemmas = []
+    for item in stored.split():
+        lemma, _, tag = item.rpartition("/")
+        if lemma and (tags is None or tag in tags):
+            lemmas.append(lemma)
+    return lemmas
+
+
 _REGISTRY: dict[str, Callable[[], Analyzer]] = {}
 
 

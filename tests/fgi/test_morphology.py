@@ -102,3 +102,12 @@ def test_okt_backend(tmp_path):
         assert text[m.start : m.end] == m.form
     doc = korean_nlp("okt")(text)
     assert doc.text == text
+
+
+def test_tagged_lemmas_round_trip(kiwi):
+    from fgi.morphology import split_tagged, tagged_lemmas
+
+    stored = " ".join(tagged_lemmas(kiwi.analyze("서류가 까다로워서 힘들었어요")))
+    assert stored == "서류/NNG 까다롭다/VA 힘들다/VA"
+    assert split_tagged(stored) == ["서류", "까다롭다", "힘들다"]
+    assert split_tagged(stored, frozenset({"NNG"})) == ["서류"]
