@@ -1,0 +1,161 @@
+"""Evaluate candidate themes and code suggestion on the dev quotes; prints Markdown tables.
+
+    python bench/themes_eval.py [--shared PATH] [--seeds 5] [--st MODEL_OR_PATH]
+
+Reads PATH/corpus/dev_quotes.jsonl (141 verbatim FGI quotes with the authors' theme and
+sub-theme). Clustering metrics are the mean (and min-max) over ``--seeds`` random states.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sklearn.metrics import adjusted_mutual_info_score as ami  # noqa: E402
+from sklearn.metrics import normalized_mutual_info_score as nmi  # noqa: E402
+
+from themes.cluster import get_clusterer  # noqa: E402
+from themes.embedders import get_embedder, kiwi_lemmas  # noqa: E402
+from themes.suggest import CodeSuggester  # noqa: E402
+
+
+def load(shared: Path) -> list[dict]:
+    path = shared / "corpus" / "dev_quotes.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def fmt(vals: list[float]) -> str:
+    return f"{np.mean(vals):.3f} ({min(vals):.3f}–{max(vals):.3f})" if len(vals) > 1 else f"{vals[0]:.3f}"
+
+
+def embed(name: str, texts, lemmas, seed: int) -> np.ndarray:
+    if name == "kiwi-lsa":
+        return get_embedder(name, random_state=seed).embed(texts, features=lemmas)
+    if name == "char-lsa":
+        return get_embedder(name, random_state=seed).embed(texts)
+    return get_embedder(name).embed(texts)
+
+
+def bertopic_labels(texts, Z, seed: int):
+    try:
+        from bertopic import BERTopic
+        from umap import UMAP
+    except ImportError:
+        return None
+    umap = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed)
+    topics, _ = BERTopic(umap_model=umap, language="multilingual").fit_transform(list(texts), embeddings=Z)
+    return np.asarray(topics)
+
+
+def clustering_table(rows, texts, lemmas, embedders, seeds) -> list[str]:
+    y = [r["theme"] for r in rows]
+    ys = [r["subtheme"] for r in rows]
+    out = ["| embedder | clustering | k | AMI theme | NMI theme | AMI sub-theme |", "|---|---|---|---|---|---|"]
+    setups = [("agglomerative (Ward)", "agglomerative", "auto"), ("agglomerative (Ward)", "agglomerative", 16),
+              ("agglomerative (average, cosine)", "agglomerative:average", 16),
+              ("k-means", "kmeans", "auto"), ("k-means", "kmeans", 16),
+              ("HDBSCAN (sklearn, auto min size)", "hdbscan", "auto"),
+              ("HDBSCAN (sklearn defaults)", "hdbscan-default", "auto"),
+              ("BERTopic default (UMAP+HDBSCAN)", "bertopic", "auto")]
+    for ename in embedders:
+        Zs = {s: embed(ename, texts, lemmas, s) for s in seeds}
+        for title, cname, k in setups:
+            res = {"a": [], "n": [], "s": [], "k": []}
+            for s in seeds:
+                Z = Zs[s]
+                if cname == "bertopic":
+                    lab = bertopic_labels(texts, Z, s)
+                    if lab is None:
+                        break
+                elif cname == "hdbscan-default":
+                    from sklearn.cluster import HDBSCAN
+                    lab = HDBSCAN().fit_predict(Z)
+                elif cname == "agglomerative:average":
+                    lab = get_clusterer("agglomerative", k=k, linkage="average", random_state=s).fit_predict(Z)
+                else:
+                    lab = get_clusterer(cname, k=k, random_state=s).fit_predict(Z)
+                res["a"].append(ami(y, lab)); res["n"].append(nmi(y, lab)); res["s"].append(ami(ys, lab))
+                res["k"].append(len(set(lab) - {-1}))
+            if not res["a"]:
+                continue
+            ks = sorted(set(res["k"]))
+            kdesc = f"{k}" if k != "auto" else "auto → " + ",".join(map(str, ks))
+            out.append(f"| {ename} | {title} | {kdesc} | {fmt(res['a'])} | {fmt(res['n'])} | {fmt(res['s'])} |")
+    return out
+
+
+def theme_level_table(rows, texts, lemmas, seeds) -> list[str]:
+    subs = sorted({r["subtheme"] for r in rows})
+    sub_theme = {r["subtheme"]: r["theme"] for r in rows}
+    truth = [sub_theme[s] for s in subs]
+    out = ["| code vectors | k | AMI vs sub-theme→theme |", "|---|---|---|"]
+    for k in ("auto", 16):
+        vals, kk = [], []
+        for s in seeds:
+            Z = embed("kiwi-lsa", texts, lemmas, s)
+            C = np.stack([Z[[i for i, r in enumerate(rows) if r["subtheme"] == sub]].mean(0) for sub in subs])
+            C /= np.linalg.norm(C, axis=1, keepdims=True)
+            lab = get_clusterer("agglomerative", k=k, random_state=s).fit_predict(C)
+            vals.append(ami(truth, lab)); kk.append(len(set(lab)))
+        out.append(f"| kiwi-lsa mean of quotes ({len(subs)} sub-themes) | {k if k != 'auto' else 'auto → ' + ','.join(map(str, sorted(set(kk))))} | {fmt(vals)} |")
+    return out
+
+
+def suggestion_table(rows, lemmas) -> list[str]:
+    y = [r["theme"] for r in rows]
+    themes = sorted(set(y))
+    full_def = {t: " ".join([t] + sorted({r["subtheme"] for r in rows if r["theme"] == t})) for t in themes}
+    name_def = {t: t for t in themes}
+    def_tok = {name: dict(zip(themes, kiwi_lemmas([d[t] for t in themes]))) for name, d in
+               (("full", full_def), ("name", name_def))}
+    setups = [("10-NN vote (baseline)", dict(centroid_weight=0, definition_weight=0, knn_weight=1), None),
+              ("centroid", dict(centroid_weight=1, definition_weight=0), None),
+              ("centroid + 10-NN", dict(centroid_weight=1, definition_weight=0, knn_weight=1), None),
+              ("centroid + definition = theme name", dict(), "name"),
+              ("centroid + definition = theme + sub-theme names (default)", dict(), "full"),
+              ("centroid + definition + 10-NN", dict(knn_weight=1), "full")]
+    out = ["| leave-one-out signal | top-1 | top-3 |", "|---|---|---|"]
+    for title, params, dname in setups:
+        t1 = t3 = 0
+        for i in range(len(rows)):
+            keep = [j for j in range(len(rows)) if j != i]
+            defs = {"full": full_def, "name": name_def}.get(dname)
+            sug = CodeSuggester(**params).fit([rows[j]["text"] for j in keep], [y[j] for j in keep], definitions=defs,
+                                              tokens=[lemmas[j] for j in keep],
+                                              definition_tokens=def_tok[dname] if dname else {})
+            ranked = [c for c, _ in sug.rank([rows[i]["text"]], top_k=3, tokens=[lemmas[i]])[0]]
+            t1 += ranked[0] == y[i]
+            t3 += y[i] in ranked
+        out.append(f"| {title} | {t1 / len(rows):.3f} | {t3 / len(rows):.3f} |")
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--seeds", type=int, default=5)
+    ap.add_argument("--st", action="append", default=[], help="also evaluate sentence-transformers:<this>")
+    args = ap.parse_args()
+    rows = load(args.shared)
+    texts = [r["text"] for r in rows]
+    lemmas = kiwi_lemmas(texts)
+    seeds = list(range(args.seeds))
+    embedders = ["kiwi-lsa", "char-lsa"] + [f"sentence-transformers:{m}" for m in args.st]
+    print(f"## Candidate themes on dev_quotes ({len(rows)} quotes, {len({r['theme'] for r in rows})} themes, "
+          f"{len({r['subtheme'] for r in rows})} sub-themes; mean (min–max) over seeds {seeds})\n")
+    print("\n".join(clustering_table(rows, texts, lemmas, embedders, seeds)))
+    print("\n## Theme level: clustering the authors' sub-themes into themes\n")
+    print("\n".join(theme_level_table(rows, texts, lemmas, seeds)))
+    print("\n## Code suggestion: rank the 16 themes for a held-out quote\n")
+    print("\n".join(suggestion_table(rows, lemmas)))
+
+
+if __name__ == "__main__":
+    main()
