@@ -1,0 +1,202 @@
+"""Applying and removing codes, and the one read every caller uses: ``codings_for``.
+
+Blind coding (``Project.blind_coding``, on by default) is enforced here and nowhere else:
+until a lead reveals a transcript, a coder reading codings gets only their own; leads and
+admins get everyone's; after ``reveal`` every member sees all codings of that transcript.
+The CLI, the app, exports and agreement reports read codings through ``codings_for``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import false, or_, select, true
+from sqlalchemy.orm import Session
+
+from coding.codebook import code_path, get_code
+from coding.models import APPLICATION_SOURCES, MANUAL, Code, CodeApplication, Reveal, User
+from coding.users import require_lead, require_member
+from fgi.errors import FgiError, NotFound
+from fgi.models import Event, Project, Segment, Transcript
+
+
+@dataclass(frozen=True)
+class Coding:
+    id: int
+    segment_id: str
+    transcript_id: str
+    line: int
+    code_id: int
+    code_path: str
+    coder: str
+    memo: str | None
+    source: str
+    created_at: datetime
+
+
+def get_segment(session: Session, segment_id: str) -> tuple[Segment, Transcript]:
+    segment = session.get(Segment, segment_id)
+    if segment is None:
+        raise NotFound(f"no segment {segment_id!r}", hint="segment ids are listed by: fgi segments TRANSCRIPT")
+    return segment, session.get(Transcript, segment.transcript_id)
+
+
+def resolve_code(session: Session, project: Project, code: str | int) -> Code:
+    """A code of ``project`` by path (or unique name) or by id."""
+    if isinstance(code, int):
+        found = session.get(Code, code)
+        if found is None or found.project_id != project.id:
+            raise NotFound(f"no code with id {code} in project {project.name!r}")
+        return found
+    return get_code(session, project, code)
+
+
+def _coding(session: Session, application: CodeApplication, segment: Segment, coder: User) -> Coding:
+    return Coding(application.id, segment.id, segment.transcript_id, segment.line, application.code_id,
+                  code_path(session, session.get(Code, application.code_id)), coder.name,
+                  application.memo, application.source, application.created_at)
+
+
+def _payload(application: CodeApplication, path: str, coder: User) -> dict:
+    return {"segment": application.segment_id, "code": path, "code_id": application.code_id,
+            "coder": coder.name, "memo": application.memo, "source": application.source}
+
+
+def apply_code(session: Session, coder: User, segment_id: str, code: str | int, *,
+               memo: str | None = None, source: str = MANUAL) -> Coding:
+    """``coder`` codes the segment with ``code`` (path or id). Applying a code the coder has
+    already applied changes nothing, except that a memo given replaces the stored one."""
+    if source not in APPLICATION_SOURCES:
+        raise FgiError(f"unknown coding source {source!r}", hint=f"one of: {', '.join(APPLICATION_SOURCES)}")
+    segment, transcript = get_segment(session, segment_id)
+    project = session.get(Project, transcript.project_id)
+    require_member(session, coder, project.id)
+    target = resolve_code(session, project, code)
+    path = code_path(session, target)
+    memo = (memo.strip() or None) if memo is not None else None
+    application = session.scalar(select(CodeApplication).where(
+        CodeApplication.segment_id == segment.id, CodeApplication.code_id == target.id,
+        CodeApplication.coder_id == coder.id))
+    if application is not None:
+        if memo is not None and memo != application.memo:
+            before = _payload(application, path, coder)
+            application.memo = memo
+            Event.record(session, actor=coder.name, kind="code.memo", project_id=project.id,
+                         subject=segment.id, payload={"before": before, "after": _payload(application, path, coder)})
+        return _coding(session, application, segment, coder)
+    application = CodeApplication(segment_id=segment.id, code_id=target.id, coder_id=coder.id,
+                                  memo=memo, source=source)
+    session.add(application)
+    session.flush()
+    Event.record(session, actor=coder.name, kind="code.apply", project_id=project.id, subject=segment.id,
+                 payload={"before": None, "after": _payload(application, path, coder)})
+    return _coding(session, application, segment, coder)
+
+
+def remove_code(session: Session, coder: User, segment_id: str, code: str | int) -> None:
+    """Delete ``coder``'s coding of the segment with ``code``; recorded as an event."""
+    segment, transcript = get_segment(session, segment_id)
+    project = session.get(Project, transcript.project_id)
+    require_member(session, coder, project.id)
+    target = resolve_code(session, project, code)
+    path = code_path(session, target)
+    application = session.scalar(select(CodeApplication).where(
+        CodeApplication.segment_id == segment.id, CodeApplication.code_id == target.id,
+        CodeApplication.coder_id == coder.id))
+    if application is None:
+        raise NotFound(f"{coder.name} has not coded segment {segment.id} with {path!r}",
+                       hint=f"see the codings: fgi code export --project {project.name!r} --as {coder.name}")
+    before = _payload(application, path, coder)
+    session.delete(application)
+    session.flush()
+    Event.record(session, actor=coder.name, kind="code.remove", project_id=project.id, subject=segment.id,
+                 payload={"before": before, "after": None})
+
+
+def is_revealed(session: Session, transcript_id: str) -> bool:
+    return session.get(Reveal, transcript_id) is not None
+
+
+def reveal(session: Session, lead: User, transcript_id: str, *, reason: str | None = None) -> bool:
+    """Lift blind coding for a transcript (leads and admins only); False if it already was."""
+    transcript = session.get(Transcript, transcript_id)
+    if transcript is None:
+        raise NotFound(f"no transcript {transcript_id!r}", hint="list them with: fgi transcripts --project NAME")
+    require_lead(session, lead, transcript.project_id, "reveal a transcript's codings")
+    if is_revealed(session, transcript_id):
+        return False
+    session.add(Reveal(transcript_id=transcript_id, revealed_by=lead.id))
+    session.flush()
+    Event.record(session, actor=lead.name, kind="transcript.reveal", project_id=transcript.project_id,
+                 subject=transcript_id, payload={"before": {"revealed": False}, "after": {"revealed": True}},
+                 reason=reason)
+    return True
+
+
+def _projects_in_scope(session: Session, project: Project | None, transcript_id: str | None,
+                       segment_ids: Sequence[str] | None) -> list[Project]:
+    ids: set[int] = set()
+    if project is not None:
+        ids.add(project.id)
+    if transcript_id is not None:
+        transcript = session.get(Transcript, transcript_id)
+        if transcript is None:
+            raise NotFound(f"no transcript {transcript_id!r}")
+        ids.add(transcript.project_id)
+    if segment_ids:
+        ids |= set(session.scalars(
+            select(Transcript.project_id).join(Segment, Segment.transcript_id == Transcript.id)
+            .where(Segment.id.in_(list(segment_ids))).distinct()))
+    if project is None and transcript_id is None and segment_ids is None:
+        raise FgiError("say which codings to read: a project, a transcript or segments")
+    return [session.get(Project, i) for i in sorted(ids)]
+
+
+def codings_for(session: Session, viewer: User, *, project: Project | None = None,
+                transcript_id: str | None = None, segment_ids: Sequence[str] | None = None,
+                coder: User | None = None) -> list[Coding]:
+    """The codings ``viewer`` may see in the scope given (all scopes given must hold),
+    optionally only ``coder``'s, in transcript and line order."""
+    projects = _projects_in_scope(session, project, transcript_id, segment_ids)
+    for p in projects:
+        require_member(session, viewer, p.id)
+    query = (
+        select(CodeApplication, Segment, User)
+        .join(Segment, Segment.id == CodeApplication.segment_id)
+        .join(Transcript, Transcript.id == Segment.transcript_id)
+        .join(User, User.id == CodeApplication.coder_id)
+    )
+    if project is not None:
+        query = query.where(Transcript.project_id == project.id)
+    if transcript_id is not None:
+        query = query.where(Segment.transcript_id == transcript_id)
+    if segment_ids is not None:
+        query = query.where(Segment.id.in_(list(segment_ids)) if segment_ids else false())
+    if coder is not None:
+        query = query.where(CodeApplication.coder_id == coder.id)
+    query = query.where(_visible_to(viewer, [p.id for p in projects if not p.blind_coding]))
+    rows = session.execute(query.order_by(Transcript.imported_at, Segment.transcript_id, Segment.line,
+                                          CodeApplication.code_id, User.name)).all()
+    paths: dict[int, str] = {}
+    result = []
+    for application, segment, user in rows:
+        if application.code_id not in paths:
+            paths[application.code_id] = code_path(session, session.get(Code, application.code_id))
+        result.append(Coding(application.id, segment.id, segment.transcript_id, segment.line,
+                             application.code_id, paths[application.code_id], user.name,
+                             application.memo, application.source, application.created_at))
+    return result
+
+
+def _visible_to(viewer: User, open_project_ids: list[int]):
+    """The blind-coding rule as a SQL condition over the joined codings."""
+    if viewer.is_lead:
+        return true()
+    revealed = select(Reveal.transcript_id)
+    return or_(
+        CodeApplication.coder_id == viewer.id,
+        Segment.transcript_id.in_(revealed),
+        Transcript.project_id.in_(open_project_ids) if open_project_ids else false(),
+    )

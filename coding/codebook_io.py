@@ -1,0 +1,284 @@
+"""Codebook files: read YAML / CSV / XLSX / REFI-QDA .qdc into ``CodeSpec``s, merge them into
+a project, and write the project's codebook back out.
+
+YAML is the sample format (``codebooks/자활사례관리_코드북.yaml``): ``name``, ``description``
+and a tree of ``codes`` with ``children``. CSV and XLSX have one row per code with the
+columns ``path,definition,inclusion,exclusion,examples,color,keywords``; only ``path`` is
+required. ``path`` names the parents (``참여주민의 변화/자신감 회복``); parents that no row
+and no stored code defines are created empty. In ``examples`` and ``keywords`` a cell holds
+several items one per line, or separated by ``|``, or (when neither is used) by ``;``.
+
+Importing *merges by path*: a code whose path is already in the project gets the fields
+the file gives (an empty cell clears that field; a column or key that is absent leaves it
+alone); new paths are added; stored codes the file does not mention are kept. Every
+problem in the file is reported at once, before anything is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy.orm import Session
+
+from coding import qdc
+from coding.codebook import (
+    FIELDS, LIST_FIELDS, CodeSpec, CodeView, clean_fields, code_index, insert_code, join_path,
+    list_codes, name_problem, snapshot, split_path, update_code,
+)
+from coding.errors import RowErrors, RowProblem
+from coding.tables import read_table, write_table
+from fgi.errors import InputError
+from fgi.ingest.encoding import decode_bytes
+from fgi.models import Event, Project
+
+COLUMNS = ("path", *FIELDS)
+YAML_KEYS = ("name", *FIELDS, "children")
+FORMATS = ("yaml", "csv", "xlsx", "qdc")
+_SUFFIX_FORMAT = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".xlsx": "xlsx", ".qdc": "qdc"}
+_ITEM_SEPARATORS = ("\n", "|", ";")
+
+
+@dataclass
+class CodebookFile:
+    path: Path
+    specs: list[CodeSpec]
+    rows: list[int | None]  # where each spec was in the file (row or line), for errors
+    unit: str = "row"
+    name: str | None = None
+    description: str | None = None
+    problems: list[RowProblem] = field(default_factory=list)  # found while reading
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    added: list[str]
+    updated: list[str]
+    unchanged: list[str]
+
+
+def format_of(path: Path, fmt: str | None = None) -> str:
+    fmt = fmt or _SUFFIX_FORMAT.get(path.suffix.lower())
+    if fmt not in FORMATS:
+        raise InputError(f"unknown codebook format {fmt or path.suffix!r}", path=path,
+                         hint=f"use a file ending in {', '.join(_SUFFIX_FORMAT)}")
+    return fmt
+
+
+def split_items(cell: str) -> list[str]:
+    for separator in _ITEM_SEPARATORS:
+        if separator in cell:
+            return [item.strip() for item in cell.split(separator) if item.strip()]
+    return [cell.strip()] if cell.strip() else []
+
+
+# ---- reading ---------------------------------------------------------------------------
+
+
+class _LineLoader(yaml.SafeLoader):
+    """Remembers the line of every mapping, so errors can point at it."""
+
+
+def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
+
+
+def _yaml_specs(path: Path) -> CodebookFile:
+    text, _ = decode_bytes(path.read_bytes(), path)
+    try:
+        document = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=path,
+                         line=mark.line + 1 if mark else None) from None
+    if isinstance(document, list):
+        document = {"codes": document, "__line__": 1}
+    if not isinstance(document, dict) or not isinstance(document.get("codes"), list):
+        raise InputError("a YAML codebook needs a list under 'codes:'", path=path,
+                         hint="see codebooks/자활사례관리_코드북.yaml")
+    book = CodebookFile(path, [], [], unit="line", name=document.get("name"),
+                        description=document.get("description"))
+    problems = book.problems
+
+    def walk(items: Any, parent: tuple[str, ...], line: int) -> None:
+        if not isinstance(items, list):
+            problems.append(RowProblem(line, "'children' must be a list of codes", "line"))
+            return
+        for item in items:
+            if not isinstance(item, dict):
+                problems.append(RowProblem(line, f"a code must be a mapping with a name, not {item!r}", "line"))
+                continue
+            here = item.pop("__line__", line)
+            unknown = [k for k in item if k not in YAML_KEYS]
+            if unknown:
+                problems.append(RowProblem(here, f"unknown key {', '.join(map(repr, unknown))} "
+                                                 f"(known: {', '.join(YAML_KEYS)})", "line"))
+            name = str(item.get("name") or "").strip()
+            spec = CodeSpec(parent + (name,), **{k: item.get(k) for k in FIELDS if k in item})
+            for key in LIST_FIELDS:
+                value = getattr(spec, key)
+                if value is not None and not isinstance(value, list):
+                    setattr(spec, key, [value])
+            book.specs.append(spec)
+            book.rows.append(here)
+            if "children" in item and item["children"] is not None:
+                walk(item["children"], spec.path, here)
+
+    walk(document["codes"], (), document.get("__line__", 1))
+    return book
+
+
+def _table_specs(path: Path) -> CodebookFile:
+    table = read_table(path, required=["path"], optional=list(FIELDS))
+    book = CodebookFile(path, [], [])
+    for row in table.rows:
+        values = dict(row.values)
+        fields: dict[str, Any] = {k: values[k] for k in FIELDS if k in values}
+        for key in LIST_FIELDS:
+            if key in fields:
+                fields[key] = split_items(fields[key])
+        book.specs.append(CodeSpec(split_path(values["path"]) if values["path"] else (), **fields))
+        book.rows.append(row.number)
+    return book
+
+
+def read_codebook(path: str | Path, fmt: str | None = None) -> CodebookFile:
+    """The codes a codebook file describes, in file order (parents before children)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("file not found", path=path)
+    fmt = format_of(path, fmt)
+    if fmt == "yaml":
+        book = _yaml_specs(path)
+    elif fmt == "qdc":
+        specs = qdc.parse_qdc(path.read_bytes(), path)
+        book = CodebookFile(path, specs, [None] * len(specs), unit="code")
+    else:
+        book = _table_specs(path)
+    check_specs(book)
+    return book
+
+
+def check_specs(book: CodebookFile) -> None:
+    """Raise RowErrors listing every bad code of the file (empty path, bad colour, ...)."""
+    problems: list[RowProblem] = list(book.problems)
+    seen: dict[tuple[str, ...], int | None] = {}
+    for spec, row in zip(book.specs, book.rows, strict=True):
+        where = row if row is not None else None
+        label = "" if row is not None else f"{join_path(spec.path) or '(no name)'}: "
+        if not spec.path or not any(spec.path):
+            problems.append(RowProblem(where, label + "empty path: every code needs one", book.unit))
+            continue
+        bad_names = [p for p in (name_problem(part) for part in spec.path) if p]
+        problems += [RowProblem(where, label + p, book.unit) for p in bad_names[:1]]
+        _, field_problems = clean_fields(spec.given())
+        problems += [RowProblem(where, label + p, book.unit) for p in field_problems]
+        if spec.path in seen:
+            first = seen[spec.path]
+            again = f" (first at {book.unit} {first})" if first is not None else ""
+            problems.append(RowProblem(where, label + f"duplicate path {join_path(spec.path)!r}{again}",
+                                       book.unit))
+        else:
+            seen[spec.path] = row
+    if problems:
+        raise RowErrors(book.path, sorted(problems, key=lambda p: p.row if p.row is not None else 0))
+
+
+# ---- merging ---------------------------------------------------------------------------
+
+
+def import_codebook(session: Session, project: Project, book: CodebookFile, *, actor: str) -> ImportSummary:
+    """Merge the file's codes into the project by path (see the module's docstring)."""
+    check_specs(book)
+    index = code_index(session, project)
+    added: list[str] = []
+    updated: list[str] = []
+    unchanged: list[str] = []
+    for spec in book.specs:
+        for depth in range(1, len(spec.path)):  # parents no row has defined yet
+            ancestor = join_path(spec.path[:depth])
+            if ancestor not in index:
+                parent = index.get(join_path(spec.path[:depth - 1])) if depth > 1 else None
+                index[ancestor] = insert_code(session, project, parent, spec.path[depth - 1], {}, actor=actor)
+                added.append(ancestor)
+        path = join_path(spec.path)
+        fields, _ = clean_fields(spec.given())
+        if path not in index:
+            parent = index.get(join_path(spec.path[:-1])) if len(spec.path) > 1 else None
+            index[path] = insert_code(session, project, parent, spec.path[-1], fields, actor=actor)
+            added.append(path)
+            continue
+        before = snapshot(index[path], path)
+        update_code(session, project, path, fields, actor=actor)
+        if path not in added:
+            (updated if snapshot(index[path], path) != before else unchanged).append(path)
+    Event.record(session, actor=actor, kind="codebook.import", project_id=project.id,
+                 subject=book.path.name,
+                 payload={"added": len(added), "updated": len(updated), "unchanged": len(unchanged)})
+    return ImportSummary(added, updated, unchanged)
+
+
+def import_codebook_file(session: Session, project: Project, path: str | Path, *, actor: str,
+                         fmt: str | None = None) -> ImportSummary:
+    return import_codebook(session, project, read_codebook(path, fmt), actor=actor)
+
+
+# ---- writing ---------------------------------------------------------------------------
+
+
+def codebook_tree(codes: list[CodeView]) -> list[dict[str, Any]]:
+    """Nested plain dicts in the YAML layout, leaving out empty fields."""
+    nodes: dict[int, dict[str, Any]] = {}
+    roots: list[dict[str, Any]] = []
+    for code in codes:
+        node: dict[str, Any] = {"name": code.name}
+        for key in FIELDS:
+            value = getattr(code, key)
+            if value:
+                node[key] = value
+        nodes[code.id] = node
+        if code.parent_id is None:
+            roots.append(node)
+        else:
+            nodes[code.parent_id].setdefault("children", []).append(node)
+    return roots
+
+
+def codebook_yaml(codes: list[CodeView], *, name: str, description: str | None = None) -> str:
+    document: dict[str, Any] = {"name": name}
+    if description:
+        document["description"] = description
+    document["codes"] = codebook_tree(codes)
+    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
+
+
+def codebook_rows(codes: list[CodeView]) -> list[list[str]]:
+    """One row per code in ``COLUMNS`` order; list fields joined by `` | ``."""
+    return [
+        [code.path, code.definition or "", code.inclusion or "", code.exclusion or "",
+         " | ".join(code.examples), code.color or "", " | ".join(code.keywords)]
+        for code in codes
+    ]
+
+
+def export_codebook(session: Session, project: Project, path: str | Path, fmt: str | None = None) -> Path:
+    path = Path(path)
+    fmt = format_of(path, fmt)
+    codes = list_codes(session, project)
+    if fmt == "yaml":
+        text = codebook_yaml(codes, name=f"{project.name} 코드북", description=project.description)
+        path.write_text(text, encoding="utf-8")
+    elif fmt == "qdc":
+        path.write_bytes(qdc.qdc_bytes(codes, origin="fgi-toolkit"))
+    else:
+        if path.suffix.lower() != f".{fmt}":
+            raise InputError(f"a {fmt} file must end in .{fmt}", path=path)
+        write_table(path, COLUMNS, codebook_rows(codes), sheet="codebook")
+    return path

@@ -1,0 +1,132 @@
+"""Spreadsheets in and out: CSV (any encoding ingest accepts) and XLSX, as rows of strings.
+
+Rows are numbered as a spreadsheet shows them: the header is row 1, the first data
+row is row 2. CSV is written as UTF-8 with a BOM so that Excel opens Korean text right.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from fgi.errors import InputError
+from fgi.ingest.encoding import decode_bytes
+
+TABLE_SUFFIXES = (".csv", ".xlsx")
+
+
+@dataclass(frozen=True)
+class TableRow:
+    number: int  # spreadsheet row number
+    values: dict[str, str]  # column -> stripped cell text ("" when empty)
+
+
+@dataclass(frozen=True)
+class Table:
+    path: Path
+    columns: list[str]
+    rows: list[TableRow]
+
+
+def _suffix(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in TABLE_SUFFIXES:
+        raise InputError(f"cannot read {suffix or 'a file without suffix'} as a table", path=path,
+                         hint="use a .csv or .xlsx file")
+    return suffix
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _rows_of(path: Path) -> list[list[str]]:
+    if _suffix(path) == ".csv":
+        text, _ = decode_bytes(path.read_bytes(), path)
+        return [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text))]
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zipfile, KeyError or its own errors
+        raise InputError(f"not a readable Excel workbook ({exc.__class__.__name__})", path=path,
+                         hint="save it from Excel as .xlsx, or export it as CSV") from None
+    try:
+        sheet = workbook.worksheets[0]
+        return [[_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def read_table(path: str | Path, *, required: Sequence[str], optional: Sequence[str] = ()) -> Table:
+    """The rows of the first sheet (or the CSV), keyed by the header's column names.
+
+    Column names are matched case-insensitively; a missing required column or an unknown
+    column is an error naming them. Empty rows are skipped.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("file not found", path=path)
+    raw = _rows_of(path)
+    while raw and not any(raw[0]):
+        raw.pop(0)
+    if not raw:
+        raise InputError("the file is empty", path=path,
+                         hint=f"the first row names the columns: {', '.join([*required, *optional])}")
+    header = [c.lower() for c in raw[0]]
+    while header and not header[-1]:
+        header.pop()
+    known = [*required, *optional]
+    unknown = [c or "(empty)" for c in header if c not in known]
+    missing = [c for c in required if c not in header]
+    duplicated = sorted({c for c in header if c and header.count(c) > 1})
+    problems = []
+    if missing:
+        problems.append(f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+    if unknown:
+        problems.append(f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}")
+    if duplicated:
+        problems.append(f"repeated column{'s' if len(duplicated) > 1 else ''} {', '.join(duplicated)}")
+    if problems:
+        raise InputError("row 1 (header): " + "; ".join(problems), path=path,
+                         hint=f"columns: {', '.join(required)} (required), {', '.join(optional)} (optional)")
+    rows = []
+    for number, cells in enumerate(raw[1:], start=2):
+        if not any(cells):
+            continue
+        values = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header)}
+        rows.append(TableRow(number, values))
+    return Table(path, header, rows)
+
+
+def write_table(path: str | Path, columns: Sequence[str], rows: Sequence[Sequence[object]],
+                *, sheet: str = "Sheet1") -> Path:
+    """Write ``rows`` under a header of ``columns`` as .csv or .xlsx (by the suffix)."""
+    path = Path(path)
+    if _suffix(path) == ".csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(columns)
+            writer.writerows([["" if v is None else v for v in row] for row in rows])
+        return path
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    worksheet = workbook.active
+    worksheet.title = sheet[:31]
+    worksheet.append(list(columns))
+    for cell in worksheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        worksheet.append(["" if v is None else v for v in row])
+    worksheet.freeze_panes = "A2"
+    workbook.save(path)
+    return path
