@@ -20,7 +20,7 @@ from fgi.errors import DatabaseNotMigrated
 from fgi.settings import load_settings
 from fgi.storage import migrate
 from fgi.storage.base import Base
-from fgi.storage.engine import is_sqlite, make_engine
+from fgi.storage.engine import WRITE_OPTION, is_sqlite, make_engine
 
 __all__ = ["Base", "Database", "open_database"]
 
@@ -28,7 +28,8 @@ __all__ = ["Base", "Database", "open_database"]
 @dataclass
 class Database:
     engine: Engine
-    sessions: sessionmaker[Session]
+    sessions: sessionmaker[Session]  # for reading
+    writers: sessionmaker[Session]  # for transactions that write
 
     @property
     def url(self) -> str:
@@ -37,7 +38,7 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session in one transaction: committed on success, rolled back on any error."""
-        with self.sessions.begin() as session:
+        with self.writers.begin() as session:
             yield session
 
     @contextmanager
@@ -72,4 +73,8 @@ def open_database(url: str | None = None, *, upgrade: bool | None = None) -> Dat
         if current is not None and is_sqlite(url):
             migrate.backup_sqlite(engine, f"before-{head}")
         migrate.upgrade(engine)
-    return Database(engine, sessionmaker(engine, expire_on_commit=False))
+    return Database(
+        engine,
+        sessionmaker(engine, expire_on_commit=False),
+        sessionmaker(engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False),
+    )

@@ -6,6 +6,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+WRITE_OPTION = "fgi_write"  # execution option marking a writing transaction
 
 
 def is_sqlite(url: str) -> bool:
@@ -39,4 +40,9 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A writing transaction takes SQLite's write lock up front (waiting up to the busy
+        # timeout), so it can never fail half-way when upgrading a read lock to a write
+        # lock while another writer commits. Reading transactions start deferred and run
+        # beside writers (WAL).
+        writing = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
