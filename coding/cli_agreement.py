@@ -1,12 +1,225 @@
-"""``fgi agreement``, ``fgi reconcile`` and ``fgi reveal`` (owned by the agreement work).
+"""``fgi agreement``, ``fgi reconcile`` and ``fgi reveal``.
 
-coding/cli.py calls ``register_agreement(app)`` after registering its own commands.
+coding/cli.py calls ``register_agreement(app)`` after registering its own commands. The
+acting user is ``--as NAME`` (default FGI_USER, else the login name), as in coding/cli.py.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
 import typer
+from sqlalchemy.orm import Session
+
+from coding import applications, consensus, reconcile, reconcile_log, users
+from coding.agreement import AgreementReport, agreement_report, as_json
+from coding.models import APPLY, REJECT, REPLACE, User
+from coding.stats import Stat
+from fgi import console
+from fgi.console import OutputFormat, info, print_json, print_table, transaction
+from fgi.errors import FgiError
+from fgi.settings import load_settings
+from fgi.study import get_project, get_transcript
+
+reconcile_app = typer.Typer(help="Walk the disagreements, decide the consensus, export the log.",
+                            no_args_is_help=True)
+
+ProjectOption = Annotated[str, typer.Option("--project", "-p", help="project name")]
+TranscriptOption = Annotated[Optional[str], typer.Option("--transcript", "-t", help="transcript id or name")]
+AsOption = Annotated[Optional[str], typer.Option("--as", help="acting user (default: FGI_USER or login name)")]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json")]
+
+
+class By(str, Enum):
+    code = "code"
+    pair = "pair"
+    transcript = "transcript"
+
+
+def _user(session: Session, name: str | None) -> User:
+    return users.get_user(session, name or load_settings().user)
+
+
+def _num(stat: Stat | float) -> str:
+    value = stat.value if isinstance(stat, Stat) else stat
+    return "—" if math.isnan(value) else f"{value:.3f}"
+
+
+def _ci(ci: tuple[float, float]) -> str:
+    return "—" if any(math.isnan(x) for x in ci) else f"[{ci[0]:.3f}, {ci[1]:.3f}]"
+
+
+def agreement_command(
+    project: ProjectOption,
+    transcript: TranscriptOption = None,
+    by: Annotated[By, typer.Option("--by", help="rows per code, coder pair or transcript")] = By.code,
+    fmt: FormatOption = OutputFormat.table,
+    as_user: AsOption = None,
+    coder: Annotated[Optional[list[str]], typer.Option("--coder", help="only these coders (repeatable)")] = None,
+    moderator: Annotated[bool, typer.Option("--include-moderator", help="count the moderator's lines")] = False,
+    backchannels: Annotated[bool, typer.Option("--include-backchannels", help="count back-channels (네, 음)")] = False,
+    only_coded: Annotated[bool, typer.Option("--only-coded", help="leave out lines no coder coded")] = False,
+    after: Annotated[bool, typer.Option("--consensus", help="also each coder against the consensus")] = False,
+    boot: Annotated[int, typer.Option("--boot", help="bootstrap resamples for alpha's 95% interval")] = 1000,
+    seed: Annotated[int, typer.Option(help="bootstrap seed")] = 0,
+) -> None:
+    """Inter-coder agreement: Krippendorff's alpha (95% CI), Fleiss' and Cohen's kappa, % agreement."""
+    with console.database().reading() as session:
+        target = get_project(session, project)
+        report = agreement_report(
+            session, target, viewer=_user(session, as_user), transcript_id=transcript,
+            include_backchannels=backchannels, include_moderator=moderator, only_coded_units=only_coded,
+            coders=coder or None, consensus=after, n_boot=boot, seed=seed)
+    if fmt is OutputFormat.json:
+        print_json(as_json(report))
+        return
+    _print_report(report, by)
+
+
+def _print_report(report: AgreementReport, by: By) -> None:
+    title = (f"{report.project}: {len(report.coders)} coders, {report.n_units} units, "
+             f"alpha 95% CI from {report.n_boot} unit resamples")
+    summaries = {By.code: report.codes, By.transcript: report.transcripts}.get(by)
+    if summaries is not None:
+        rows = [_summary_row(s) for s in [*summaries, report.overall]]
+        print_table(rows, [by.value, "alpha", "95% CI", "band", "percent", "fleiss", "units", "note"], title=title)
+    else:
+        rows = [{"pair": f"{p.coder_a} · {p.coder_b}", "kappa": _num(p.kappa), "percent": _num(p.percent),
+                 "units": p.n_units, "note": p.kappa.reason} for p in report.pairs]
+        overall = report.overall
+        rows.append({"pair": "all coders (Fleiss' kappa)", "kappa": _num(overall.fleiss_kappa),
+                     "percent": _num(overall.percent), "units": overall.fleiss_kappa.n_units,
+                     "note": overall.fleiss_kappa.reason})
+        print_table(rows, ["pair", "kappa", "percent", "units", "note"], title=title)
+    if report.unused_codes:
+        info(f"not applied by anyone in scope (left out of overall): {', '.join(report.unused_codes)}")
+    if report.consensus is not None:
+        rows = [{"coder": c.coder, "alpha": _num(c.alpha), "95% CI": _ci(c.alpha_ci), "band": c.band,
+                 "kappa": _num(c.kappa), "percent": _num(c.percent), "units": c.n_units, "note": c.alpha.reason}
+                for c in report.consensus]
+        print_table(rows, ["coder", "alpha", "95% CI", "band", "kappa", "percent", "units", "note"],
+                    title=f"after reconciliation: each coder against the consensus ({report.settled_units} settled units)")
+
+
+def _summary_row(s) -> dict:
+    return {"code": s.name, "transcript": s.name, "alpha": _num(s.alpha), "95% CI": _ci(s.alpha_ci),
+            "band": s.band, "percent": _num(s.percent), "fleiss": _num(s.fleiss_kappa), "units": s.n_units,
+            "note": s.alpha.reason}
+
+
+@reconcile_app.command("list")
+def reconcile_list(
+    project: ProjectOption, transcript: TranscriptOption = None, as_user: AsOption = None,
+    include_decided: Annotated[bool, typer.Option("--all", help="also the ones already decided")] = False,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """The disagreement queue: every (line, code) some coders applied and others did not."""
+    with console.database().reading() as session:
+        target = get_project(session, project)
+        tid = get_transcript(session, transcript, target).id if transcript else None
+        queue = reconcile.disagreements(session, target, viewer=_user(session, as_user), transcript_id=tid,
+                                        include_decided=include_decided)
+    if fmt is OutputFormat.json:
+        print_json(queue)
+        return
+    rows = [{"segment": d.segment_id, "line": d.line, "speaker": d.speaker, "text": d.text, "code": d.code,
+             "applied": ", ".join(c.coder + (f" ({c.memo})" if c.memo else "") for c in d.coders if c.applied),
+             "not applied": ", ".join(c.coder for c in d.coders if not c.applied),
+             "decision": _decision_text(d.decision)} for d in queue]
+    print_table(rows, ["segment", "line", "speaker", "text", "code", "applied", "not applied", "decision"],
+                title=f"{project}: {len(queue)} disagreements")
+
+
+def _decision_text(decision: reconcile.Decision | None) -> str:
+    if decision is None:
+        return ""
+    what = f"replace → {decision.replacement}" if decision.decision == REPLACE else decision.decision
+    return f"{what} ({decision.decided_by})"
+
+
+@reconcile_app.command("decide")
+def reconcile_decide(
+    segment: Annotated[str, typer.Option("--segment", "-s", help="segment id")],
+    code: Annotated[str, typer.Option("--code", "-c", help="codebook path")],
+    apply: Annotated[bool, typer.Option("--apply", help="the code belongs on the line")] = False,
+    reject: Annotated[bool, typer.Option("--reject", help="the code does not belong on the line")] = False,
+    replace: Annotated[Optional[str], typer.Option("--replace", help="put this code (path) in its place")] = None,
+    reason: Annotated[Optional[str], typer.Option("--reason", help="why; goes into the log")] = None,
+    as_user: AsOption = None,
+) -> None:
+    """Decide the consensus for one line and code (leads and admins); a new decision replaces the old."""
+    chosen = [name for name, on in ((APPLY, apply), (REJECT, reject), (REPLACE, replace is not None)) if on]
+    if len(chosen) != 1:
+        raise FgiError("say exactly one of --apply, --reject or --replace NEWPATH")
+    with transaction() as session:
+        decision = reconcile.decide(session, _user(session, as_user), segment, code, chosen[0],
+                                    replacement=replace, reason=reason)
+    info(f"{decision.segment_id} {decision.code}: {_decision_text(decision)}")
+
+
+@reconcile_app.command("withdraw")
+def reconcile_withdraw(
+    segment: Annotated[str, typer.Option("--segment", "-s", help="segment id")],
+    code: Annotated[str, typer.Option("--code", "-c", help="codebook path")],
+    reason: Annotated[Optional[str], typer.Option("--reason", help="why")] = None,
+    as_user: AsOption = None,
+) -> None:
+    """Take a decision back: the disagreement returns to the queue."""
+    with transaction() as session:
+        done = reconcile.withdraw(session, _user(session, as_user), segment, code, reason=reason)
+    info("withdrawn" if done else "there was no decision to withdraw")
+
+
+@reconcile_app.command("log")
+def reconcile_log_command(
+    project: ProjectOption,
+    output: Annotated[Path, typer.Option("--output", "-o", help="a .csv or .xlsx file")],
+    transcript: TranscriptOption = None, as_user: AsOption = None,
+) -> None:
+    """Export the reconciliation log (who decided what, why, when) for a methods appendix."""
+    with console.database().reading() as session:
+        rows = reconcile_log.reconciliation_log(session, get_project(session, project),
+                                                viewer=_user(session, as_user), transcript_id=transcript)
+    reconcile_log.export_log(rows, output)
+    info(f"wrote {len(rows)} decisions to {output}")
+
+
+@reconcile_app.command("consensus")
+def reconcile_consensus(
+    project: ProjectOption, transcript: TranscriptOption = None, as_user: AsOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """The consensus coding: agreed codes plus the leads' decisions."""
+    with console.database().reading() as session:
+        target = get_project(session, project)
+        tid = get_transcript(session, transcript, target).id if transcript else None
+        rows = consensus.consensus_codings(session, target, viewer=_user(session, as_user), transcript_id=tid)
+    if fmt is OutputFormat.json:
+        print_json(rows)
+    else:
+        print_table([dataclasses.asdict(r) for r in rows], ["segment_id", "code", "basis", "settled"])
+
+
+def reveal_command(
+    transcript: Annotated[str, typer.Option("--transcript", "-t", help="transcript id (or name, with --project)")],
+    project: Annotated[Optional[str], typer.Option("--project", "-p", help="to find the transcript by name")] = None,
+    reason: Annotated[Optional[str], typer.Option("--reason", help="why now")] = None,
+    as_user: AsOption = None,
+) -> None:
+    """Lift blind coding for a transcript: coders then see each other's codings (leads and admins)."""
+    with transaction() as session:
+        target = get_project(session, project) if project else None
+        found = get_transcript(session, transcript, target)
+        done = applications.reveal(session, _user(session, as_user), found.id, reason=reason)
+    info(f"revealed {found.name} ({found.id})" if done else f"{found.name} was already revealed")
 
 
 def register_agreement(app: typer.Typer) -> None:
-    """Add the agreement and reconciliation commands to ``app`` (none yet)."""
+    """Add the agreement and reconciliation commands to ``app``."""
+    app.command("agreement")(agreement_command)
+    app.add_typer(reconcile_app, name="reconcile")
+    app.command("reveal")(reveal_command)

@@ -1,0 +1,192 @@
+"""Inter-coder agreement of a project: per code, per coder pair, per transcript, overall.
+
+Each code is a binary variable (applied or not) over the units (segments). *Overall*
+pools every (unit, code) item over the codes applied in scope into one binary variable
+(see :mod:`coding.multilabel`); codebook codes nobody applied are listed apart, so they
+neither dilute nor inflate it. The bootstrap interval of alpha resamples units (with all
+their codes), so it respects that one line's codes are not independent.
+
+``consensus=True`` adds the state *after reconciliation*: each coder's agreement with the
+consensus coding (:mod:`coding.consensus`), over the units whose consensus is settled.
+Reliability proper is the *before* figure: reconciling does not make independent codings
+agree more; it decides the coding the analysis uses. Agreement with that decision
+(Krippendorff's "accuracy" against a standard) shows how far each coder was from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from coding.consensus import with_consensus
+from coding.matrix import CodingData, Scope, load_coding
+from coding.models import User
+from coding.multilabel import MultiLabelAgreement, VariableAgreement, multilabel_agreement
+from coding.stats import Stat, band
+from fgi.models import Project
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Agreement on one code, one transcript, or overall (all codes pooled)."""
+
+    name: str  # code path, transcript name, or "overall"
+    key: str  # code path, transcript id, or "overall"
+    alpha: Stat
+    alpha_ci: tuple[float, float]
+    band: str
+    percent: Stat
+    fleiss_kappa: Stat
+    n_units: int  # units coded by two or more coders
+    applied: int  # applications on those units
+
+
+@dataclass(frozen=True)
+class PairAgreement:
+    """Two coders over all codes pooled (Cohen's kappa and percent agreement)."""
+
+    coder_a: str
+    coder_b: str
+    kappa: Stat
+    percent: Stat
+    n_units: int  # units both coded
+
+
+@dataclass(frozen=True)
+class ConsensusAgreement:
+    """One coder against the consensus coding, all codes pooled."""
+
+    coder: str
+    alpha: Stat
+    alpha_ci: tuple[float, float]
+    band: str
+    kappa: Stat
+    percent: Stat
+    n_units: int
+
+
+@dataclass(frozen=True)
+class AgreementReport:
+    project: str
+    transcript_id: str | None
+    coders: list[str]
+    n_units: int  # units in scope
+    n_boot: int
+    seed: int
+    overall: Summary
+    codes: list[Summary]
+    pairs: list[PairAgreement]
+    transcripts: list[Summary]
+    unused_codes: list[str]
+    consensus: list[ConsensusAgreement] | None = None
+    settled_units: int | None = None  # units whose consensus is settled (after reconciliation)
+
+
+def agreement_report(
+    session: Session, project: Project, *, viewer: User, transcript_id: str | None = None,
+    include_backchannels: bool = False, include_moderator: bool = False, only_coded_units: bool = False,
+    coders: Sequence[str] | None = None, consensus: bool = False, n_boot: int = 1000, seed: int = 0,
+) -> AgreementReport:
+    """Agreement of the coders in scope (``viewer`` must be allowed to see all their codings)."""
+    scope = Scope(transcript_id, include_backchannels, include_moderator, only_coded_units,
+                  tuple(coders) if coders is not None else None)
+    data = load_coding(session, project, viewer, scope)
+    result = multilabel_agreement(data.applied, data.coded, n_boot=n_boot, seed=seed)
+    report = AgreementReport(
+        project=project.name,
+        transcript_id=data.transcripts[0][0] if transcript_id is not None and data.transcripts else None,
+        coders=data.coders, n_units=len(data.unit_ids), n_boot=n_boot, seed=seed,
+        overall=summary("overall", "overall", result.pooled),
+        codes=[summary(path, path, v) for path, v in zip(data.code_paths, result.codes)],
+        pairs=pairs(data.coders, result),
+        transcripts=per_transcript(data, n_boot, seed),
+        unused_codes=data.unused_codes,
+    )
+    if not consensus:
+        return report
+    combined, settled = with_consensus(session, data)
+    return replace(report, consensus=against_consensus(combined, n_boot, seed), settled_units=int(settled.sum()))
+
+
+def summary(name: str, key: str, v: VariableAgreement) -> Summary:
+    return Summary(name, key, v.alpha, v.alpha_ci, band(v.alpha.value), v.percent, v.fleiss_kappa,
+                   v.n_units, v.applied)
+
+
+def pairs(names: list[str], result: MultiLabelAgreement) -> list[PairAgreement]:
+    pooled = result.pooled
+    return [
+        PairAgreement(names[i], names[j], kappa, pooled.pair_percent[(i, j)], kappa.n_units)
+        for (i, j), kappa in pooled.cohen.items()
+    ]
+
+
+def per_transcript(data: CodingData, n_boot: int, seed: int) -> list[Summary]:
+    """Each transcript on its own: its units, the coders who coded it, the codes used in it."""
+    rows = []
+    for index, (tid, name) in enumerate(data.transcripts):
+        part = data.subset(data.unit_transcript == index)
+        coders = part.coded.any(axis=0)
+        result = multilabel_agreement(part.applied[:, coders], part.coded[:, coders], n_boot=n_boot, seed=seed)
+        rows.append(summary(name, tid, result.pooled))
+    return rows
+
+
+def against_consensus(combined: CodingData, n_boot: int, seed: int) -> list[ConsensusAgreement]:
+    """Each coder (all but the last rater) against the consensus (the last), codes pooled."""
+    rows = []
+    for i, coder in enumerate(combined.coders[:-1]):
+        raters = [i, len(combined.coders) - 1]
+        pooled = multilabel_agreement(combined.applied[:, raters], combined.coded[:, raters],
+                                      n_boot=n_boot, seed=seed).pooled
+        rows.append(ConsensusAgreement(coder, pooled.alpha, pooled.alpha_ci, band(pooled.alpha.value),
+                                       pooled.cohen[(0, 1)], pooled.percent, pooled.n_units))
+    return rows
+
+
+def as_json(report: AgreementReport) -> dict:
+    """Plain JSON: NaN becomes null, and every undefined statistic gets its reason."""
+
+    def stat(name: str, s: Stat, out: dict, reasons: dict) -> None:
+        out[name] = s.value if s.defined else None
+        if not s.defined:
+            reasons[name] = s.reason
+
+    def entry(head: dict, stats: dict[str, Stat], extra: dict) -> dict:
+        out, reasons = dict(head), {}
+        for name, s in stats.items():
+            stat(name, s, out, reasons)
+        out.update(extra)
+        out["reason"] = reasons.get("alpha") or reasons.get("kappa")
+        out["reasons"] = reasons
+        return out
+
+    def interval(ci: tuple[float, float]) -> list[float | None]:
+        return [None if np.isnan(x) else float(x) for x in ci]
+
+    def block(s: Summary, head: dict) -> dict:
+        return entry(head, {"alpha": s.alpha, "percent": s.percent, "fleiss_kappa": s.fleiss_kappa},
+                     {"alpha_ci": interval(s.alpha_ci), "band": s.band, "n_units": s.n_units,
+                      "applied": s.applied})
+
+    data = {
+        "project": report.project, "transcript": report.transcript_id, "coders": report.coders,
+        "units": report.n_units, "bootstrap": {"resamples": report.n_boot, "seed": report.seed},
+        "overall": block(report.overall, {}),
+        "codes": [block(s, {"code": s.key}) for s in report.codes],
+        "pairs": [entry({"coder_a": p.coder_a, "coder_b": p.coder_b}, {"kappa": p.kappa, "percent": p.percent},
+                        {"n_units": p.n_units}) for p in report.pairs],
+        "transcripts": [block(s, {"transcript": s.key, "name": s.name}) for s in report.transcripts],
+        "unused_codes": report.unused_codes,
+    }
+    if report.consensus is not None:
+        data["after_reconciliation"] = {
+            "settled_units": report.settled_units,
+            "coders": [entry({"coder": c.coder}, {"alpha": c.alpha, "kappa": c.kappa, "percent": c.percent},
+                             {"alpha_ci": interval(c.alpha_ci), "band": c.band, "n_units": c.n_units})
+                       for c in report.consensus],
+        }
+    return data
