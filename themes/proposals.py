@@ -1,0 +1,191 @@
+"""Candidate themes from the database: choose the units, embed them (through the cache),
+cluster, label, and store the run with its candidates so they can be accepted by id.
+
+Two levels:
+
+* ``subtheme``: the units are lines (``coded`` or ``all`` participant lines); each
+  candidate is a group of lines. Its *codes* are the codes its lines carry (team view),
+  with the share of its coded lines that carry each; the *dominant* ones (share >= 30 %,
+  at least the first, at most five) are what an accepted sub-theme holds.
+* ``theme``: the units are codes, each represented by the mean of its coded lines'
+  embeddings; each candidate is a group of codes, its members are their lines, and its
+  representative quotes are the lines nearest the candidate's centre.
+
+Labels are the c-TF-IDF keywords (Kiwi noun lemmas) of the candidate's lines. The same
+lines, settings and seed give the same candidates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from fgi.errors import FgiError
+from fgi.models import Event, Project
+from themes.cache import CacheStats, Progress, embed_with_cache, keyword_tokens
+from themes.labels import representatives
+from themes.models import CODED, PROPOSAL_LEVELS, SUBTHEME, THEME, ThemeCandidate, ThemeRun
+from themes.proposer import ThemeProposer
+from themes.units import Line, proposal_units
+
+DOMINANT_SHARE = 0.3
+MAX_DOMINANT = 5
+MIN_UNITS = 3
+
+
+@dataclass(frozen=True)
+class ProposalSettings:
+    level: str = SUBTHEME
+    units: str = CODED
+    embedder: str = "kiwi-lsa"  # a name for themes.embedders.get_embedder
+    clusterer: str = "agglomerative"
+    k: int | str = "auto"
+    seed: int = 0
+    n_quotes: int = 3  # representative quotes per candidate (3-5 read well)
+
+
+def _check(settings: ProposalSettings) -> None:
+    if settings.level not in PROPOSAL_LEVELS:
+        raise FgiError(f"unknown level {settings.level!r}", hint=f"use one of: {', '.join(PROPOSAL_LEVELS)}")
+    if settings.level == THEME and settings.units != CODED:
+        raise FgiError("theme-level proposals group codes by their coded lines, so they always use coded lines",
+                       hint="leave out --units, or use --level subtheme with --units all")
+    if settings.k != "auto" and (not str(settings.k).isdigit() or int(settings.k) < 2):
+        raise FgiError(f"k must be 'auto' or a whole number of at least 2, not {settings.k!r}")
+    if not 1 <= settings.n_quotes <= 10:
+        raise FgiError("ask for between 1 and 10 representative quotes")
+
+
+def make_embedder(name: str, seed: int):
+    """The embedder called ``name``, seeded where it has a seed; unknown names are errors."""
+    from themes.embedders import available_embedders, get_embedder
+
+    params = {} if name.startswith("sentence-transformers:") else {"random_state": seed}
+    try:
+        return get_embedder(name, **params)
+    except ValueError as exc:
+        raise FgiError(str(exc), hint=f"embedders: {', '.join(available_embedders())}") from None
+
+
+def _input_hash(level: str, lines: Sequence[Line]) -> str:
+    digest = hashlib.sha256(level.encode())
+    for line in lines:
+        digest.update(f"\n{line.segment_id}\t{line.text}".encode())
+    return digest.hexdigest()
+
+
+def _code_shares(lines: Sequence[Line]) -> list[dict]:
+    coded = [line for line in lines if line.code_ids]
+    counts = Counter(c for line in coded for c in line.code_ids)
+    return [{"id": c, "lines": n, "share": round(n / len(coded), 4)}
+            for c, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def dominant_codes(codes: Sequence[dict]) -> list[int]:
+    """The codes an accepted sub-theme takes: share >= DOMINANT_SHARE, at least the first."""
+    chosen = [c["id"] for c in codes if c["share"] >= DOMINANT_SHARE][:MAX_DOMINANT]
+    return chosen or [c["id"] for c in codes[:1]]
+
+
+def _spread(lines: Sequence[Line]) -> tuple[int, int]:
+    return len({line.speaker for line in lines if line.speaker}), len({line.group for line in lines if line.group})
+
+
+def _nearest(Z: np.ndarray, idx: Sequence[int], n: int) -> list[int]:
+    """The ``n`` of rows ``idx`` closest to their centroid, closest first."""
+    picked = representatives(Z[list(idx)], np.zeros(len(idx), dtype=np.int64), k=n)[0]
+    return [idx[i] for i in picked]
+
+
+def _embed(session: Session, settings: ProposalSettings, texts: list[str], embedder, progress, stats):
+    emb = embedder if embedder is not None else make_embedder(settings.embedder, settings.seed)
+    Z, features = embed_with_cache(session, emb, texts, progress=progress, stats=stats)
+    if features is not None and getattr(emb, "feature_id", None) == "kiwi-nouns.v1":
+        tokens = features
+    else:
+        tokens = keyword_tokens(session, texts, progress=progress, stats=stats)
+    return emb, Z, tokens
+
+
+def _proposer(emb, settings: ProposalSettings) -> ThemeProposer:
+    return ThemeProposer(embedder=emb, clusterer=settings.clusterer, k=settings.k,
+                         n_representatives=settings.n_quotes, random_state=settings.seed)
+
+
+def _line_candidates(lines, Z, tokens, emb, settings) -> tuple[list[dict], dict]:
+    proposer = _proposer(emb, settings).fit([line.text for line in lines], embeddings=Z, tokens=tokens)
+    out = []
+    for c in proposer.candidates_:
+        members = [lines[i] for i in c.members]
+        out.append({"label": c.label, "keywords": c.keywords, "members": [m.segment_id for m in members],
+                    "member_codes": [], "representatives": [lines[i].segment_id for i in c.representatives],
+                    "codes": _code_shares(members), "spread": _spread(members)})
+    return out, dict(getattr(proposer, "k_scores_", {}))
+
+
+def _code_candidates(lines, Z, tokens, emb, settings) -> tuple[list[dict], dict]:
+    by_code: dict[int, list[int]] = {}
+    for i, line in enumerate(lines):
+        for c in line.code_ids:
+            by_code.setdefault(c, []).append(i)
+    code_ids = sorted(by_code)
+    if len(code_ids) < MIN_UNITS:
+        raise FgiError(f"theme-level proposals need at least {MIN_UNITS} codes with coded lines; "
+                       f"this project has {len(code_ids)}", hint="code more lines, or propose sub-themes first")
+    Zn = Z / np.maximum(np.linalg.norm(Z, axis=1, keepdims=True), 1e-12)
+    C = np.vstack([Zn[by_code[c]].mean(axis=0) for c in code_ids])
+    code_tokens = [[t for i in by_code[c] for t in tokens[i]] for c in code_ids]
+    proposer = _proposer(emb, settings).fit([str(c) for c in code_ids], embeddings=C, tokens=code_tokens)
+    out = []
+    for cand in proposer.candidates_:
+        codes = [code_ids[i] for i in cand.members]
+        idx = sorted({i for c in codes for i in by_code[c]})
+        members = [lines[i] for i in idx]
+        shares = [{"id": c, "lines": len(by_code[c]), "share": round(len(by_code[c]) / len(idx), 4)}
+                  for c in sorted(codes, key=lambda c: (-len(by_code[c]), c))]
+        out.append({"label": cand.label, "keywords": cand.keywords, "members": [m.segment_id for m in members],
+                    "member_codes": [s["id"] for s in shares],
+                    "representatives": [lines[i].segment_id for i in _nearest(Zn, idx, settings.n_quotes)],
+                    "codes": shares, "spread": _spread(members)})
+    return out, dict(getattr(proposer, "k_scores_", {}))
+
+
+def propose(session: Session, project: Project, settings: ProposalSettings = ProposalSettings(), *,
+            actor: str, embedder=None, progress: Progress | None = None) -> int:
+    """Run a proposal and store it; returns the run id (read it with ``themes.runs.get_run``).
+
+    ``embedder``: an Embedder object to use instead of ``settings.embedder`` (tests, the
+    app's cached model). ``progress(done, total)`` is called while lines are analysed.
+    """
+    _check(settings)
+    lines = proposal_units(session, project, settings.units)
+    if len(lines) < MIN_UNITS:
+        raise FgiError(
+            f"only {len(lines)} {'coded ' if settings.units == CODED else ''}participant lines in "
+            f"project {project.name!r}; proposals need at least {MIN_UNITS}",
+            hint="code more lines first, or use --units all" if settings.units == CODED else "import transcripts first")
+    stats = CacheStats()
+    emb, Z, tokens = _embed(session, settings, [line.text for line in lines], embedder, progress, stats)
+    make = _line_candidates if settings.level == SUBTHEME else _code_candidates
+    candidates, k_scores = make(lines, Z, tokens, emb, settings)
+    run = ThemeRun(project_id=project.id, level=settings.level, units=settings.units, embedder=emb.id,
+                   clusterer=settings.clusterer, k=str(settings.k), seed=settings.seed, n_units=len(lines),
+                   input_hash=_input_hash(settings.level, lines), created_by=actor,
+                   details={"k_scores": {str(k): round(float(v), 6) for k, v in k_scores.items()},
+                            "cache": {"hits": stats.hits, "computed": stats.computed}})
+    session.add(run)
+    session.flush()
+    for position, c in enumerate(candidates):
+        participants, groups = c.pop("spread")
+        session.add(ThemeCandidate(run_id=run.id, position=position, participants=participants, groups=groups, **c))
+    session.flush()
+    Event.record(session, actor=actor, kind="themes.propose", project_id=project.id, subject=str(run.id),
+                 payload={"before": None, "after": {"run": run.id, "level": run.level, "units": run.units,
+                                                    "embedder": run.embedder, "k": run.k, "seed": run.seed,
+                                                    "lines": len(lines), "candidates": len(candidates)}})
+    return run.id

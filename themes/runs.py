@@ -1,0 +1,138 @@
+"""Stored proposal runs and their candidates, as plain data for the CLI and the app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from coding.codebook import code_index
+from fgi.errors import NotFound
+from fgi.models import Project
+from themes.models import ThemeCandidate, ThemeNode, ThemeRun
+from themes.proposals import dominant_codes
+from themes.units import Line, lines_by_id, ordered, team_codes
+
+
+@dataclass(frozen=True)
+class CodeShare:
+    id: int
+    path: str
+    lines: int  # the candidate's lines that carry the code
+    share: float  # of the candidate's coded lines
+    dominant: bool  # taken by a sub-theme accepted from this candidate
+
+
+@dataclass(frozen=True)
+class CandidateView:
+    id: int
+    run_id: int
+    level: str
+    position: int
+    label: str
+    keywords: list[str]
+    size: int  # lines
+    participants: int
+    groups: int
+    members: list[str]  # segment ids
+    member_codes: list[int]  # theme level: the codes grouped
+    representatives: list[Line]
+    codes: list[CodeShare]
+    accepted_as: int | None  # the hierarchy node made from it
+
+
+@dataclass(frozen=True)
+class RunView:
+    id: int
+    project: str
+    level: str
+    units: str
+    embedder: str
+    clusterer: str
+    k: str
+    seed: int
+    n_units: int
+    created_by: str
+    created_at: datetime
+    details: dict
+    candidates: list[CandidateView]
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    id: int
+    level: str
+    units: str
+    embedder: str
+    k: str
+    seed: int
+    n_units: int
+    candidates: int
+    created_by: str
+    created_at: datetime
+
+
+def get_candidate(session: Session, project: Project, candidate_id: int) -> tuple[ThemeCandidate, ThemeRun]:
+    candidate = session.get(ThemeCandidate, candidate_id)
+    run = session.get(ThemeRun, candidate.run_id) if candidate is not None else None
+    if candidate is None or run.project_id != project.id:
+        raise NotFound(f"no candidate {candidate_id} in project {project.name!r}",
+                       hint=f"propose some: fgi themes propose --project {project.name!r}; "
+                            f"list runs: fgi themes runs --project {project.name!r}")
+    return candidate, run
+
+
+def _get_run(session: Session, project: Project, run_id: int | None) -> ThemeRun:
+    if run_id is None:
+        run = session.scalar(select(ThemeRun).where(ThemeRun.project_id == project.id)
+                             .order_by(ThemeRun.id.desc()).limit(1))
+    else:
+        run = session.get(ThemeRun, run_id)
+    if run is None or run.project_id != project.id:
+        what = "no proposal runs" if run_id is None else f"no proposal run {run_id}"
+        raise NotFound(f"{what} in project {project.name!r}",
+                       hint=f"fgi themes propose --project {project.name!r}")
+    return run
+
+
+def candidate_views(session: Session, project: Project, run: ThemeRun,
+                    candidates: list[ThemeCandidate]) -> list[CandidateView]:
+    paths = {code.id: path for path, code in code_index(session, project).items()}
+    quotes = lines_by_id(session, project, [s for c in candidates for s in c.representatives],
+                         team_codes(session, project))
+    accepted = dict(session.execute(
+        select(ThemeNode.candidate_id, func.min(ThemeNode.id))
+        .where(ThemeNode.candidate_id.in_([c.id for c in candidates])).group_by(ThemeNode.candidate_id)).all())
+    views = []
+    for c in candidates:
+        codes = [s for s in c.codes if s["id"] in paths]  # codes deleted since are left out
+        dominant = set(dominant_codes(codes)) if run.level == "subtheme" else {s["id"] for s in codes}
+        views.append(CandidateView(
+            c.id, run.id, run.level, c.position, c.label, list(c.keywords), len(c.members), c.participants,
+            c.groups, list(c.members), [i for i in c.member_codes if i in paths],
+            ordered(quotes, c.representatives),
+            [CodeShare(s["id"], paths[s["id"]], s["lines"], s["share"], s["id"] in dominant) for s in codes],
+            accepted.get(c.id)))
+    return views
+
+
+def get_run(session: Session, project: Project, run_id: int | None = None) -> RunView:
+    """A stored run with its candidates (the latest run when ``run_id`` is None)."""
+    run = _get_run(session, project, run_id)
+    candidates = list(session.scalars(
+        select(ThemeCandidate).where(ThemeCandidate.run_id == run.id).order_by(ThemeCandidate.position)))
+    return RunView(run.id, project.name, run.level, run.units, run.embedder, run.clusterer, run.k, run.seed,
+                   run.n_units, run.created_by, run.created_at, dict(run.details),
+                   candidate_views(session, project, run, candidates))
+
+
+def list_runs(session: Session, project: Project) -> list[RunSummary]:
+    counts = (select(ThemeCandidate.run_id, func.count(ThemeCandidate.id).label("n"))
+              .group_by(ThemeCandidate.run_id).subquery())
+    rows = session.execute(
+        select(ThemeRun, func.coalesce(counts.c.n, 0)).outerjoin(counts, counts.c.run_id == ThemeRun.id)
+        .where(ThemeRun.project_id == project.id).order_by(ThemeRun.id)).all()
+    return [RunSummary(r.id, r.level, r.units, r.embedder, r.k, r.seed, r.n_units, n, r.created_by, r.created_at)
+            for r, n in rows]

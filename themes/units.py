@@ -1,0 +1,118 @@
+"""Which lines theme work looks at, and which codes each line carries.
+
+*Proposal units* are participants' lines: back-channels (네, 음) and moderators' lines are
+left out always. With ``units="coded"`` (the default) only lines that carry a code count;
+with ``units="all"`` every participant line does.
+
+*The team's coding* of a line (``team_codes``) is what theme work reads: every coder's
+codes on it, corrected by the leads' consensus decisions (a decided ``apply`` adds the
+code, ``reject`` removes it, ``replace`` swaps it for the replacement). Before
+reconciliation that is any coder's code; after it, the consensus. Blind coding is a rule
+for coders while they code; theme work is the team's (a lead's) view of the whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coding.consensus import decision_rows
+from coding.models import APPLY, REJECT, REPLACE, CodeApplication
+from fgi.errors import FgiError
+from fgi.models import MODERATOR, Participant, Project, Segment, Transcript
+from themes.models import CODED, UNIT_CHOICES
+
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Line:
+    """A transcript line as theme work shows it: where it is, who said it, its codes."""
+
+    segment_id: str
+    transcript_id: str
+    transcript: str  # the transcript's name
+    line: int
+    text: str
+    speaker: str | None  # the participant's pseudonymous id (P03), else the stored label
+    group: str | None
+    code_ids: tuple[int, ...] = ()
+
+
+def _line_query(project: Project):
+    return (
+        select(Segment.id, Segment.transcript_id, Transcript.name, Transcript.group, Segment.line, Segment.text,
+               Segment.speaker, Segment.backchannel, Participant.pseudonym, Participant.role,
+               Participant.attributes)
+        .join(Transcript, Transcript.id == Segment.transcript_id)
+        .outerjoin(Participant, Participant.id == Segment.participant_id)
+        .where(Transcript.project_id == project.id)
+        .order_by(Transcript.imported_at, Transcript.id, Segment.line)
+    )
+
+
+def _line(row, codes: dict[str, set[int]]) -> Line:
+    sid, tid, tname, tgroup, line, text, speaker, _, pseudonym, _, attributes = row
+    group = (attributes or {}).get("group") or tgroup
+    return Line(sid, tid, tname, line, text, pseudonym or speaker, group, tuple(sorted(codes.get(sid, ()))))
+
+
+def team_codes(session: Session, project: Project) -> dict[str, set[int]]:
+    """The codes of every coded line of the project in the team's view (see the module)."""
+    rows = session.execute(
+        select(CodeApplication.segment_id, CodeApplication.code_id)
+        .join(Segment, Segment.id == CodeApplication.segment_id)
+        .join(Transcript, Transcript.id == Segment.transcript_id)
+        .where(Transcript.project_id == project.id)
+    ).all()
+    codes: dict[str, set[int]] = {}
+    for segment_id, code_id in rows:
+        codes.setdefault(segment_id, set()).add(code_id)
+    decisions = sorted(decision_rows(session, project), key=lambda d: d.id)
+    for d in decisions:  # removals first, so an explicit apply of a replacement still wins
+        if d.decision in (REJECT, REPLACE):
+            codes.get(d.segment_id, set()).discard(d.code_id)
+    decided = {(d.segment_id, d.code_id) for d in decisions}
+    for d in decisions:
+        if d.decision == APPLY:
+            codes.setdefault(d.segment_id, set()).add(d.code_id)
+        elif d.decision == REPLACE and d.replacement_code_id is not None \
+                and (d.segment_id, d.replacement_code_id) not in decided:
+            codes.setdefault(d.segment_id, set()).add(d.replacement_code_id)
+    return {s: c for s, c in codes.items() if c}
+
+
+def proposal_units(session: Session, project: Project, units: str = CODED) -> list[Line]:
+    """Participants' lines in transcript and line order (no back-channels, no moderators);
+    ``coded``: only those that carry a code in the team's view."""
+    if units not in UNIT_CHOICES:
+        raise FgiError(f"unknown units {units!r}", hint=f"use one of: {', '.join(UNIT_CHOICES)}")
+    codes = team_codes(session, project)
+    lines = []
+    for row in session.execute(_line_query(project)):
+        backchannel, role = row[7], row[9]
+        if backchannel or role == MODERATOR:
+            continue
+        if units == CODED and row[0] not in codes:
+            continue
+        lines.append(_line(row, codes))
+    return lines
+
+
+def lines_by_id(session: Session, project: Project, segment_ids: Iterable[str],
+                codes: dict[str, set[int]] | None = None) -> dict[str, Line]:
+    """The lines of the given ids (any role) that exist in the project."""
+    wanted = list(dict.fromkeys(segment_ids))
+    found: dict[str, Line] = {}
+    for i in range(0, len(wanted), _CHUNK):
+        query = _line_query(project).where(Segment.id.in_(wanted[i : i + _CHUNK]))
+        for row in session.execute(query):
+            found[row[0]] = _line(row, codes or {})
+    return found
+
+
+def ordered(lines: dict[str, Line], ids: Sequence[str]) -> list[Line]:
+    return [lines[i] for i in ids if i in lines]
