@@ -1,0 +1,303 @@
+"""``fgi themes`` (propose candidates, list runs), ``fgi hierarchy`` (build the theme
+hierarchy) and ``fgi suggest`` (code suggestions for a line). Thin: parse, call, print."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+from rich.progress import Progress as RichProgress
+from rich.tree import Tree
+
+from fgi import console
+from fgi.console import OutputFormat, actor, info, print_json, print_table, transaction
+from fgi.settings import load_settings
+from fgi.study import get_project
+from themes import accept, hierarchy, history, proposals, reshape, runs, suggestions, tree
+from themes.hierarchy import plural
+from themes.units import Line
+
+themes_app = typer.Typer(help="Candidate themes from the coded lines: propose, list, show.", no_args_is_help=True)
+hierarchy_app = typer.Typer(help="The theme hierarchy: domain > theme > sub-theme > code.", no_args_is_help=True)
+
+ProjectOption = Annotated[str, typer.Option("--project", "-p", help="project name")]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json")]
+ReasonOption = Annotated[Optional[str], typer.Option(help="why (kept in the history)")]
+NodeArg = Annotated[int, typer.Argument(help="node id (see fgi hierarchy show)")]
+
+
+class Level(str, Enum):
+    subtheme = "subtheme"
+    theme = "theme"
+
+
+class Units(str, Enum):
+    coded = "coded"
+    all = "all"
+
+
+def _quote(line: Line, width: int = 60) -> str:
+    text = line.text if len(line.text) <= width else line.text[: width - 1] + "…"
+    who = line.speaker or "?"
+    return f"{who}({line.group}): {text}" if line.group else f"{who}: {text}"
+
+
+# ---- fgi themes ------------------------------------------------------------------------
+
+
+def _print_run(run: runs.RunView) -> None:
+    rows = [{"id": c.id, "label": c.label, "lines": c.size, "people": c.participants, "groups": c.groups,
+             "codes": "\n".join(f"{s.path} ({s.lines})" for s in c.codes if s.dominant),
+             "quotes": "\n".join(_quote(q) for q in c.representatives),
+             "accepted": f"#{c.accepted_as}" if c.accepted_as else ""} for c in run.candidates]
+    what = "lines" if run.level == "subtheme" else "codes"
+    print_table(rows, ["id", "label", "lines", "people", "groups", "codes", "quotes", "accepted"],
+                title=f"run {run.id}: {len(run.candidates)} candidate {run.level}s from {run.n_units} {what} "
+                      f"({run.embedder}, k={run.k}, seed {run.seed})")
+
+
+@themes_app.command("propose")
+def themes_propose(
+    project: ProjectOption,
+    level: Annotated[Level, typer.Option(help="subtheme: group lines; theme: group codes")] = Level.subtheme,
+    units: Annotated[Units, typer.Option(help="coded: lines with a code; all: every participant line")] = Units.coded,
+    embedder: Annotated[Optional[str], typer.Option(help="kiwi-lsa, char-lsa or sentence-transformers:MODEL "
+                                                         "(default: FGI_EMBEDDER or kiwi-lsa)")] = None,
+    clusterer: Annotated[str, typer.Option(help="agglomerative, kmeans or hdbscan")] = "agglomerative",
+    k: Annotated[str, typer.Option("--k", help="number of candidates, or auto")] = "auto",
+    seed: Annotated[int, typer.Option(help="random seed; the same seed gives the same candidates")] = 0,
+    quotes: Annotated[int, typer.Option(help="representative quotes per candidate")] = 3,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Propose candidate sub-themes (or themes) and store them; accept one with fgi hierarchy accept."""
+    settings = proposals.ProposalSettings(level.value, units.value, embedder or load_settings().embedder,
+                                          clusterer, k, seed, quotes)
+    with transaction() as session, RichProgress(console=console.stderr, transient=True) as bar:
+        task = bar.add_task("analysing lines", total=None)
+        target = get_project(session, project)
+        run_id = proposals.propose(session, target, settings, actor=actor(),
+                                   progress=lambda done, total: bar.update(task, completed=done, total=total))
+        run = runs.get_run(session, target, run_id)
+    if fmt is OutputFormat.json:
+        print_json(run)
+        return
+    _print_run(run)
+    cache = run.details.get("cache", {})
+    info(f"cache: {cache.get('hits', 0)} texts found, {cache.get('computed', 0)} analysed; "
+         f"accept one with: fgi hierarchy accept ID --project {project!r}")
+
+
+@themes_app.command("show")
+def themes_show(project: ProjectOption,
+                run: Annotated[Optional[int], typer.Argument(help="run id (default: the latest)")] = None,
+                fmt: FormatOption = OutputFormat.table) -> None:
+    """Show a stored run's candidates."""
+    with console.database().reading() as session:
+        view = runs.get_run(session, get_project(session, project), run)
+    if fmt is OutputFormat.json:
+        print_json(view)
+    else:
+        _print_run(view)
+
+
+@themes_app.command("runs")
+def themes_runs(project: ProjectOption, fmt: FormatOption = OutputFormat.table) -> None:
+    """List the project's proposal runs."""
+    with console.database().reading() as session:
+        rows = runs.list_runs(session, get_project(session, project))
+    if fmt is OutputFormat.json:
+        print_json(rows)
+        return
+    print_table([{"id": r.id, "level": r.level, "units": r.units, "embedder": r.embedder, "k": r.k, "seed": r.seed,
+                  "lines/codes": r.n_units, "candidates": r.candidates, "by": r.created_by,
+                  "at": r.created_at.isoformat(timespec="seconds")} for r in rows],
+                ["id", "level", "units", "embedder", "k", "seed", "lines/codes", "candidates", "by", "at"])
+
+
+# ---- fgi hierarchy ---------------------------------------------------------------------
+
+
+def _change(do: Callable, project: str, *args, **kwargs) -> None:
+    with transaction() as session:
+        change = do(session, get_project(session, project), *args, actor=actor(), **kwargs)
+    info(change.message)
+    for line in change.skipped or []:
+        info(f"  skipped {line}")
+
+
+def _label(node: tree.TreeNode) -> str:
+    counts = f"[{plural(len(node.codes), 'code')}, " if node.level == "subtheme" else "["
+    counts += f"{plural(node.lines, 'line')}, {node.participants} people, {plural(node.groups, 'group')}]"
+    return f"#{node.id} {node.level}: {node.name}  {counts}" + ("  ✎" if node.memo else "")
+
+
+def _add(parent: Tree, node: tree.TreeNode, show_quotes: bool) -> None:
+    branch = parent.add(_label(node))
+    for child in node.children:
+        _add(branch, child, show_quotes)
+    for code in node.codes:
+        branch.add(f"code: {code.path}  [{plural(code.lines, 'line')}]")
+    if show_quotes and node.level == "subtheme":
+        for q in node.quotes:
+            branch.add(f"“{_quote(q, 80)}”")
+
+
+@hierarchy_app.command("show")
+def hierarchy_show(project: ProjectOption, fmt: FormatOption = OutputFormat.table,
+                   quotes: Annotated[bool, typer.Option("--quotes/--no-quotes", help="representative quotes")] = False,
+                   ) -> None:
+    """The hierarchy as a tree, with counts of codes, lines, participants and groups."""
+    with console.database().reading() as session:
+        target = get_project(session, project)
+        nodes = tree.hierarchy_tree(session, target)
+        loose = tree.unplaced_codes(session, target)
+    if fmt is OutputFormat.json:
+        print_json({"nodes": nodes, "unplaced_codes": loose})
+        return
+    root = Tree(f"{project}")
+    for node in nodes:
+        _add(root, node, quotes)
+    console.stdout.print(root, markup=False)
+    used = [c for c in loose if c.lines]
+    if used:
+        info(f"{len(used)} coded codes are not placed yet: " + ", ".join(c.path for c in used[:8])
+             + (" …" if len(used) > 8 else ""))
+
+
+@hierarchy_app.command("accept")
+def hierarchy_accept(candidate: Annotated[int, typer.Argument(help="candidate id (see fgi themes show)")],
+                     project: ProjectOption,
+                     name: Annotated[Optional[str], typer.Option(help="name (default: its keyword label)")] = None,
+                     under: Annotated[Optional[int], typer.Option(help="parent node id")] = None,
+                     reason: ReasonOption = None) -> None:
+    """Accept a candidate: a sub-theme with its dominant codes and lines, or a theme with its codes."""
+    _change(accept.accept_candidate, project, candidate, name=name, parent_id=under, reason=reason)
+
+
+@hierarchy_app.command("create")
+def hierarchy_create(level: Annotated[str, typer.Argument(help="domain, theme or subtheme")], name: str,
+                     project: ProjectOption,
+                     under: Annotated[Optional[int], typer.Option(help="parent node id")] = None,
+                     memo: Annotated[Optional[str], typer.Option()] = None) -> None:
+    """Create an empty domain, theme or sub-theme."""
+    _change(hierarchy.create_node, project, level, name, parent_id=under, memo=memo)
+
+
+@hierarchy_app.command("rename")
+def hierarchy_rename(node: NodeArg, name: str, project: ProjectOption, reason: ReasonOption = None) -> None:
+    """Rename a node."""
+    _change(hierarchy.rename_node, project, node, name, reason=reason)
+
+
+@hierarchy_app.command("merge")
+def hierarchy_merge(target: NodeArg, others: Annotated[list[int], typer.Argument(help="nodes to merge into it")],
+                    project: ProjectOption, name: Annotated[Optional[str], typer.Option(help="new name")] = None,
+                    reason: ReasonOption = None) -> None:
+    """Merge nodes of one level into TARGET (children, codes, lines and memos move)."""
+    _change(reshape.merge_nodes, project, target, others, name=name, reason=reason)
+
+
+@hierarchy_app.command("split")
+def hierarchy_split(node: NodeArg, name: Annotated[str, typer.Argument(help="name of the new node")],
+                    project: ProjectOption,
+                    code: Annotated[Optional[list[str]], typer.Option("--code", help="code path to move (repeatable)")] = None,
+                    child: Annotated[Optional[list[int]], typer.Option("--child", help="child node to move")] = None,
+                    line: Annotated[Optional[list[str]], typer.Option("--line", help="evidence line to move")] = None,
+                    reason: ReasonOption = None) -> None:
+    """Split a node: a new sibling NAME takes the codes, children or lines given."""
+    _change(reshape.split_node, project, node, name, codes=code or [], children=child or [], lines=line or [],
+            reason=reason)
+
+
+@hierarchy_app.command("move")
+def hierarchy_move(node: NodeArg, project: ProjectOption,
+                   to: Annotated[Optional[int], typer.Option("--to", help="new parent (omit: top level)")] = None,
+                   reason: ReasonOption = None) -> None:
+    """Move a node under another parent (a theme under a domain, a sub-theme under a theme)."""
+    _change(hierarchy.move_node, project, node, to, reason=reason)
+
+
+@hierarchy_app.command("place")
+def hierarchy_place(code: Annotated[str, typer.Argument(help="code path (or a unique name)")], project: ProjectOption,
+                    to: Annotated[Optional[int], typer.Option("--to", help="sub-theme id (omit: take it out)")] = None,
+                    reason: ReasonOption = None) -> None:
+    """Put a code under a sub-theme, or take it out of the hierarchy."""
+    _change(hierarchy.place_code, project, code, to, reason=reason)
+
+
+@hierarchy_app.command("delete")
+def hierarchy_delete(node: NodeArg, project: ProjectOption, reason: ReasonOption = None) -> None:
+    """Delete a node and what is under it (codes stay in the codebook, unplaced)."""
+    _change(hierarchy.delete_node, project, node, reason=reason)
+
+
+@hierarchy_app.command("memo")
+def hierarchy_memo(node: NodeArg, text: Annotated[str, typer.Argument(help="the memo ('' removes it)")],
+                   project: ProjectOption) -> None:
+    """Attach a memo to a node."""
+    _change(hierarchy.set_memo, project, node, text)
+
+
+@hierarchy_app.command("undo")
+def hierarchy_undo(project: ProjectOption) -> None:
+    """Take back the latest hierarchy change (anyone's)."""
+    _change(history.undo, project)
+
+
+@hierarchy_app.command("redo")
+def hierarchy_redo(project: ProjectOption) -> None:
+    """Bring back what the latest undo took back."""
+    _change(history.redo, project)
+
+
+@hierarchy_app.command("history")
+def hierarchy_history(project: ProjectOption, fmt: FormatOption = OutputFormat.table) -> None:
+    """Every hierarchy change: who, when, what, and whether it is undone."""
+    with console.database().reading() as session:
+        entries = history.hierarchy_history(session, get_project(session, project))
+    if fmt is OutputFormat.json:
+        print_json(entries)
+        return
+    print_table([{"event": e.event_id, "at": e.at.isoformat(timespec="seconds"), "actor": e.actor,
+                  "change": e.kind.removeprefix(history.PREFIX), "subject": e.subject,
+                  "undone": "undone" if e.undone else "", "reason": e.reason} for e in entries],
+                ["event", "at", "actor", "change", "subject", "undone", "reason"])
+
+
+# ---- fgi suggest -----------------------------------------------------------------------
+
+
+def suggest(project: ProjectOption,
+            segment: Annotated[list[str], typer.Option("--segment", "-s", help="segment id (repeatable)")],
+            k: Annotated[int, typer.Option("--k", help="how many codes")] = 5,
+            as_user: Annotated[Optional[str], typer.Option("--as", help="acting user (default: FGI_USER)")] = None,
+            fmt: FormatOption = OutputFormat.table) -> None:
+    """Rank codes for a line from the lines you may see coded and the code definitions."""
+    from coding.users import get_user
+
+    with transaction() as session:  # a transaction, so the lemma cache keeps what it learns
+        viewer = get_user(session, as_user or load_settings().user)
+        found = suggestions.suggest_codes(session, viewer, get_project(session, project), segment, k=k)
+    if fmt is OutputFormat.json:
+        print_json(found)
+        return
+    for line in found:
+        print_table([{"rank": i + 1, "code": s.path, "score": f"{s.score:.3f}", "applied": "✓" if s.applied else "",
+                      "because of": f"{s.nearest}: {s.nearest_text[:50]}" if s.nearest else ""}
+                     for i, s in enumerate(line.suggestions)],
+                    ["rank", "code", "score", "applied", "because of"], title=f"{line.segment_id}: {line.text[:60]}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(themes_app, name="themes")
+    app.add_typer(hierarchy_app, name="hierarchy")
+    app.command("suggest")(suggest)
+    try:  # fgi export themes (themes/cli_export.py), when that module is there
+        from themes.cli_export import register_export
+    except ModuleNotFoundError as exc:
+        if exc.name != "themes.cli_export":
+            raise
+    else:
+        register_export(app)

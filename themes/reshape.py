@@ -1,0 +1,134 @@
+"""Reshaping the hierarchy: merge nodes of one level, split one node in two.
+
+Both follow the rules of ``themes.hierarchy`` and record an undoable event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from fgi.models import Project
+from themes.hierarchy import (HierarchyError, clean_name, check_unique, code_of, delete_nodes, describe, evidence,
+                              get_node, next_position, node_dict, placements, plural, siblings)
+from themes.history import Change, lock, record, take_snapshot
+from themes.models import SUBTHEME, ThemeNode, ThemeNodeSegment
+from themes.units import team_codes
+
+
+def merge_nodes(session: Session, project: Project, target_id: int, source_ids: Sequence[int], *, actor: str,
+                name: str | None = None, reason: str | None = None) -> Change:
+    """Merge nodes of one level into ``target_id``: their children, codes, evidence lines
+    and memos move to it, and they are deleted."""
+    lock(session, project)
+    snapshot = take_snapshot(session, project)
+    target = get_node(session, project, target_id)
+    sources = [get_node(session, project, i) for i in dict.fromkeys(source_ids)]
+    if not sources or any(s.id == target.id for s in sources):
+        raise HierarchyError("merge needs a target and at least one other node to merge into it",
+                             hint="fgi hierarchy merge TARGET_ID OTHER_ID [OTHER_ID ...]")
+    for s in sources:
+        if s.level != target.level:
+            raise HierarchyError(f"only nodes of one level merge: {describe(s)} is a {s.level}, "
+                                 f"{describe(target)} a {target.level}",
+                                 hint="move it under the target instead: fgi hierarchy move ID --to TARGET_ID")
+    names = {c.name: c for c in siblings(session, project, target.id)}
+    for s in sources:
+        for child in siblings(session, project, s.id):
+            if child.name in names:
+                raise HierarchyError(f"{describe(child)} and {describe(names[child.name])} would be siblings "
+                                     "with one name", hint="rename one of them first, or merge them first")
+            names[child.name] = child
+    if name is not None:
+        name = clean_name(name)
+        check_unique(session, project, target.parent_id, name, ignore=[target.id] + [s.id for s in sources])
+    before = {"target": node_dict(target), "sources": [node_dict(s) for s in sources]}
+    position = next_position(session, project, target.id)
+    codes = len(placements(session, target.id))
+    lines = set(evidence(session, target.id))
+    for s in sources:
+        for child in siblings(session, project, s.id):
+            child.parent_id, child.position, position = target.id, position, position + 1
+        for placed in placements(session, s.id):
+            placed.node_id, placed.position, codes = target.id, codes, codes + 1
+        for segment_id in evidence(session, s.id):
+            if segment_id not in lines:
+                lines.add(segment_id)
+                session.add(ThemeNodeSegment(node_id=target.id, segment_id=segment_id))
+    memos = [m for m in [target.memo] + [s.memo for s in sources] if m]
+    target.memo = "\n\n".join(memos) or None
+    if name is not None:
+        target.name = name
+    session.flush()
+    delete_nodes(session, [s.id for s in sources])
+    event = record(session, project, actor=actor, op="merge", subject=target.id, before=before,
+                   after=node_dict(target), snapshot=snapshot, reason=reason)
+    return Change("merge", event.id, target.id,
+                  f"merged {', '.join(describe(s) for s in sources)} into {describe(target)}")
+
+
+def split_node(session: Session, project: Project, node_id: int, name: str, *, actor: str,
+               codes: Sequence[str | int] = (), children: Sequence[int] = (), lines: Sequence[str] = (),
+               reason: str | None = None) -> Change:
+    """Make a new sibling of ``node_id`` named ``name`` and move to it the given children
+    (of a domain or theme), or codes and evidence lines (of a sub-theme). Evidence lines
+    that carry a moved code and none of the codes left behind move along, unless
+    ``lines`` are given."""
+    lock(session, project)
+    snapshot = take_snapshot(session, project)
+    node = get_node(session, project, node_id)
+    name = clean_name(name)
+    if not (codes or children or lines):
+        raise HierarchyError(f"say what goes from {describe(node)} to the new {node.level}",
+                             hint="give codes (--code), child nodes (--child) or evidence lines (--line)")
+    if node.level != SUBTHEME and (codes or lines):
+        raise HierarchyError(f"{describe(node)} holds no codes or lines itself; split it by its children (--child)")
+    if node.level == SUBTHEME and children:
+        raise HierarchyError(f"{describe(node)} is a sub-theme and has no child nodes; split it by --code or --line")
+    mine = {c.id: c for c in siblings(session, project, node.id)}
+    moved_children = []
+    for child_id in dict.fromkeys(children):
+        if child_id not in mine:
+            raise HierarchyError(f"#{child_id} is not under {describe(node)}",
+                                 hint=f"its children are: {', '.join(describe(c) for c in mine.values()) or 'none'}")
+        moved_children.append(mine[child_id])
+    placed = {p.code_id: p for p in placements(session, node.id)}
+    moved_codes = []
+    for ref in dict.fromkeys(codes):
+        found, path = code_of(session, project, ref)
+        if found.id not in placed:
+            raise HierarchyError(f"code {path!r} is not under {describe(node)}")
+        moved_codes.append(placed[found.id])
+    held = evidence(session, node.id)
+    missing = [s for s in lines if s not in set(held)]
+    if missing:
+        raise HierarchyError(f"line {missing[0]} is not evidence of {describe(node)}")
+    if lines:
+        moved_lines = list(dict.fromkeys(lines))
+    else:
+        going = {p.code_id for p in moved_codes}
+        staying = set(placed) - going
+        view = team_codes(session, project) if going else {}
+        moved_lines = [s for s in held if view.get(s, set()) & going and not view.get(s, set()) & staying]
+    check_unique(session, project, node.parent_id, name)
+    new = ThemeNode(project_id=project.id, parent_id=node.parent_id, level=node.level, name=name,
+                    position=next_position(session, project, node.parent_id))
+    session.add(new)
+    session.flush()
+    for position, child in enumerate(moved_children):
+        child.parent_id, child.position = new.id, position
+    for position, p in enumerate(moved_codes):
+        p.node_id, p.position = new.id, position
+    for segment_id in moved_lines:
+        session.delete(session.get(ThemeNodeSegment, (node.id, segment_id)))
+        session.add(ThemeNodeSegment(node_id=new.id, segment_id=segment_id))
+    session.flush()
+    event = record(session, project, actor=actor, op="split", subject=node.id, before=node_dict(node),
+                   after={"kept": node_dict(node), "new": node_dict(new), "children": [c.id for c in moved_children],
+                          "codes": [p.code_id for p in moved_codes], "lines": len(moved_lines)},
+                   snapshot=snapshot, reason=reason)
+    parts = [plural(len(moved_children), "child node")] if moved_children else []
+    parts += [plural(len(moved_codes), "code")] if moved_codes else []
+    parts += [plural(len(moved_lines), "line")] if moved_lines else []
+    return Change("split", event.id, new.id, f"split {describe(node)}: {', '.join(parts)} went to {describe(new)}")

@@ -1,0 +1,159 @@
+"""The hierarchy as a tree of plain data, with counts and quotes, for the CLI, the app and
+the theme-table exports.
+
+A sub-theme's *lines* are its evidence lines plus the participant lines that carry one of
+its codes in the team's view (``themes.units``); a theme's or domain's are the union of
+those below it. Counts are of distinct lines, participants (pseudonymous ids) and
+groups. Quotes: for a sub-theme, the representatives of the candidate it was accepted
+from (nearest the candidate's centre) that are still its lines, then its longest lines,
+one per speaker first; for a theme or domain, the first quotes of its children in turn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coding.codebook import list_codes
+from fgi.models import Project
+from themes.models import CODED, LEVELS, SUBTHEME, ThemeCandidate, ThemeNode, ThemeNodeCode, ThemeNodeSegment
+from themes.units import Line, lines_by_id, proposal_units
+
+N_QUOTES = 3
+
+
+@dataclass(frozen=True)
+class CodeLeaf:
+    id: int
+    path: str
+    name: str
+    lines: int
+    participants: int
+    groups: int
+
+
+@dataclass
+class TreeNode:
+    id: int
+    level: str  # domain, theme, subtheme
+    name: str
+    memo: str | None
+    parent_id: int | None
+    candidate_id: int | None  # the proposal candidate it was accepted from
+    lines: int = 0
+    participants: int = 0
+    groups: int = 0
+    group_names: list[str] = field(default_factory=list)
+    codes: list[CodeLeaf] = field(default_factory=list)  # sub-themes: the codes under it
+    quotes: list[Line] = field(default_factory=list)
+    children: list[TreeNode] = field(default_factory=list)
+
+
+def _spread(lines: list[Line]) -> tuple[int, int, int, list[str]]:
+    groups = sorted({line.group for line in lines if line.group})
+    return len(lines), len({line.speaker for line in lines if line.speaker}), len(groups), groups
+
+
+def _pick_quotes(lines: list[Line], first: list[str], n: int) -> list[Line]:
+    by_id = {line.segment_id: line for line in lines}
+    chosen = [by_id[s] for s in first if s in by_id][:n]
+    rest = sorted((line for line in lines if line not in chosen), key=lambda line: (-len(line.text), line.segment_id))
+    for line in rest:  # a new voice first
+        if len(chosen) < n and line.speaker not in {q.speaker for q in chosen}:
+            chosen.append(line)
+    for line in rest:
+        if len(chosen) < n and line not in chosen:
+            chosen.append(line)
+    return chosen
+
+
+def _round_robin(children: list[TreeNode], n: int) -> list[Line]:
+    out: list[Line] = []
+    for i in range(n):
+        for child in children:
+            if len(out) < n and i < len(child.quotes) and child.quotes[i] not in out:
+                out.append(child.quotes[i])
+    return out
+
+
+class _Builder:
+    def __init__(self, session: Session, project: Project, n_quotes: int) -> None:
+        self.n = n_quotes
+        coded = proposal_units(session, project, CODED)
+        self.by_code: dict[int, list[Line]] = {}
+        for line in coded:
+            for c in line.code_ids:
+                self.by_code.setdefault(c, []).append(line)
+        self.codes = {c.id: c for c in list_codes(session, project)}
+        nodes = list(session.scalars(select(ThemeNode).where(ThemeNode.project_id == project.id)
+                                     .order_by(ThemeNode.position, ThemeNode.id)))
+        ids = [n.id for n in nodes]
+        self.children: dict[int | None, list[ThemeNode]] = {}
+        for node in nodes:
+            self.children.setdefault(node.parent_id, []).append(node)
+        self.placed: dict[int, list[int]] = {}
+        for code_id, node_id in session.execute(
+                select(ThemeNodeCode.code_id, ThemeNodeCode.node_id).where(ThemeNodeCode.node_id.in_(ids))
+                .order_by(ThemeNodeCode.position, ThemeNodeCode.code_id)):
+            self.placed.setdefault(node_id, []).append(code_id)
+        self.evidence: dict[int, list[str]] = {}
+        for node_id, segment_id in session.execute(
+                select(ThemeNodeSegment.node_id, ThemeNodeSegment.segment_id)
+                .where(ThemeNodeSegment.node_id.in_(ids)).order_by(ThemeNodeSegment.segment_id)):
+            self.evidence.setdefault(node_id, []).append(segment_id)
+        known = {line.segment_id: line for line in coded}
+        wanted = {s for ss in self.evidence.values() for s in ss} - set(known)
+        self.lines = known | lines_by_id(session, project, wanted)
+        candidate_ids = [n.candidate_id for n in nodes if n.candidate_id]
+        self.representatives = dict(session.execute(
+            select(ThemeCandidate.id, ThemeCandidate.representatives)
+            .where(ThemeCandidate.id.in_(candidate_ids))).all()) if candidate_ids else {}
+
+    def leaf(self, code_id: int) -> CodeLeaf:
+        code = self.codes[code_id]
+        n, p, g, _ = _spread(self.by_code.get(code_id, []))
+        return CodeLeaf(code.id, code.path, code.name, n, p, g)
+
+    def node(self, node: ThemeNode) -> tuple[TreeNode, dict[str, Line]]:
+        tree = TreeNode(node.id, node.level, node.name, node.memo, node.parent_id, node.candidate_id)
+        lines: dict[str, Line] = {}
+        if node.level == SUBTHEME:
+            code_ids = [c for c in self.placed.get(node.id, []) if c in self.codes]
+            tree.codes = [self.leaf(c) for c in code_ids]
+            lines = {s: self.lines[s] for s in self.evidence.get(node.id, []) if s in self.lines}
+            for c in code_ids:
+                lines.update((line.segment_id, line) for line in self.by_code.get(c, []))
+            ordered = sorted(lines.values(), key=lambda line: line.segment_id)
+            tree.quotes = _pick_quotes(ordered, self.representatives.get(node.candidate_id) or [], self.n)
+        for child in self.children.get(node.id, []):
+            sub, sub_lines = self.node(child)
+            tree.children.append(sub)
+            lines.update(sub_lines)
+        if node.level != SUBTHEME:
+            tree.quotes = _round_robin(tree.children, self.n)
+        tree.lines, tree.participants, tree.groups, tree.group_names = _spread(list(lines.values()))
+        return tree, lines
+
+
+def hierarchy_tree(session: Session, project: Project, *, n_quotes: int = N_QUOTES) -> list[TreeNode]:
+    """The project's top-level nodes with everything under them: domains first, then
+    themes and sub-themes not yet placed, each in their order."""
+    builder = _Builder(session, project, n_quotes)
+    top = sorted(builder.children.get(None, []), key=lambda n: LEVELS.index(n.level))
+    return [builder.node(node)[0] for node in top]
+
+
+def unplaced_codes(session: Session, project: Project) -> list[CodeLeaf]:
+    """Codes of the codebook that sit under no sub-theme, in codebook order."""
+    builder = _Builder(session, project, 0)
+    placed = {c for codes in builder.placed.values() for c in codes}
+    return [builder.leaf(c) for c in builder.codes if c not in placed]
+
+
+def walk(nodes: list[TreeNode]):
+    """Every node of a tree, parents before children."""
+    for node in nodes:
+        yield node
+        yield from walk(node.children)
