@@ -1,25 +1,25 @@
-"""The Streamlit app: page config and navigation. Pages live in ui/pages/.
+"""The Streamlit app: a frame (page config, login, role-aware navigation). Pages live in
+ui/pages/ and call the domain packages; they hold no SQL.
 
     FGI_DATABASE_URL=sqlite:///demo.db streamlit run app.py
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
+from ui.auth import current_user, login_page, sidebar_user
+from ui.context import project_picker
+from ui.navigation import sections_for
 from ui.text import t
 
-PAGES = Path(__file__).parent / "ui" / "pages"
-
 st.set_page_config(page_title=t("app.title"), page_icon=":material/forum:", layout="wide")
-navigation = st.navigation(
-    {
-        t("nav.study"): [
-            st.Page(PAGES / "projects.py", title=t("page.projects"), icon=":material/folder_open:", default=True),
-            st.Page(PAGES / "transcripts.py", title=t("page.transcripts"), icon=":material/description:"),
-        ],
-    }
-)
-navigation.run()
+
+user = current_user()
+if user is None:
+    st.navigation([st.Page(login_page, title=t("page.login"), icon=":material/login:", url_path="login")]).run()
+    st.stop()
+
+sidebar_user(user)
+project_picker(user)
+st.navigation(sections_for(user)).run()

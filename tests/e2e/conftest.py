@@ -89,3 +89,16 @@ def screenshot(page, name: str) -> Path:
     path = OUTPUT / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def log_in(page, name: str, password: str) -> None:
+    """Fill the login form and wait until the frame shows the user."""
+    page.get_by_label("사용자 이름").fill(name)
+    page.get_by_label("비밀번호").fill(password)
+    page.get_by_role("button", name="로그인").click()
+    page.get_by_text(f"{name} (").first.wait_for(timeout=30_000)
+
+
+def log_out(page) -> None:
+    page.get_by_role("button", name="로그아웃").click()
+    page.get_by_role("button", name="로그인").wait_for(timeout=30_000)

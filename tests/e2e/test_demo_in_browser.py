@@ -1,22 +1,26 @@
-"""The README's demo, opened in a real browser."""
+"""The README's demo, opened in a real browser: log in, see the sample study."""
 
 from __future__ import annotations
 
 import pytest
 
+from coding import users
+from coding.demo_team import DEMO_PASSWORD, build_demo_team
 from fgi.demo import build_demo
 from fgi.storage import open_database
-from tests.e2e.conftest import StreamlitServer, screenshot
+from tests.e2e.conftest import StreamlitServer, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def server(tmp_path, kiwi):
+def server(tmp_path, kiwi, monkeypatch):
+    monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     database = open_database(url)
     with database.transaction() as session:
-        build_demo(session, actor="tester", analyzer=kiwi)
+        project, _ = build_demo(session, actor="tester", analyzer=kiwi)
+        build_demo_team(session, project, actor="tester")
     database.dispose()
     server = StreamlitServer(url, tmp_path / "streamlit.log")
     yield server
@@ -25,6 +29,9 @@ def server(tmp_path, kiwi):
 
 def test_demo_opens_with_the_sample_study(server, page):
     page.goto(server.url)
+    page.get_by_role("button", name="로그인").wait_for(timeout=30_000)
+    screenshot(page, "demo-login")
+    log_in(page, "팀장", DEMO_PASSWORD)
     page.get_by_role("heading", name="프로젝트 / 가져오기").wait_for(timeout=30_000)
     page.get_by_text("전사본 보기").first.click()
     page.get_by_role("heading", name="전사본 보기").wait_for(timeout=30_000)

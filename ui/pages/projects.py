@@ -1,4 +1,5 @@
-"""프로젝트 / 가져오기: create a project, upload transcripts with a progress bar."""
+"""프로젝트 / 가져오기: the projects you can see, a new project (leads), and transcript
+import with a progress bar."""
 
 from __future__ import annotations
 
@@ -7,17 +8,22 @@ from pathlib import Path
 
 import streamlit as st
 
+from coding.users import add_member, get_user
 from fgi.errors import FgiError
 from fgi.ingest import ImportOptions, import_files
-from fgi.study import create_project, get_project, list_projects
-from ui.resources import analyzer, current_user, database, show_error
+from fgi.study import create_project, get_project
+from ui.auth import require_user
+from ui.context import PROJECT_KEY, choose_project, visible_projects
+from ui.resources import analyzer, database, show_error
+from ui.safe import literal
 from ui.text import t
 
 db = database()
+me = require_user()
 st.header(t("page.projects"))
 
 with db.reading() as session:
-    projects = list_projects(session)
+    projects = visible_projects(session, get_user(session, me.name))
 if projects:
     st.dataframe(
         [{t("projects.col.name"): p.name, t("projects.col.transcripts"): p.transcripts,
@@ -25,32 +31,38 @@ if projects:
         hide_index=True, width="stretch",
     )
 else:
-    st.info(t("projects.none"))
+    st.info(t("projects.none") if me.is_lead else t("projects.none_visible"), icon=":material/info:")
 
-with st.form("create-project", clear_on_submit=True):
-    st.subheader(t("projects.create"))
-    name = st.text_input(t("projects.name"), max_chars=200)
-    if st.form_submit_button(t("projects.create.button")) and name.strip():
-        try:
-            with db.transaction() as session:
-                create_project(session, name, actor=current_user())
-            st.success(t("projects.created", name=name.strip()))
-            st.rerun()
-        except FgiError as error:
-            show_error(error)
+if me.is_lead:
+    with st.form("create-project", clear_on_submit=True):
+        st.subheader(t("projects.create"))
+        name = st.text_input(t("projects.name"), max_chars=200)
+        blind = st.checkbox(t("projects.blind"), value=True)
+        if st.form_submit_button(t("projects.create.button")) and name.strip():
+            try:
+                with db.transaction() as session:
+                    project = create_project(session, name, actor=me.name, blind_coding=blind)
+                    add_member(session, project, get_user(session, me.name), actor=me.name)
+                choose_project(name.strip())
+                st.rerun()
+            except FgiError as error:
+                show_error(error)
 
 if projects:
     st.subheader(t("import.title"))
+    names = [p.name for p in projects]
+    current = st.session_state.get(PROJECT_KEY)
     with st.form("import", clear_on_submit=True):
-        project_name = st.selectbox(t("import.project"), [p.name for p in projects])
+        project_name = st.selectbox(t("import.project"), names,
+                                    index=names.index(current) if current in names else 0)
         uploads = st.file_uploader(t("import.files"), accept_multiple_files=True,
                                    type=["txt", "docx", "srt", "vtt"])
         group = st.text_input(t("import.group"), max_chars=100)
         unit = st.radio(t("import.unit"), ["line", "sentence"], horizontal=True,
                         format_func=lambda u: t(f"import.unit.{u}"))
-        submitted = st.form_submit_button(t("import.button"))
+        submitted = st.form_submit_button(t("import.button"), type="primary")
     if submitted and uploads:
-        bar = st.progress(0.0)
+        bar = st.progress(0.0, text=t("import.reading"))
         try:
             with tempfile.TemporaryDirectory() as folder:
                 paths = []
@@ -62,13 +74,16 @@ if projects:
                     results = import_files(
                         session, get_project(session, project_name), paths,
                         ImportOptions(group=group.strip() or None, unit=unit),
-                        actor=current_user(), analyzer=analyzer(),
-                        progress=lambda done, total, what: bar.progress(done / total, text=what),
+                        actor=me.name, analyzer=analyzer(),
+                        progress=lambda done, total, what: bar.progress(min(1.0, done / max(total, 1)),
+                                                                        text=literal(what, one_line=True)),
                     )
+            bar.progress(1.0, text=t("import.finished"))
             for r in results:
-                st.success(t("import.done", name=r.name, segments=r.segments,
-                             backchannels=r.backchannels, speakers=", ".join(r.speakers)))
+                st.success(t("import.done", name=literal(r.name), segments=r.segments,
+                             backchannels=r.backchannels, speakers=literal(", ".join(r.speakers))))
                 for note in r.notes:
-                    st.caption(note)
+                    st.text(note)
         except FgiError as error:
+            bar.empty()
             show_error(error)

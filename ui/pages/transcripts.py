@@ -1,4 +1,5 @@
-"""전사본 보기: a transcript line by line, and its participants' roles and groups."""
+"""전사본 보기: a transcript line by line (segments, speakers, groups), and its participants'
+roles and groups (editable)."""
 
 from __future__ import annotations
 
@@ -6,43 +7,24 @@ import streamlit as st
 
 from fgi.errors import FgiError
 from fgi.models import ROLES
-from fgi.study import get_project, get_transcript, list_participants, list_projects, list_segments, list_transcripts, update_participant
-from ui.resources import current_user, database, show_error
+from fgi.study import list_participants, list_segments, update_participant
+from ui.components.tables import segment_table
+from ui.context import acting, transcript_picker
+from ui.resources import database, show_error
 from ui.text import t
 
 db = database()
 st.header(t("page.transcripts"))
 
 with db.reading() as session:
-    projects = [p.name for p in list_projects(session)]
-if not projects:
-    st.info(t("projects.none"))
-    st.stop()
-project_name = st.selectbox(t("transcripts.project"), projects)
-with db.reading() as session:
-    project = get_project(session, project_name)
-    transcripts = list_transcripts(session, project)
-if not transcripts:
-    st.info(t("transcripts.none"))
-    st.stop()
-chosen = st.selectbox(t("transcripts.transcript"), transcripts, format_func=lambda tr: tr.name)
+    me, project = acting(session)
+    chosen = transcript_picker(session, project)
+    rows = list_segments(session, chosen.id)
+    participants = [p for p in list_participants(session, project) if p.transcript_id == chosen.id]
+
 st.caption(t("transcripts.summary", segments=chosen.segments, format=chosen.format, group=chosen.group or "-"))
 hide = st.toggle(t("transcripts.hide_backchannels"))
-
-with db.reading() as session:
-    rows = list_segments(session, chosen.id)
-    participants = [p for p in list_participants(session, get_project(session, project_name))
-                    if p.transcript_id == chosen.id]
-
-# st.dataframe shows cell values as text: a line containing <script> or **markdown** stays literal.
-st.dataframe(
-    [{t("col.line"): r.line, t("col.time"): r.timestamp, t("col.speaker"): r.speaker,
-      t("col.participant"): r.participant, t("col.text"): r.text,
-      t("col.backchannel"): r.backchannel}
-     for r in rows if not (hide and r.backchannel)],
-    hide_index=True, width="stretch", height=520,
-    column_config={t("col.text"): st.column_config.TextColumn(width="large")},
-)
+segment_table([r for r in rows if not (hide and r.backchannel)], height=520)
 
 st.subheader(t("transcripts.participants"))
 edited = st.data_editor(
@@ -58,7 +40,7 @@ if st.button(t("transcripts.participants.save")):
             for row in edited:
                 participant = next(p for p in participants if p.id == row["id"])
                 attributes = dict(participant.attributes) | {"group": row[t("col.group")] or None}
-                update_participant(session, row["id"], actor=current_user(), role=row[t("col.role")],
+                update_participant(session, row["id"], actor=me.name, role=row[t("col.role")],
                                    attributes=attributes)
         st.success(t("transcripts.participants.saved"))
     except FgiError as error:

@@ -1,0 +1,86 @@
+"""Fixtures of the app tests: the demo project with a team (팀장, 코더1, 코더2) on SQLite,
+and AppTest runs logged in as one of them."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from coding import users
+from coding.demo_team import DEMO_PASSWORD, build_demo_team
+from fgi.demo import build_demo
+from fgi.storage import open_database
+from tests.conftest import REPO
+
+APP = str(REPO / "app.py")
+PASSWORD = DEMO_PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def fast_bcrypt(monkeypatch):
+    monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)
+
+
+def _use(url: str, monkeypatch) -> None:
+    monkeypatch.setenv("FGI_DATABASE_URL", url)
+    from streamlit import cache_data, cache_resource
+
+    cache_data.clear()
+    cache_resource.clear()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory, kiwi):
+    """The demo project and team, built once; each test gets a copy of the file."""
+    from coding.keywords import keyword_nlp
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    database = open_database(f"sqlite:///{path}")
+    users.BCRYPT_ROUNDS, rounds = 4, users.BCRYPT_ROUNDS
+    try:
+        with database.transaction() as session:
+            project, _ = build_demo(session, actor="tester", analyzer=kiwi)
+            build_demo_team(session, project, actor="tester", coded_lines=6, nlp=keyword_nlp())
+    finally:
+        users.BCRYPT_ROUNDS = rounds
+    database.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_url(demo_template, tmp_path, monkeypatch):
+    import shutil
+
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_template, path)
+    url = f"sqlite:///{path}"
+    _use(url, monkeypatch)
+    return url
+
+
+@pytest.fixture
+def empty_url(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    open_database(url).dispose()
+    _use(url, monkeypatch)
+    return url
+
+
+def run_as(name: str | None, page: str | None = None, *, role: str | None = None) -> AppTest:
+    """The app with ``name`` logged in (None: nobody), switched to ``page`` (ui/pages/<page>.py)."""
+    from ui.auth import USER_KEY, SessionUser
+
+    app = AppTest.from_file(APP, default_timeout=90)
+    if name is not None:
+        roles = {"팀장": "lead", "코더1": "coder", "코더2": "coder"}
+        app.session_state[USER_KEY] = SessionUser(name, role or roles.get(name, "coder"))
+    app.run()
+    if page:
+        app.switch_page(f"ui/pages/{page}.py")
+        app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def database(url: str):
+    return open_database(url)

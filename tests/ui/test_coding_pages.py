@@ -1,0 +1,199 @@
+"""The coding, agreement, reconciliation, team, theme and export pages through AppTest."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from coding.applications import codings_for, is_revealed
+from coding.models import ConsensusDecision  # noqa: F401 - the table must exist
+from coding.reconcile import disagreements
+from coding.users import get_user, is_member
+from fgi.study import get_project, list_transcripts
+from tests.ui.conftest import database, run_as
+
+DEMO = "데모: 자활사례관리 FGI"
+
+
+def _read(url, fn):
+    db = database(url)
+    with db.reading() as session:
+        result = fn(session, get_project(session, DEMO))
+    db.dispose()
+    return result
+
+
+def _codings(url, viewer, **scope):
+    return _read(url, lambda s, p: codings_for(s, get_user(s, viewer), project=p, **scope))
+
+
+def _labels(app):
+    return [b.label for b in app.button]
+
+
+# ---- coding -----------------------------------------------------------------------------
+
+def test_a_coder_codes_the_current_line_and_sees_progress(demo_url):
+    app = run_as("코더1", "coding")
+    before = len(_codings(demo_url, "코더1", coder=None))
+    codes = app.multiselect[0]
+    assert codes.label == "이 줄의 코드 (입력해서 찾기)"
+    progress = app.get("progress")[0].proto.text
+    assert progress.startswith("코딩한 줄 6 / ")
+    codes.set_value(["참여주민의 변화/자신감 회복"])
+    app.run()
+    assert not app.exception
+    mine = _codings(demo_url, "코더1")
+    assert len(mine) == before + 1
+    assert "참여주민의 변화/자신감 회복" in [c.code_path for c in mine]
+    assert any("저장된 코드: 참여주민의 변화/자신감 회복" in t.value for t in app.text)
+    assert app.get("progress")[0].proto.text.startswith("코딩한 줄 7 / ")
+    # the code is now a recent code; removing it from the multiselect removes the coding
+    app.multiselect[0].set_value([])
+    app.run()
+    assert len(_codings(demo_url, "코더1")) == before
+
+
+def test_next_uncoded_line_moves_past_coded_ones(demo_url):
+    app = run_as("코더1", "coding")
+    first = next(t.value for t in app.caption if re.match(r"\d+줄 · ", t.value))
+    next(b for b in app.button if b.label == "다음 미코딩 줄").click()
+    app.run()
+    second = next(t.value for t in app.caption if re.match(r"\d+줄 · ", t.value))
+    assert first != second
+    assert int(second.split("줄")[0]) > int(first.split("줄")[0])
+
+
+def test_keyword_suggestions_are_accepted_with_one_click(demo_url):
+    app = run_as("코더2", "coding")
+    # walk to a line with a keyword suggestion
+    for _ in range(40):
+        if any(t.value.startswith("키워드 제안:") for t in app.text):
+            break
+        next(b for b in app.button if b.label == "다음 줄").click()
+        app.run()
+    suggestion = next(t.value for t in app.text if t.value.startswith("키워드 제안:"))
+    path = suggestion.removeprefix("키워드 제안: ").rsplit(" (", 1)[0]
+    accept = next(b for b in app.button if b.key and b.key.startswith("coding.kw.accept."))
+    before = _codings(demo_url, "코더2")
+    accept.click()
+    app.run()
+    after = _codings(demo_url, "코더2")
+    assert len(after) == len(before) + 1
+    new = next(c for c in after if c not in before)
+    assert new.code_path == path and new.source == "keyword"
+
+
+def test_blind_mode_hides_other_coders_until_the_lead_reveals(demo_url):
+    coder = run_as("코더2", "coding")
+    assert "블라인드 코딩 중입니다: 팀장이 공개하기 전까지는 내 코딩만 보입니다." in [i.value for i in coder.info]
+    assert "이 전사본의 코딩 공개" not in _labels(coder)  # a coder cannot reveal
+    assert "다른 코더" not in coder.dataframe[0].value.columns
+    lead = run_as("팀장", "coding")
+    assert "다른 코더" in lead.dataframe[0].value.columns  # leads see everyone
+    next(b for b in lead.button if b.label == "이 전사본의 코딩 공개").click()
+    lead.run()
+    tid = _read(demo_url, lambda s, p: list_transcripts(s, p)[0].id)
+    assert _read(demo_url, lambda s, p: is_revealed(s, tid))
+    coder = run_as("코더2", "coding")
+    assert "다른 코더" in coder.dataframe[0].value.columns
+    assert {c.coder for c in _codings(demo_url, "코더2")} == {"코더1", "코더2"}
+
+
+# ---- agreement and reconciliation ----------------------------------------------------------
+
+def test_agreement_page_for_a_lead(demo_url):
+    app = run_as("팀장", "agreement")
+    assert [m.label for m in app.metric][:2] == ["Krippendorff α (전체)", "판정"]
+    codes = app.dataframe[0].value
+    assert {"코드", "α", "판정", "일치율"} <= set(codes.columns)
+    pairs = app.dataframe[1].value
+    assert list(pairs["코더 쌍"]) == ["코더1 – 코더2"]
+    scope = next(b for b in app.selectbox if b.label == "범위")
+    scope.set_value(scope.options[1])  # one transcript
+    app.run()
+    assert not app.exception
+
+
+def test_agreement_is_closed_to_coders_while_blind(demo_url):
+    app = run_as("코더1", "agreement")
+    assert any("팀장만 볼 수 있습니다" in i.value for i in app.info)
+    assert not app.metric
+
+
+def test_a_lead_decides_a_disagreement_with_a_reason(demo_url):
+    app = run_as("팀장", "reconcile")
+    queue = _read(demo_url, lambda s, p: disagreements(s, p, viewer=get_user(s, "팀장")))
+    assert queue and app.metric[0].value == str(len(queue))
+    app.radio[0].set_value("reject")
+    next(a for a in app.text_area if a.label == "사유").input("정의의 제외 기준에 해당")
+    next(b for b in app.button if b.label == "결정 저장").click()
+    app.run()
+    assert not app.exception
+    left = _read(demo_url, lambda s, p: disagreements(s, p, viewer=get_user(s, "팀장")))
+    assert len(left) == len(queue) - 1
+    decided = _read(demo_url, lambda s, p: disagreements(s, p, viewer=get_user(s, "팀장"), include_decided=True))
+    decision = next(d.decision for d in decided if d.decision)
+    assert decision.decision == "reject" and decision.reason == "정의의 제외 기준에 해당"
+
+
+def test_a_decision_needs_a_reason(demo_url):
+    app = run_as("팀장", "reconcile")
+    count = app.metric[0].value
+    next(b for b in app.button if b.label == "결정 저장").click()
+    app.run()
+    assert "사유를 적어 주세요" in app.error[0].value
+    assert app.metric[0].value == count
+
+
+def test_a_coder_cannot_open_reconciliation(demo_url):
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        run_as("코더1", "reconcile")  # not in a coder's navigation
+    # and the page itself refuses a coder, should it be reached some other way
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import REPO
+    from ui.auth import USER_KEY, SessionUser
+    from ui.context import PROJECT_KEY
+
+    page = AppTest.from_file(str(REPO / "ui" / "pages" / "reconcile.py"), default_timeout=60)
+    page.session_state[USER_KEY] = SessionUser("코더1", "coder")
+    page.session_state[PROJECT_KEY] = DEMO
+    page.run()
+    assert "팀장과 관리자만" in page.error[0].value
+    assert not page.metric
+
+
+# ---- team ---------------------------------------------------------------------------------
+
+def test_a_lead_adds_a_coder_to_the_project(demo_url):
+    app = run_as("팀장", "team")
+    assert set(app.dataframe[0].value["사용자"]) == {"팀장", "코더1", "코더2"}
+    next(w for w in app.text_input if w.label == "사용자 이름").input("코더3")
+    next(w for w in app.text_input if w.label == "비밀번호").input("password123")
+    next(b for b in app.button if b.label == "사용자 만들기").click()
+    app.run()
+    assert not app.exception
+    assert _read(demo_url, lambda s, p: is_member(s, get_user(s, "코더3"), p.id))
+
+
+# ---- export -------------------------------------------------------------------------------
+
+def test_export_page_offers_files_by_role(demo_url):
+    lead = run_as("팀장", "export")
+    coder = run_as("코더1", "export")
+    lead_keys = {b.proto.id for b in lead.get("download_button")} if lead.get("download_button") else set()
+    assert not lead.exception and not coder.exception
+    assert any("팀장이 내보냅니다" in i.value for i in coder.info)
+    assert not any("팀장이 내보냅니다" in i.value for i in lead.info)
+    del lead_keys
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "csv", "xlsx", "qdc"])
+def test_codebook_bytes_for_download(demo_url, fmt):
+    from coding.codebook_io import export_codebook
+    from ui.components.files import written_bytes
+
+    data = _read(demo_url, lambda s, p: written_bytes(lambda path: export_codebook(s, p, path, fmt), f"c.{fmt}"))
+    assert len(data) > 500

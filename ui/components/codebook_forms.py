@@ -1,0 +1,111 @@
+"""The lead's codebook editor: add, edit, move, delete, import. Every change goes through
+coding.codebook / coding.codebook_io, which record it as an event."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from coding.codebook import CodeView, add_code, delete_code, move_code, update_code
+from coding.codebook_io import import_codebook_file
+from fgi.errors import FgiError
+from fgi.study import get_project
+from ui.auth import SessionUser
+from ui.components.files import uploaded_path
+from ui.resources import show_error
+from ui.safe import literal
+from ui.text import t
+
+TOP = ""  # the top level in parent pickers
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _done(message: str) -> None:
+    st.session_state["codebook.message"] = message
+    st.cache_data.clear()  # code lists and keyword suggestions are cached per page
+    st.rerun()
+
+
+def _change(db, project_name: str, action) -> None:
+    try:
+        with db.transaction() as session:
+            message = action(session, get_project(session, project_name))
+        _done(message)
+    except FgiError as error:
+        show_error(error)
+
+
+def editor(db, me: SessionUser, project_name: str, codes: Sequence[CodeView]) -> None:
+    if message := st.session_state.pop("codebook.message", None):
+        st.success(message, icon=":material/check:")
+    paths = [c.path for c in codes]
+    add, edit, move, remove, upload = st.tabs([t("codebook.tab.add"), t("codebook.tab.edit"), t("codebook.tab.move"),
+                                               t("codebook.tab.delete"), t("codebook.tab.import")])
+    with add, st.form("codebook.add", clear_on_submit=True):
+        parent = st.selectbox(t("codebook.parent"), [TOP, *paths], format_func=lambda p: p or t("codebook.top"))
+        name = st.text_input(t("codebook.name"), max_chars=200)
+        definition = st.text_area(t("codebook.field.definition"))
+        color = st.color_picker(t("codebook.field.color"), "#4E79A7")
+        keywords = st.text_input(t("codebook.keywords_input"))
+        if st.form_submit_button(t("codebook.add.button"), type="primary") and name.strip():
+            path = f"{parent}/{name.strip()}" if parent else name.strip()
+            _change(db, project_name, lambda s, p: (
+                add_code(s, p, path, actor=me.name, definition=definition, color=color,
+                         keywords=[k.strip() for k in keywords.split(",") if k.strip()]),
+                t("codebook.added", path=literal(path)))[1])
+    if not codes:
+        with upload:
+            _import_form(db, me, project_name)
+        return
+    with edit:
+        path = st.selectbox(t("codebook.code"), paths, key="codebook.edit.path")
+        code = next(c for c in codes if c.path == path)
+        with st.form(f"codebook.edit.{code.id}"):
+            name = st.text_input(t("codebook.name"), code.name, max_chars=200)
+            definition = st.text_area(t("codebook.field.definition"), code.definition or "")
+            inclusion = st.text_area(t("codebook.field.inclusion"), code.inclusion or "")
+            exclusion = st.text_area(t("codebook.field.exclusion"), code.exclusion or "")
+            examples = st.text_area(t("codebook.examples_input"), "\n".join(code.examples))
+            keywords = st.text_input(t("codebook.keywords_input"), ", ".join(code.keywords))
+            color = st.color_picker(t("codebook.field.color"), code.color or "#BAB0AC")
+            if st.form_submit_button(t("codebook.save"), type="primary"):
+                changes = {"name": name, "definition": definition, "inclusion": inclusion, "exclusion": exclusion,
+                           "examples": _lines(examples), "color": color,
+                           "keywords": [k.strip() for k in keywords.split(",") if k.strip()]}
+                _change(db, project_name, lambda s, p: (update_code(s, p, path, changes, actor=me.name),
+                                                        t("codebook.saved", path=literal(path)))[1])
+    with move, st.form("codebook.move"):
+        path = st.selectbox(t("codebook.code"), paths, key="codebook.move.path")
+        parent = st.selectbox(t("codebook.new_parent"), [TOP, *paths], format_func=lambda p: p or t("codebook.top"))
+        position = st.number_input(t("codebook.position"), min_value=0, value=None, step=1)
+        if st.form_submit_button(t("codebook.move.button")):
+            _change(db, project_name, lambda s, p: (
+                move_code(s, p, path, parent or None, actor=me.name,
+                          position=int(position) if position is not None else None),
+                t("codebook.moved", path=literal(path)))[1])
+    with remove, st.form("codebook.delete"):
+        path = st.selectbox(t("codebook.code"), paths, key="codebook.delete.path")
+        force = st.checkbox(t("codebook.force"))
+        reason = st.text_input(t("codebook.reason"))
+        if st.form_submit_button(t("codebook.delete.button")):
+            _change(db, project_name, lambda s, p: (
+                delete_code(s, p, path, actor=me.name, force=force, reason=reason or None),
+                t("codebook.deleted", path=literal(path)))[1])
+    with upload:
+        _import_form(db, me, project_name)
+
+
+def _import_form(db, me: SessionUser, project_name: str) -> None:
+    with st.form("codebook.import", clear_on_submit=True):
+        file = st.file_uploader(t("codebook.file"), type=["yaml", "yml", "csv", "xlsx", "qdc"])
+        if st.form_submit_button(t("codebook.import.button"), type="primary") and file is not None:
+            def action(session, project):
+                with uploaded_path(file) as path:
+                    summary = import_codebook_file(session, project, path, actor=me.name)
+                return t("codebook.imported", added=len(summary.added), updated=len(summary.updated),
+                         unchanged=len(summary.unchanged))
+            _change(db, project_name, action)

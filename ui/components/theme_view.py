@@ -1,0 +1,71 @@
+"""Theme work as the page shows it: candidate cards, the scatter plot, the hierarchy tree."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from themes.runs import CandidateView
+from themes.scatter import Point
+from themes.tree import TreeNode, walk
+from ui.safe import literal
+from ui.text import t
+
+INDENT = "\u3000"
+
+
+def candidate_card(c: CandidateView, *, selected_key: str) -> None:
+    with st.container(border=True, key=f"candidate-{c.id}"):
+        st.markdown(f"**{c.position + 1}. {literal(c.label)}**")
+        st.caption(t("themes.card.counts", size=c.size, participants=c.participants, groups=c.groups))
+        st.text(t("themes.card.keywords", keywords=", ".join(c.keywords[:8])))
+        if c.codes:
+            st.text(t("themes.card.codes", codes=", ".join(
+                f"{s.path.rsplit('/', 1)[-1]} {s.share:.0%}" for s in c.codes[:4])))
+        for quote in c.representatives:
+            st.text(f"“{quote.text}” ({quote.speaker or '-'})")
+        if c.accepted_as is not None:
+            st.caption(t("themes.card.accepted", node=c.accepted_as))
+        else:
+            st.checkbox(t("themes.card.select"), key=f"{selected_key}.{c.id}")
+
+
+def scatter(points: Sequence[Point]) -> None:
+    import plotly.graph_objects as go
+
+    figure = go.Figure()
+    for position in sorted({p.candidate for p in points}):
+        group = [p for p in points if p.candidate == position]
+        label = group[0].label
+        figure.add_trace(go.Scattergl(
+            x=[p.x for p in group], y=[p.y for p in group], mode="markers", name=f"{position + 1}. {label}",
+            text=[f"{p.speaker or '-'}: {p.text[:80]}" for p in group],
+            hovertemplate="%{text}<extra>%{fullData.name}</extra>", marker={"size": 8, "opacity": 0.8}))
+    figure.update_layout(height=480, margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"itemclick": "toggle"},
+                         font={"family": "NanumGothic, sans-serif"}, xaxis={"title": "PC1"}, yaxis={"title": "PC2"})
+    st.plotly_chart(figure, width="stretch", key="themes.scatter")
+
+
+def node_label(node: TreeNode) -> str:
+    return f"{t(f'themes.level.{node.level}')} · {node.name} (#{node.id})"
+
+
+def tree_table(tree: list[TreeNode]) -> None:
+    rows = []
+
+    def add(nodes: list[TreeNode], depth: int) -> None:
+        for node in nodes:
+            rows.append({t("themes.col.node"): INDENT * depth + node.name, t("themes.col.level"):
+                         t(f"themes.level.{node.level}"), t("themes.col.lines"): node.lines,
+                         t("themes.col.participants"): node.participants, t("themes.col.groups"): node.groups,
+                         t("themes.col.codes"): ", ".join(c.name for c in node.codes), "id": node.id})
+            add(node.children, depth + 1)
+
+    add(tree, 0)
+    st.dataframe(rows, hide_index=True, width="stretch", key="themes.tree",
+                 column_config={t("themes.col.node"): st.column_config.TextColumn(width="large")})
+
+
+def all_nodes(tree: list[TreeNode]) -> list[TreeNode]:
+    return list(walk(tree))

@@ -1,0 +1,134 @@
+"""주제 (leads): run a proposal (embedder, level, k), see the candidates as cards and as a
+2-D scatter of their lines; accept, merge, split, rename and move them in the hierarchy
+(domain > theme > sub-theme > code), shown as a tree; undo and redo."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from fgi.errors import FgiError
+from fgi.study import get_project
+from themes.accept import accept_candidate
+from themes.history import redo, undo
+from themes.models import SUBTHEME, THEME
+from themes.proposals import ProposalSettings, propose
+from themes.runs import get_run, list_runs
+from themes.scatter import embedder_name, run_points
+from themes.tree import hierarchy_tree
+from ui.auth import require_lead
+from ui.components import theme_view as view
+from ui.components.theme_forms import hierarchy_forms
+from ui.context import acting
+from ui.resources import database, embedder, show_error
+from ui.safe import literal
+from ui.text import t
+
+db = database()
+me = require_lead()
+st.header(t("page.themes"))
+
+with db.reading() as session:
+    _, project = acting(session)
+    project_name = project.name
+    runs = list_runs(session, project)
+
+
+def change(action, message_key: str = "themes.done") -> None:
+    """Run ``action(session, project)`` (returns a hierarchy Change) in a transaction."""
+    try:
+        with db.transaction() as session:
+            result = action(session, get_project(session, project_name))
+        st.session_state["themes.message"] = getattr(result, "message", None) or t(message_key)
+        st.rerun()
+    except FgiError as error:
+        show_error(error)
+
+
+if message := st.session_state.pop("themes.message", None):
+    st.success(literal(message), icon=":material/check:")
+
+with st.expander(t("themes.propose"), expanded=not runs), st.form("themes.propose"):
+    a, b, c, d = st.columns(4)
+    name = a.selectbox(t("themes.embedder"), ["kiwi-lsa", "char-lsa"], help=t("themes.embedder.help"))
+    model = a.text_input(t("themes.model"), placeholder="jhgan/ko-sroberta-multitask")
+    level = b.radio(t("themes.level"), [SUBTHEME, THEME], format_func=lambda v: t(f"themes.level.{v}"))
+    units = b.radio(t("themes.units"), ["coded", "all"], format_func=lambda v: t(f"themes.units.{v}"))
+    k = c.number_input(t("themes.k"), min_value=0, max_value=100, value=0, help=t("themes.k.help"))
+    seed = d.number_input(t("themes.seed"), min_value=0, value=0)
+    if st.form_submit_button(t("themes.run"), type="primary"):
+        chosen = f"sentence-transformers:{model.strip()}" if model.strip() else name
+        settings = ProposalSettings(level=level, units=units, embedder=chosen, k=int(k) if k >= 2 else "auto",
+                                    seed=int(seed))
+        bar = st.progress(0.0, text=t("themes.running"))
+        try:
+            emb = embedder(chosen, int(seed))
+            with db.transaction() as session:
+                run_id = propose(session, get_project(session, project_name), settings, actor=me.name, embedder=emb,
+                                 progress=lambda done, total: bar.progress(min(1.0, done / max(total, 1)),
+                                                                           text=t("themes.running")))
+            st.session_state["themes.run"] = run_id
+            st.session_state["themes.embedder"] = {run_id: chosen}
+            st.rerun()
+        except FgiError as error:
+            bar.empty()
+            show_error(error)
+
+if runs:
+    ids = [r.id for r in runs]
+    if st.session_state.get("themes.run") not in ids:
+        st.session_state["themes.run"] = max(ids)
+    by_id = {r.id: r for r in runs}
+    run_id = st.selectbox(t("themes.run_pick"), ids, key="themes.run", format_func=lambda i: t(
+        "themes.run_label", id=i, level=t(f"themes.level.{by_id[i].level}"), embedder=by_id[i].embedder,
+        k=by_id[i].k, n=by_id[i].n_units, candidates=by_id[i].candidates))
+    with db.reading() as session:
+        run = get_run(session, get_project(session, project_name), run_id)
+    cards, plot = st.tabs([t("themes.tab.cards"), t("themes.tab.scatter")])
+    with cards:
+        selected_key = f"themes.pick.{run.id}"
+        columns = st.columns(2)
+        for i, candidate in enumerate(run.candidates):
+            with columns[i % 2]:
+                view.candidate_card(candidate, selected_key=selected_key)
+        chosen = [c for c in run.candidates if c.accepted_as is None and st.session_state.get(f"{selected_key}.{c.id}")]
+        left, right = st.columns(2)
+        if left.button(t("themes.accept", n=len(chosen)), disabled=not chosen, type="primary", key="themes.accept"):
+            def accept_all(session, project):
+                results = [accept_candidate(session, project, c.id, actor=me.name) for c in chosen]
+                return results[-1]
+            change(accept_all)
+        if right.button(t("themes.accept_merge", n=len(chosen)), disabled=len(chosen) < 2, key="themes.accept_merge"):
+            def accept_merge(session, project):
+                from themes.reshape import merge_nodes
+
+                nodes = [accept_candidate(session, project, c.id, actor=me.name).node_id for c in chosen]
+                return merge_nodes(session, project, nodes[0], nodes[1:], actor=me.name,
+                                   reason=t("themes.accept_merge.reason"))
+            change(accept_merge)
+    with plot:
+        @st.cache_data(ttl=600, show_spinner=False, max_entries=10)
+        def points(project_name: str, run_id: int, embedder_id: str):
+            name = st.session_state.get("themes.embedder", {}).get(run_id) or embedder_name(embedder_id)
+            with database().transaction() as session:
+                return run_points(session, get_project(session, project_name), run_id, embedder(name, 0))
+
+        with st.spinner(t("themes.plotting")):
+            try:
+                view.scatter(points(project_name, run.id, run.embedder))
+            except FgiError as error:
+                show_error(error)
+        st.caption(t("themes.scatter_caption"))
+
+st.subheader(t("themes.hierarchy"))
+with db.reading() as session:
+    tree = hierarchy_tree(session, get_project(session, project_name))
+undo_col, redo_col, _ = st.columns([1, 1, 4])
+if undo_col.button(t("themes.undo"), icon=":material/undo:", key="themes.undo"):
+    change(lambda s, p: undo(s, p, actor=me.name))
+if redo_col.button(t("themes.redo"), icon=":material/redo:", key="themes.redo"):
+    change(lambda s, p: redo(s, p, actor=me.name))
+if tree:
+    view.tree_table(tree)
+else:
+    st.info(t("themes.tree_empty"), icon=":material/info:")
+hierarchy_forms(view.all_nodes(tree), me.name, change)
