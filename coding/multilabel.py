@@ -28,6 +28,7 @@ from coding.stats import (
 )
 
 NEVER_APPLIED = "no coder applied this code to a unit coded by two or more coders"
+NO_CODES = "no code was applied in scope"
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ def multilabel_agreement(
         raise ValueError("a code is applied to a unit its coder did not code")
 
     m = coded.sum(axis=1)
+    if n_codes == 0:
+        return _no_codes(n_units=int((m >= 2).sum()), n_coders=n_coders, n_boot=n_boot)
     pairable = (m >= 2) if n_coders >= 2 else np.zeros(n_units, bool)
     ones = applied[pairable].sum(axis=1, dtype=np.int64)  # pairable units x codes
     alpha, intervals = _alpha(ones, m[pairable], n_coders, n_boot, seed, level)
@@ -88,6 +91,13 @@ def multilabel_agreement(
         codes=[variable(k) for k in range(n_codes)], pooled=variable(None),
         n_coders=n_coders, n_boot=n_boot,
     )
+
+
+def _no_codes(n_units: int, n_coders: int, n_boot: int) -> MultiLabelAgreement:
+    stat = Stat.undefined(ONE_CODER if n_coders < 2 else NO_CODES, n_units)
+    pairs = {(i, j): stat for i in range(n_coders) for j in range(i + 1, n_coders)}
+    pooled = VariableAgreement(stat, (np.nan, np.nan), stat, stat, pairs, dict(pairs), n_units, 0)
+    return MultiLabelAgreement([], pooled, n_coders, n_boot)
 
 
 def _alpha(ones, m, n_coders, n_boot, seed, level):

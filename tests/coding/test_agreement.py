@@ -154,3 +154,17 @@ def test_cli_json_and_table(study, database_url, monkeypatch, capsys):
     monkeypatch.setenv("FGI_USER", s.B)
     assert main(["agreement", "--project", s.PROJECT]) == 1
     assert "only a lead or admin" in capsys.readouterr().err
+
+
+def test_a_transcript_nobody_coded(study, tmp_path, kiwi):
+    from fgi.ingest import ImportOptions, import_files
+
+    path = tmp_path / "third.txt"
+    path.write_text("진행자: 시작할게요.\n참여자6: 아직 아무도 코딩하지 않았어요.\n", encoding="utf-8")
+    with study.db.transaction() as session:
+        import_files(session, s.project(session), [path], ImportOptions(group="주민"), actor="setup", analyzer=kiwi)
+    result = report(study)
+    third = result.transcripts[-1]
+    assert third.name == "third" and third.alpha.reason == "fewer than two coders"
+    assert result.n_units == 9  # its line is a unit, missing for every coder
+    assert result.overall.alpha.value == pytest.approx(krippendorff_alpha(pooled()).value)

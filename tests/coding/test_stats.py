@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from coding.multilabel import NEVER_APPLIED, multilabel_agreement
+from coding.multilabel import NEVER_APPLIED, NO_CODES, multilabel_agreement
 from coding.stats import (
     NO_COMMON, NO_COMPLETE, NO_PAIRABLE, NO_VARIATION, ONE_CODER, alpha_from_counts, alpha_interval,
     band, cohen_kappa, encode, fleiss_kappa, krippendorff_alpha, pairwise_kappa, percent_agreement,
@@ -261,6 +261,12 @@ class TestMultiLabel:
         result = multilabel_agreement(np.zeros((0, 3, 2), bool), n_boot=10)
         assert result.pooled.alpha.reason == NO_PAIRABLE
         assert result.codes[0].fleiss_kappa.reason == NO_COMPLETE
+
+    def test_no_codes(self):
+        result = multilabel_agreement(np.zeros((4, 3, 0), bool), n_boot=10)
+        assert result.codes == []
+        assert result.pooled.alpha.reason == result.pooled.percent.reason == NO_CODES
+        assert result.pooled.cohen[(0, 1)].reason == NO_CODES
 
     def test_application_outside_coded_units_is_refused(self):
         applied = np.zeros((2, 2, 1), bool)
