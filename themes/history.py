@@ -206,10 +206,11 @@ def redo(session: Session, project: Project, *, actor: str) -> Change:
 
 
 def hierarchy_history(session: Session, project: Project) -> list[HistoryEntry]:
-    """Every hierarchy change of the project, oldest first, with whether it is undone now."""
-    _, undone = _stacks(session, project)
-    taken_back = {op for _, op in undone}
+    """Every hierarchy change of the project, oldest first; ``undone``: the change is not
+    in effect now (taken back by an undo and not redone)."""
+    done, _ = _stacks(session, project)
+    in_effect = {op for _, op in done}
     events = session.scalars(select(Event).where(Event.project_id == project.id, Event.kind.like(PREFIX + "%"))
                              .order_by(Event.id))
     return [HistoryEntry(e.id, e.at, e.actor, e.kind, e.subject, e.payload.get("before"), e.payload.get("after"),
-                         e.reason, e.id in taken_back) for e in events]
+                         e.reason, e.kind not in (UNDO, REDO) and e.id not in in_effect) for e in events]
