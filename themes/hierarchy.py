@@ -13,8 +13,9 @@ Rules, enforced here with errors that say what to do:
 * Unknown node ids and code paths are named in the error.
 
 Every operation takes a ``Session`` and returns a ``history.Change``; each records an
-event ``hierarchy.<op>`` with a snapshot for ``undo`` (see ``themes.history``). Accepting
-proposal candidates is in ``themes.accept``; reading the tree in ``themes.tree``.
+event ``hierarchy.<op>`` with a snapshot for ``undo`` (see ``themes.history``). Merge and
+split are in ``themes.reshape``, accepting proposal candidates in ``themes.accept``,
+reading the tree in ``themes.tree``.
 """
 
 from __future__ import annotations

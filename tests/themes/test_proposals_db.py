@@ -185,3 +185,18 @@ def test_suggestions_respect_blind_coding(study):
     assert not nearest_of_a & b_segments  # A never sees B's lines as evidence
     b_code = {s.path: s for s in as_b.suggestions}[B_CODE]
     assert b_code.nearest in b_segments
+
+
+def test_an_inductive_embedder_embeds_each_line_once_across_runs(study):
+    from tests.themes.test_cache import CountingEmbedder
+
+    first, second = CountingEmbedder(), CountingEmbedder()
+    with study.db.transaction() as session:
+        project = study.project(session)
+        a = get_run(session, project, propose(session, project, ProposalSettings(k=3), actor="연구자", embedder=first))
+    with study.db.transaction() as session:
+        project = study.project(session)
+        b = get_run(session, project, propose(session, project, ProposalSettings(k=3), actor="연구자", embedder=second))
+    assert first.embedded and len(first.embedded) == len(set(first.embedded)) <= a.n_units  # each text once
+    assert second.embedded == []  # the second run computes nothing new
+    assert a.embedder == b.embedder == "counting.v1" and _candidates(a) == _candidates(b)
