@@ -146,8 +146,14 @@ def demo_command(
             info(f"the demo project {name!r} is already there")
             return
         project, results = demo.build_demo(session, actor=actor(), folder=folder, name=name)
+        # The composition root may reach into coding: the demo team, codebook and codings.
+        from coding.demo_team import build_demo_team
+
+        team = build_demo_team(session, project, actor=actor(), coded_lines=20)
     info(f"created {project.name!r}: {len(results)} transcripts, "
          f"{sum(r.segments for r in results)} segments")
+    info(f"log in to the app as {team.lead} (lead) or {', '.join(team.coders)} (coders), "
+         f"password {team.password}")
 
 
 def backup_command(
