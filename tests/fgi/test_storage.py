@@ -96,3 +96,33 @@ def test_sqlite_upgrade_keeps_a_backup(tmp_path):
         assert (tmp_path / f"old.db.before-{head}.bak").exists()
     assert "projects" in inspect(db.engine).get_table_names()
     db.dispose()
+
+
+def test_upgrade_from_the_first_migration_keeps_data(database_url, kiwi):
+    """Go back to the first revision, put a study in it, and upgrade to the newest schema."""
+    from fgi.ingest import import_files
+    from fgi.models import Segment, Transcript
+    from fgi.study import get_project, list_segments
+    from tests.conftest import REPO
+
+    engine = make_engine(database_url)
+    migrate.downgrade(engine, "base")
+    migrate.upgrade(engine, "0001_study")
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as session, session.begin():
+        project = create_project(session, "옛 연구", actor="tester")
+        import_files(session, project, [REPO / "transcripts" / "주민_FGI_1차.txt"], actor="tester", analyzer=kiwi)
+    engine.dispose()
+
+    db = open_database(database_url, upgrade=True)
+    assert migrate.current_revision(db.engine) == migrate.head_revision(db.engine)
+    with db.reading() as session:
+        project = get_project(session, "옛 연구")
+        transcript = session.scalars(select(Transcript)).one()
+        rows = list_segments(session, transcript.id)
+        assert len(rows) == 64
+        assert all(transcript.text[r.start : r.end] == r.text for r in rows)
+        assert session.scalar(select(Segment.lemmas).where(Segment.id == rows[1].id))
+        assert project.name == "옛 연구"
+    db.dispose()
