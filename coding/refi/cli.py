@@ -1,0 +1,97 @@
+"""``fgi export qdpx`` and the REFI-QDA side of ``fgi import FILE.qdpx``.
+
+``register_refi(app)`` adds ``qdpx`` to the ``fgi export`` group (made if absent; the
+theme-table exports add to the same group). ``import_archive(path, project)`` is what the
+composition root hands ``.qdpx`` files to from ``fgi import``. The theme hierarchy lives
+in ``themes``, which this package may not import: ``themes`` calls ``use_hierarchy`` with
+a bridge when it registers its commands, and without one the hierarchy is left out.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional, Protocol
+
+import typer
+from sqlalchemy.orm import Session
+
+from coding.refi.collect import collect_project
+from coding.refi.data import Folder
+from coding.refi.export import write_qdpx
+from coding.refi.import_ import import_qdpx
+from coding.users import get_user
+from fgi import console
+from fgi.console import actor, info, transaction
+from fgi.errors import InputError
+from fgi.models import Project
+from fgi.settings import load_settings
+from fgi.study import get_project
+
+
+class HierarchyBridge(Protocol):
+    def folders(self, session: Session, project: Project) -> list[Folder]: ...
+
+    def store(self, session: Session, project: Project, folders: list[Folder], *, actor: str) -> int: ...
+
+
+_hierarchy: HierarchyBridge | None = None
+
+
+def use_hierarchy(bridge: HierarchyBridge | None) -> None:
+    """Let the REFI-QDA commands read and write the theme hierarchy through ``bridge``."""
+    global _hierarchy
+    _hierarchy = bridge
+
+
+def export_group(app: typer.Typer) -> typer.Typer:
+    """The ``fgi export`` group, shared by every package that exports something."""
+    for group in app.registered_groups:
+        if group.name == "export" and group.typer_instance is not None:
+            return group.typer_instance
+    group = typer.Typer(help="Export a project: theme tables (docx, xlsx, csv, md), REFI-QDA (.qdpx).",
+                        no_args_is_help=True)
+    app.add_typer(group, name="export")
+    return group
+
+
+def export_qdpx_command(
+    project: Annotated[str, typer.Option("--project", "-p", help="project name")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="the .qdpx file to write")],
+    as_user: Annotated[Optional[str], typer.Option("--as", help="acting user, a lead (default: FGI_USER)")] = None,
+) -> None:
+    """Write the whole coded project as a REFI-QDA archive for other QDA programs."""
+    if output.suffix.lower() != ".qdpx":
+        raise InputError("a REFI-QDA project file ends in .qdpx", path=output, hint=f"-o {output.stem}.qdpx")
+    with console.database().reading() as session:
+        target = get_project(session, project)
+        viewer = get_user(session, as_user or load_settings().user)
+        folders = _hierarchy.folders(session, target) if _hierarchy else []
+        data = collect_project(session, target, viewer=viewer, folders=folders)
+    write_qdpx(data, output)
+    codings = sum(len(sel.codings) for s in data.sources for sel in s.selections)
+    info(f"wrote {output}: {len(data.sources)} transcripts, {len(data.codes)} codes, {codings} codings, "
+         f"{len(data.users)} users, {len(data.cases)} participants")
+
+
+def import_archive(path: Path, project: str | None) -> None:
+    """``fgi import FILE.qdpx --project NEW``: a new project from a REFI-QDA archive."""
+    with transaction() as session:
+        result = import_qdpx(session, path, project, actor=actor())
+        nodes = 0
+        if result.folders and _hierarchy is not None:
+            nodes = _hierarchy.store(session, get_project(session, result.project), result.folders, actor=actor())
+        elif result.folders:
+            result.notes.append("the file's theme hierarchy was not imported (the themes package is absent)")
+    info(f"imported {path.name} as project {result.project!r}: {result.transcripts} transcripts, "
+         f"{result.segments} segments, {result.codes} codes, {result.codings} codings, "
+         f"{result.decisions} consensus decisions, {nodes} hierarchy nodes")
+    if result.users_created:
+        info(f"  new users (no password yet; set one with `fgi user password NAME`): {', '.join(result.users_created)}")
+    if result.users_reused:
+        info(f"  existing users matched by name: {', '.join(result.users_reused)}")
+    for note in result.notes:
+        info(f"  note: {note}")
+
+
+def register_refi(app: typer.Typer) -> None:
+    export_group(app).command("qdpx")(export_qdpx_command)

@@ -1,0 +1,170 @@
+"""Write a project as a REFI-QDA archive (``.qdpx``): ``project.qde`` and ``sources/``.
+
+The codebook is ``coding.qdc``'s ``<Codes>`` tree (same GUIDs, same ``<Description>``
+layout as a ``.qdc`` export), moved into the project namespace, with the theme
+hierarchy on top: domains, themes and sub-themes are ``<Code isCodable="false">`` nodes
+and each code placed under a sub-theme sits inside it (with its unplaced sub-codes).
+Every coded segment is one ``<PlainTextSelection>`` (code-point offsets into the
+source text, end-exclusive) holding one ``<Coding>`` per coder and code; the consensus
+codings are attributed to the user ``(consensus)``. GUIDs are uuid5 of the project and
+the entity, and the archive has fixed timestamps, so exporting twice gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from pathlib import Path
+
+from coding.qdc import NAMESPACE as CODEBOOK_NAMESPACE
+from coding.qdc import codes_to_qdc_element
+from coding.refi.archive import write_archive
+from coding.refi.collect import ProjectExport
+from coding.refi.data import Folder, RefiCase, RefiSource, folder_description, stable_guid, with_parent_line
+
+NAMESPACE = "urn:QDA-XML:project:1.0"
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _q(tag: str) -> str:
+    return f"{{{NAMESPACE}}}{tag}"
+
+
+def _clean(text: str) -> str:
+    """Characters XML 1.0 cannot carry are dropped (they never occur in real transcripts)."""
+    return _NOT_XML.sub("", text)
+
+
+def source_path(source: RefiSource) -> str:
+    """Where a source's text lives in the archive (``plainTextPath`` is ``internal://`` + this)."""
+    return f"{source.guid}.txt"
+
+
+def _in_project_namespace(element: ET.Element) -> ET.Element:
+    for node in element.iter():
+        node.tag = node.tag.replace(f"{{{CODEBOOK_NAMESPACE}}}", f"{{{NAMESPACE}}}")
+        for key, value in node.attrib.items():
+            node.set(key, _clean(value))
+        if node.text:
+            node.text = _clean(node.text)
+    return element
+
+
+def codes_element(data: ProjectExport) -> ET.Element | None:
+    """``<Codes>``: the hierarchy's folders on top, the codebook inside and below them."""
+    if not data.codes and not data.folders:
+        return None
+    codes = _in_project_namespace(codes_to_qdc_element(data.codes, data.code_guid))
+    by_guid = {e.get("guid"): e for e in codes.iter(_q("Code"))}
+    parent_of = {child: parent for parent in codes.iter() for child in parent}
+    code_guids = {c.id: data.code_guid(c) for c in data.codes}
+    parent_paths = {c.id: c.path.rsplit("/", 1)[0] for c in data.codes if c.parent_id is not None}
+
+    def note_parent(element: ET.Element, code_id: int) -> None:
+        if code_id not in parent_paths:
+            return
+        description = element.find(_q("Description"))
+        if description is None:
+            description = ET.Element(_q("Description"))
+            element.insert(0, description)
+        description.text = _clean(with_parent_line(description.text or "", parent_paths[code_id]))
+
+    def add_folder(parent: ET.Element, folder: Folder, index: int) -> None:
+        element = ET.Element(_q("Code"), {"guid": data.folder_guid(folder), "name": _clean(folder.name),
+                                          "isCodable": "false"})
+        parent.insert(index, element)
+        description = folder_description(folder.description, folder.level)
+        if description:
+            ET.SubElement(element, _q("Description")).text = _clean(description)
+        for child in folder.children:
+            add_folder(element, child, len(element))
+        for code_id in folder.code_ids:
+            placed = by_guid.get(code_guids.get(code_id))
+            if placed is not None:
+                parent_of[placed].remove(placed)
+                element.append(placed)
+                parent_of[placed] = element
+                note_parent(placed, code_id)
+
+    for index, folder in enumerate(data.folders):
+        add_folder(codes, folder, index)
+    return codes
+
+
+def _variable_value(parent: ET.Element, guid: str, value: str) -> None:
+    element = ET.SubElement(parent, _q("VariableValue"))
+    ET.SubElement(element, _q("VariableRef"), {"targetGUID": guid})
+    ET.SubElement(element, _q("TextValue")).text = _clean(value)
+
+
+def _case(parent: ET.Element, case: RefiCase, data: ProjectExport) -> None:
+    element = ET.SubElement(parent, _q("Case"), {"guid": case.guid, "name": _clean(case.name)})
+    if case.description:
+        ET.SubElement(element, _q("Description")).text = _clean(case.description)
+    for name, value in case.variables.items():
+        _variable_value(element, data.variable_guid(name), value)
+    for guid in case.source_guids:
+        ET.SubElement(element, _q("SourceRef"), {"targetGUID": guid})
+
+
+def _source(parent: ET.Element, source: RefiSource, data: ProjectExport) -> None:
+    element = ET.SubElement(parent, _q("TextSource"), {
+        "guid": source.guid, "name": _clean(source.name), "plainTextPath": f"internal://{source_path(source)}"})
+    for selection in source.selections:
+        attributes = {"guid": selection.guid, "startPosition": str(selection.start),
+                      "endPosition": str(selection.end)}
+        if selection.name:
+            attributes["name"] = _clean(selection.name)
+        chosen = ET.SubElement(element, _q("PlainTextSelection"), attributes)
+        for coding in selection.codings:
+            guid = stable_guid(data.project_id, "coding", f"{selection.guid}:{coding.code_guid}:{coding.user_guid}")
+            tag = ET.SubElement(chosen, _q("Coding"), {"guid": guid, **(
+                {"creatingUser": coding.user_guid} if coding.user_guid else {})})
+            ET.SubElement(tag, _q("CodeRef"), {"targetGUID": coding.code_guid})
+    for name, value in source.variables.items():
+        _variable_value(element, data.variable_guid(name), value)
+
+
+def project_element(data: ProjectExport) -> ET.Element:
+    root = ET.Element(_q("Project"), {"name": _clean(data.name), "origin": "fgi-toolkit"})
+    if data.users:
+        users = ET.SubElement(root, _q("Users"))
+        for user in data.users:
+            ET.SubElement(users, _q("User"), {"guid": user.guid, "name": _clean(user.name)})
+    codes = codes_element(data)
+    if codes is not None:
+        ET.SubElement(root, _q("CodeBook")).append(codes)
+    used = [v for v in data.variables
+            if any(v in c.variables for c in data.cases) or any(v in s.variables for s in data.sources)]
+    if used:
+        variables = ET.SubElement(root, _q("Variables"))
+        for name in used:
+            ET.SubElement(variables, _q("Variable"), {"guid": data.variable_guid(name), "name": name,
+                                                      "typeOfVariable": "Text"})
+    if data.cases:
+        cases = ET.SubElement(root, _q("Cases"))
+        for case in data.cases:
+            _case(cases, case, data)
+    if data.sources:
+        sources = ET.SubElement(root, _q("Sources"))
+        for source in data.sources:
+            _source(sources, source, data)
+    if data.description:
+        ET.SubElement(root, _q("Description")).text = _clean(data.description)
+    return root
+
+
+def qde_bytes(data: ProjectExport) -> bytes:
+    """``project.qde``: UTF-8 without a BOM, indented."""
+    ET.register_namespace("", NAMESPACE)
+    tree = ET.ElementTree(project_element(data))
+    ET.indent(tree)
+    return ET.tostring(tree.getroot(), encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def write_qdpx(data: ProjectExport, path: str | Path) -> Path:
+    """Write the archive; the sources are the stored texts, so the offsets match."""
+    files: Sequence[tuple[str, bytes]] = [
+        (f"sources/{source_path(s)}", s.text.encode("utf-8")) for s in data.sources]
+    return write_archive(path, qde_bytes(data), files)
