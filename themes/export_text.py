@@ -1,0 +1,63 @@
+"""The theme table as CSV (UTF-8 with a BOM, so Excel reads Korean) and as Markdown.
+
+Both carry the same columns as the Word table plus the sub-theme's counts. In CSV each
+row is complete (domain and theme repeated); several codes or quotes share a cell, one
+per line. In Markdown each domain is a section whose table leaves a theme's cell empty on
+the rows after its first, as a merged cell reads; quotes are separated by ``<br>``.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from themes.export_table import COLUMNS, COUNT_COLUMNS, ThemeRow, ThemeTable
+
+
+def table_rows(table: ThemeTable) -> list[list[str | int]]:
+    """Header and rows as the CSV and the spreadsheet write them."""
+    rows: list[list[str | int]] = [[*COLUMNS, *COUNT_COLUMNS]]
+    for r in table.rows:
+        rows.append([r.domain, r.theme, r.subtheme, "\n".join(r.codes), "\n".join(q.cited for q in r.quotes),
+                     r.counts.lines, r.counts.participants, r.counts.groups])
+    return rows
+
+
+def write_csv(table: ThemeTable, path: str | Path) -> Path:
+    path = Path(path)
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(table_rows(table))
+    return path
+
+
+def _cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _markdown_row(row: ThemeRow, first_of_theme: bool) -> str:
+    cells = [_cell(row.theme) if first_of_theme else "", _cell(row.subtheme),
+             "<br>".join(_cell(code) for code in row.codes), "<br>".join(_cell(q.cited) for q in row.quotes),
+             str(row.counts)]
+    return "| " + " | ".join(cells) + " |"
+
+
+def markdown(table: ThemeTable) -> str:
+    lines = [f"# {table.project}: 주제 분석 결과", ""]
+    for domain in table.domains:
+        counts = table.domain_counts.get(domain)
+        lines += [f"## {COLUMNS[0]}: {domain}" + (f" ({counts})" if counts else ""), ""]
+        lines += ["| " + " | ".join([*COLUMNS[1:], "줄 · 참여자 · 집단"]) + " |", "|" + " --- |" * 5]
+        previous = None
+        for row in table.rows_of(domain):
+            lines.append(_markdown_row(row, row.theme != previous))
+            previous = row.theme
+        lines.append("")
+    if not table.rows:
+        lines.append("주제 위계가 아직 없습니다.")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_markdown(table: ThemeTable, path: str | Path) -> Path:
+    path = Path(path)
+    path.write_text(markdown(table), encoding="utf-8")
+    return path
