@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from coding import applications, bulk, codebook, codebook_io, keywords, users
 from coding.cli_agreement import register_agreement
+from coding.refi.cli import register_refi
 from coding.models import USER_ROLES, User
 from fgi import console
 from fgi.console import OutputFormat, actor, info, print_json, print_table, transaction
@@ -360,3 +361,4 @@ def register(app: typer.Typer) -> None:
     project_app.command("add-member")(project_add_member)
     project_app.command("remove-member")(project_remove_member)
     register_agreement(app)  # fgi agreement, fgi reconcile, fgi reveal (coding/cli_agreement.py)
+    register_refi(app)  # fgi export qdpx (coding/refi/cli.py)

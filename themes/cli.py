@@ -12,6 +12,7 @@ from rich.progress import Progress as RichProgress
 from rich.tree import Tree
 
 from fgi import console
+from themes.cli_export import register_export
 from fgi.console import OutputFormat, actor, info, print_json, print_table, transaction
 from fgi.settings import load_settings
 from fgi.study import get_project
@@ -294,10 +295,4 @@ def register(app: typer.Typer) -> None:
     app.add_typer(themes_app, name="themes")
     app.add_typer(hierarchy_app, name="hierarchy")
     app.command("suggest")(suggest)
-    try:  # fgi export themes (themes/cli_export.py), when that module is there
-        from themes.cli_export import register_export
-    except ModuleNotFoundError as exc:
-        if exc.name != "themes.cli_export":
-            raise
-    else:
-        register_export(app)
+    register_export(app)  # fgi export themes; gives fgi export qdpx the theme hierarchy

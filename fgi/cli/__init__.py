@@ -30,6 +30,12 @@ for package in ("coding", "themes"):
         continue
     module.register(app)
 
+# `fgi import FILE.qdpx` hands the archive to coding's REFI-QDA importer.
+if "coding" in sys.modules:
+    from coding.refi.cli import import_archive
+
+    study.ARCHIVE_IMPORTERS[".qdpx"] = import_archive
+
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; errors a user can act on are printed without a traceback."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -16,6 +17,10 @@ from fgi.ingest import FORMATS, UNITS, ImportOptions, import_files
 from fgi.settings import load_settings
 from fgi.storage import migrate, open_database
 from fgi.study import create_project, get_project, get_transcript, list_projects, list_segments, list_transcripts
+
+# Importers of whole-project archives by suffix (".qdpx"): (path, project name) -> None.
+# Filled by the composition root (fgi/cli/__init__.py), since fgi may not import coding.
+ARCHIVE_IMPORTERS: dict[str, Callable[[Path, str], None]] = {}
 
 project_app = typer.Typer(help="Create and list projects.", no_args_is_help=True)
 
@@ -74,7 +79,14 @@ def import_command(
     names_file: Annotated[Optional[Path], typer.Option("--names", help="file of names to mask, one per line")] = None,
     moderator: Annotated[Optional[list[str]], typer.Option(help="speaker label of a moderator (repeatable)")] = None,
 ) -> None:
-    """Import transcripts into a project (all files or none)."""
+    """Import transcripts into a project (all files or none), or a REFI-QDA .qdpx as a new project."""
+    archives = [f for f in files if f.suffix.lower() in ARCHIVE_IMPORTERS]
+    if archives:
+        if len(files) > 1:
+            raise InputError("a project archive is imported on its own", path=archives[0],
+                             hint=f"fgi import {archives[0].name} --project NEW_NAME")
+        ARCHIVE_IMPORTERS[archives[0].suffix.lower()](archives[0], project)
+        return
     names: list[str] = []
     if names_file is not None:
         if not names_file.is_file():
