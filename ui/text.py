@@ -363,3 +363,20 @@ KO.update({
     "themes.split.codes": "새 노드로 옮길 코드",
     "themes.split.children": "새 노드로 옮길 하위 노드",
 })
+
+KO.update({
+    "agreement.band.reliable": "신뢰",
+    "agreement.band.tentative": "잠정",
+    "agreement.band.unreliable": "불충분",
+    "themes.change.accept": "후보를 수락했습니다.",
+    "themes.change.create": "노드를 만들었습니다.",
+    "themes.change.rename": "이름을 바꿨습니다.",
+    "themes.change.merge": "합쳤습니다.",
+    "themes.change.split": "나눴습니다.",
+    "themes.change.move": "옮겼습니다.",
+    "themes.change.place": "코드를 옮겼습니다.",
+    "themes.change.delete": "삭제했습니다.",
+    "themes.change.memo": "메모를 저장했습니다.",
+    "themes.change.undo": "되돌렸습니다.",
+    "themes.change.redo": "다시 했습니다.",
+})

@@ -76,11 +76,21 @@ def browser():
         browser.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.call_failed = report.failed
+    return report
+
+
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="ko-KR")
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="ko-KR")
     page = context.new_page()
     yield page
+    if getattr(request.node, "call_failed", False):  # a picture of what the test saw last
+        screenshot(page, f"failed-{request.node.name}")
     context.close()
 
 

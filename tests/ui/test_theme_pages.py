@@ -41,7 +41,7 @@ def test_a_lead_proposes_accepts_merges_and_undoes(demo_url):
     assert not app.exception, app.exception
     nodes = _read(demo_url, lambda s, p: list(walk(hierarchy_tree(s, p))))
     assert [n.level for n in nodes] == ["subtheme"]  # two accepted, merged into one
-    assert "합쳤" in app.success[0].value or "merged" in app.success[0].value
+    assert app.success[0].value == "합쳤습니다."
     tree = app.dataframe[0].value if app.dataframe else None
     assert tree is not None and len(tree) == 1
     _button(app, "되돌리기").click()

@@ -198,7 +198,7 @@ def coding_panel(project_name: str, transcript_id: str, user_name: str) -> None:
                 sid: "; ".join(f"{c.coder}: {c.code_path}" for c in cs) for sid, cs in others.items()}
         table_key = f"coding.window.{transcript_id}.{position}"
         st.caption(t("coding.window", first=window[0].line, last=window[-1].line, total=len(rows)))
-        segment_table(window, height=560, key=table_key, lead=lead, compact=True,
+        segment_table(window, height=min(560, 35 * (len(window) + 1) + 3), key=table_key, lead=lead, compact=True,
                       on_select=lambda: _on_window_select(transcript_id, table_key, start))
     with right:
         _current_line(project_name, transcript_id, user_name, rows, position, row, paths,

@@ -53,11 +53,13 @@ def _ranked(project_name: str, user_name: str, segment_id: str):
     """The codes ranked for one line by themes.suggestions (fitted on what the user may see)."""
     from themes.suggestions import suggest_codes
 
-    try:
-        with database().reading() as session:
+    try:  # a transaction: it fills the lemma cache (themes.cache) as it goes
+        with database().transaction() as session:
             found = suggest_codes(session, get_user(session, user_name), get_project(session, project_name),
                                   [segment_id], k=6)
     except FgiError:  # nothing to learn from yet (no codings and no definitions)
+        return []
+    except ValueError:  # CodeSuggester.fit with definitions but no coded example yet (reported to themes)
         return []
     return found[0].suggestions if found else []
 

@@ -34,6 +34,9 @@ def candidate_card(c: CandidateView, *, selected_key: str) -> None:
 def scatter(points: Sequence[Point]) -> None:
     import plotly.graph_objects as go
 
+    from plotly.colors import qualitative
+
+    palette = qualitative.D3 + qualitative.Set2
     figure = go.Figure()
     for position in sorted({p.candidate for p in points}):
         group = [p for p in points if p.candidate == position]
@@ -41,7 +44,7 @@ def scatter(points: Sequence[Point]) -> None:
         figure.add_trace(go.Scattergl(
             x=[p.x for p in group], y=[p.y for p in group], mode="markers", name=f"{position + 1}. {label}",
             text=[f"{p.speaker or '-'}: {p.text[:80]}" for p in group],
-            hovertemplate="%{text}<extra>%{fullData.name}</extra>", marker={"size": 8, "opacity": 0.8}))
+            hovertemplate="%{text}<extra>%{fullData.name}</extra>", marker={"size": 9, "opacity": 0.8, "color": palette[position % len(palette)]}))
     figure.update_layout(height=480, margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"itemclick": "toggle"},
                          font={"family": "NanumGothic, sans-serif"}, xaxis={"title": "PC1"}, yaxis={"title": "PC2"})
     st.plotly_chart(figure, width="stretch", key="themes.scatter")

@@ -38,14 +38,17 @@ def change(action, message_key: str = "themes.done") -> None:
     try:
         with db.transaction() as session:
             result = action(session, get_project(session, project_name))
-        st.session_state["themes.message"] = getattr(result, "message", None) or t(message_key)
+        kind = getattr(result, "kind", None)
+        st.session_state["themes.message"] = t(f"themes.change.{kind}") if kind else t(message_key)
+        for key in [k for k in st.session_state if str(k).startswith("themes.pick.")]:
+            del st.session_state[key]  # candidates ticked for this action are done
         st.rerun()
     except FgiError as error:
         show_error(error)
 
 
 if message := st.session_state.pop("themes.message", None):
-    st.success(literal(message), icon=":material/check:")
+    st.success(message, icon=":material/check:")
 
 with st.expander(t("themes.propose"), expanded=not runs), st.form("themes.propose"):
     a, b, c, d = st.columns(4)
