@@ -296,7 +296,6 @@ KO.update({
     "export.log.note": "누가, 언제, 무엇을, 왜 결정했는지 (방법론 부록용).",
     "export.qdpx": "프로젝트 전체 (REFI-QDA .qdpx)",
     "export.qdpx.note": "NVivo, ATLAS.ti, MAXQDA에서 열 수 있는 교환 형식: 전사본, 코드북, 주제 구조, 코딩.",
-    "export.not_yet": "이 형식은 아직 준비 중입니다.",
     "export.lead_only": "주제표, 조정 기록, .qdpx는 팀장이 내보냅니다 (모든 코더의 코딩이 들어가기 때문입니다).",
 })
 

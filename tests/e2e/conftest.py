@@ -103,6 +103,9 @@ def screenshot(page, name: str) -> Path:
 
 def log_in(page, name: str, password: str) -> None:
     """Fill the login form and wait until the frame shows the user."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_label("사용자 이름")).to_have_count(1, timeout=60_000)  # the last page is gone
     page.get_by_label("사용자 이름").fill(name)
     page.get_by_label("비밀번호").fill(password)
     page.get_by_role("button", name="로그인").click()

@@ -150,6 +150,12 @@ def test_a_full_study(server, page, tmp_path):
     assert page.get_by_text("코더1:").count() == 0  # blind: nothing of 코더1's shows
     assert page.get_by_role("link", name="조정").count() == 0  # and no reconciliation for coders
 
+    # the keyboard moves to the next uncoded line (line 5 was coded last; 6 is the next uncoded)
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.keyboard.press("Alt+N")
+    page.locator(".st-key-coding-current").filter(has_text="6줄 ·").wait_for(timeout=30_000)
+    settle(page, 300)
+
     # the line with markup shows as typed and never runs
     goto_line(page, 2)
     current = page.locator(".st-key-coding-current")

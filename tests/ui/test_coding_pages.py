@@ -197,3 +197,35 @@ def test_codebook_bytes_for_download(demo_url, fmt):
 
     data = _read(demo_url, lambda s, p: written_bytes(lambda path: export_codebook(s, p, path, fmt), f"c.{fmt}"))
     assert len(data) > 500
+
+
+def test_every_export_makes_a_file_for_a_lead(demo_url):
+    """What each button of the 내보내기 page hands to the browser, made the way the page makes it."""
+    import zipfile
+    from io import BytesIO
+
+    from themes.accept import accept_candidate
+    from themes.proposals import ProposalSettings, propose
+    from themes.runs import get_run
+    from ui.components.files import written_bytes
+
+    db = database(demo_url)
+    with db.transaction() as session:
+        project = get_project(session, DEMO)
+        run = get_run(session, project, propose(session, project, ProposalSettings(k=2), actor="팀장"))
+        accept_candidate(session, project, run.candidates[0].id, actor="팀장")
+    db.dispose()
+    app = run_as("팀장", "export")
+    assert not app.exception
+    from ui.components.exports import ROWS
+
+    writers = {name: write for row in ROWS for name, write in row.files.items()}
+    assert len(writers) == 13
+    files = {}
+    for name, write in writers.items():
+        files[name] = _read(demo_url, lambda s, p, write=write, name=name: written_bytes(
+            lambda path: write(s, p, get_user(s, "팀장"), path), name))
+    assert "하위주제" in zipfile.ZipFile(BytesIO(files["themes.docx"])).read("word/document.xml").decode()
+    assert "project.qde" in zipfile.ZipFile(BytesIO(files["project.qdpx"])).namelist()
+    assert files["themes.md"].decode("utf-8").count("|") > 4
+    assert all(len(data) > 100 for name, data in files.items() if name != "reconciliation.csv")

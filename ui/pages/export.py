@@ -1,20 +1,18 @@
 """내보내기: theme tables (docx, xlsx, csv, md), the codebook, coded segments, the
 reconciliation log, and the whole project as REFI-QDA .qdpx. Each button makes its file
-from the export functions when it is clicked. Coders get the codebook and the codings
-they may see; the rest needs a lead (every coder's codings)."""
+from the export functions when it is clicked (ui.components.exports). Coders get the
+codebook and the codings they may see; the rest needs a lead (every coder's codings)."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
 
-from coding.bulk import export_codings
-from coding.codebook_io import export_codebook
 from coding.users import get_user
 from fgi.study import get_project
+from ui.components.exports import ROWS
 from ui.components.files import download, written_bytes
 from ui.context import acting
 from ui.resources import database
@@ -38,58 +36,16 @@ def make(write: Callable, filename: str) -> Callable[[], bytes]:
     return run
 
 
-def theme_writer(fmt: str) -> Callable | None:
-    """The theme-table writer for ``fmt`` from themes.export_* (None while it is not there)."""
-    module, function = {"docx": ("themes.export_docx", "write_docx"), "xlsx": ("themes.export_xlsx", "write_xlsx"),
-                        "csv": ("themes.export_text", "write_csv"), "md": ("themes.export_text", "write_markdown")}[fmt]
-    try:
-        writer = getattr(importlib.import_module(module), function, None)
-    except ModuleNotFoundError:
-        return None
-    if writer is None:
-        return None
-    from themes.export_table import theme_table
-
-    return lambda session, project, user, path: writer(theme_table(session, project), path)
-
-
-def row(what: str, files: list[tuple[str, Callable | None]], key: str) -> None:
+for row in ROWS:
+    if row.lead and not lead:
+        continue
     with st.container(border=True):
-        st.markdown(f"**{t(what)}**")
-        st.caption(t(f"{what}.note" if lead or what != "export.codings" else "export.codings.note.coder"))
-        columns = st.columns(max(4, len(files)))
-        for column, (filename, write) in zip(columns, files, strict=False):
+        st.markdown(f"**{t(row.key)}**")
+        st.caption(t(f"{row.key}.note" if lead or row.key != "export.codings" else "export.codings.note.coder"))
+        columns = st.columns(max(4, len(row.files)))
+        for column, (filename, write) in zip(columns, row.files.items(), strict=False):
             with column:
-                if write is None:
-                    st.button(Path(filename).suffix, disabled=True, key=f"{key}.{filename}", help=t("export.not_yet"))
-                else:
-                    download(Path(filename).suffix.lstrip(".").upper(), filename, make(write, filename),
-                             key=f"{key}.{filename}")
-
-
-if lead:
-    row("export.themes",
-        [(f"themes.{fmt}", theme_writer(fmt)) for fmt in ("docx", "xlsx", "csv", "md")], "export.themes")
-row("export.codebook",
-    [(f"codebook.{fmt}", lambda s, p, u, path, fmt=fmt: export_codebook(s, p, path, fmt))
-     for fmt in ("yaml", "csv", "xlsx", "qdc")], "export.codebook")
-row("export.codings",
-    [(f"codings.{fmt}", lambda s, p, u, path: export_codings(s, u, p, path)) for fmt in ("csv", "xlsx")],
-    "export.codings")
-if lead:
-    from coding.reconcile_log import export_log, reconciliation_log
-
-    row("export.log",
-        [(f"reconciliation.{fmt}", lambda s, p, u, path: export_log(reconciliation_log(s, p, viewer=u), path))
-         for fmt in ("csv", "xlsx")], "export.log")
-
-    def qdpx(session, project, user, path):
-        from coding.refi.collect import collect_project
-        from coding.refi.export import write_qdpx
-        from themes.refi_hierarchy import hierarchy_folders
-
-        write_qdpx(collect_project(session, project, viewer=user, folders=hierarchy_folders(session, project)), path)
-
-    row("export.qdpx", [("project.qdpx", qdpx)], "export.qdpx")
-else:
+                download(Path(filename).suffix.lstrip(".").upper(), filename, make(write, filename),
+                         key=f"{row.key}.{filename}")
+if not lead:
     st.info(t("export.lead_only"), icon=":material/lock:")

@@ -1,0 +1,60 @@
+"""What the 내보내기 page offers: for each file, the export function that writes it.
+
+Each writer is ``write(session, project, user, path)``; the page turns it into bytes on
+click. Rows marked ``lead`` need every coder's codings (a lead or admin)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from coding.bulk import export_codings
+from coding.codebook_io import export_codebook
+from coding.reconcile_log import export_log, reconciliation_log
+from coding.refi.collect import collect_project
+from coding.refi.export import write_qdpx
+from themes.export_data import workbook_data
+from themes.export_docx import write_docx
+from themes.export_table import theme_table
+from themes.export_text import write_csv, write_markdown
+from themes.export_xlsx import write_xlsx
+from themes.refi_hierarchy import hierarchy_folders
+
+Writer = Callable[..., object]
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    key: str  # its title in ui.text (and key + ".note")
+    files: dict[str, Writer]  # file name -> writer
+    lead: bool
+
+
+def _theme_table(write):
+    return lambda session, project, user, path: write(theme_table(session, project), path)
+
+
+def _qdpx(session, project, user, path):
+    write_qdpx(collect_project(session, project, viewer=user, folders=hierarchy_folders(session, project)), path)
+
+
+ROWS = [
+    ExportRow("export.themes", {
+        "themes.docx": _theme_table(write_docx),
+        "themes.xlsx": lambda s, p, u, path: write_xlsx(workbook_data(s, p, viewer=u), path),
+        "themes.csv": _theme_table(write_csv),
+        "themes.md": _theme_table(write_markdown),
+    }, lead=True),
+    ExportRow("export.codebook", {
+        f"codebook.{fmt}": (lambda s, p, u, path, fmt=fmt: export_codebook(s, p, path, fmt))
+        for fmt in ("yaml", "csv", "xlsx", "qdc")
+    }, lead=False),
+    ExportRow("export.codings", {
+        f"codings.{fmt}": (lambda s, p, u, path: export_codings(s, u, p, path)) for fmt in ("csv", "xlsx")
+    }, lead=False),
+    ExportRow("export.log", {
+        f"reconciliation.{fmt}": (lambda s, p, u, path: export_log(reconciliation_log(s, p, viewer=u), path))
+        for fmt in ("csv", "xlsx")
+    }, lead=True),
+    ExportRow("export.qdpx", {"project.qdpx": _qdpx}, lead=True),
+]
