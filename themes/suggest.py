@@ -66,7 +66,12 @@ class CodeSuggester:
             self.vectorizer_.fit([["∅"]])
         index = {c: i for i, c in enumerate(self.codes_)}
         self.example_codes_ = np.array([index[c] for c in codes], dtype=np.int64)
-        X = normalize(self.vectorizer_.transform([list(t) for t in tok]))
+        if tok:
+            X = normalize(self.vectorizer_.transform([list(t) for t in tok]))
+        else:  # nobody has coded yet: the definitions alone rank the codes
+            from scipy.sparse import csr_matrix
+
+            X = csr_matrix((0, len(self.vectorizer_.vocabulary_)))
         self.examples_ = X
         n_codes, dim = len(self.codes_), X.shape[1]
         C = np.zeros((n_codes, dim))

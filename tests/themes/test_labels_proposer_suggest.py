@@ -67,3 +67,14 @@ def test_dev_quotes_smoke(shared_dir):
     texts = [r["text"] for r in rows]
     p = ThemeProposer(random_state=0).fit(texts)
     assert 2 <= p.n_clusters_ <= 12 and sum(c.size for c in p.candidates_) == len(texts)
+
+
+def test_suggester_ranks_by_definitions_before_anyone_has_coded():
+    from themes.suggest import CodeSuggester
+
+    suggester = CodeSuggester().fit(
+        [], [], {"자신감": "자신감이 생겼다는 진술", "서류": "서류 작업이 힘들다는 진술"},
+        tokens=[], definition_tokens={"자신감": ["자신감", "진술"], "서류": ["서류", "작업", "진술"]},
+    )
+    [(best, score), (other, rest)] = suggester.rank(["서류가 많아요"], tokens=[["서류"]], top_k=2)[0]
+    assert (best, other) == ("서류", "자신감") and score > 0 and rest == 0

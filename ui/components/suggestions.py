@@ -59,8 +59,6 @@ def _ranked(project_name: str, user_name: str, segment_id: str):
                                   [segment_id], k=6)
     except FgiError:  # nothing to learn from yet (no codings and no definitions)
         return []
-    except ValueError:  # CodeSuggester.fit with definitions but no coded example yet (reported to themes)
-        return []
     return found[0].suggestions if found else []
 
 
