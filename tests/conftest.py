@@ -92,3 +92,25 @@ def kiwi():
     from fgi.morphology import get_analyzer
 
     return get_analyzer("kiwi")
+
+
+@pytest.fixture
+def cli(database_url, monkeypatch, tmp_path, capsys):
+    """Runs ``fgi ...`` in-process on the test database; returns (exit code, stdout, stderr).
+
+    ``cli("import", ..., ok=False)`` lets a command fail; otherwise a failure fails the test.
+    """
+    from fgi.cli import main
+
+    monkeypatch.setenv("FGI_DATABASE_URL", database_url)
+    monkeypatch.setenv("FGI_USER", "연구자")
+    monkeypatch.chdir(tmp_path)
+
+    def run(*args: str, ok: bool = True) -> tuple[int, str, str]:
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        if ok:
+            assert code == 0, err
+        return code, out, err
+
+    return run

@@ -10,7 +10,6 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
 from fgi.errors import FgiError, InputError
+from fgi.storage.sqlite_copy import sqlite_copy
 
 
 def _sqlite_file(engine: Engine) -> Path:
@@ -25,18 +25,6 @@ def _sqlite_file(engine: Engine) -> Path:
     if not database or database == ":memory:":
         raise FgiError("an in-memory database cannot be backed up")
     return Path(database)
-
-
-def _sqlite_copy(source: Path, target: Path) -> None:
-    src = sqlite3.connect(source)
-    try:
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
 
 
 def _pg_tool(name: str) -> str:
@@ -68,7 +56,7 @@ def backup(engine: Engine, target: Path) -> Path:
     if target.exists():
         raise InputError("the backup file already exists", path=target, hint="choose a new file name")
     if engine.dialect.name == "sqlite":
-        _sqlite_copy(_sqlite_file(engine), target)
+        sqlite_copy(_sqlite_file(engine), target)
     else:
         args, env = _pg_args(engine.url)
         _run([_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(target), *args], env)
@@ -85,7 +73,7 @@ def restore(engine: Engine, source: Path) -> None:
         with source.open("rb") as f:
             if f.read(16) != b"SQLite format 3\x00":
                 raise InputError("not a SQLite backup", path=source, hint="give the file fgi backup wrote")
-        _sqlite_copy(source, _sqlite_file(engine))
+        sqlite_copy(source, _sqlite_file(engine))
     else:
         args, env = _pg_args(engine.url)
         _run([_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",

@@ -7,7 +7,6 @@ server's schema change is something an administrator decides.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from alembic import command
@@ -15,6 +14,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+
+from fgi.storage.sqlite_copy import sqlite_copy
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -55,13 +56,5 @@ def backup_sqlite(engine: Engine, suffix: str) -> Path | None:
     if not database or database == ":memory:" or not Path(database).exists():
         return None
     target = Path(f"{database}.{suffix}.bak")
-    source = sqlite3.connect(database)
-    try:
-        copy = sqlite3.connect(target)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-    finally:
-        source.close()
+    sqlite_copy(Path(database), target)
     return target

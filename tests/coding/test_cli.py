@@ -7,7 +7,6 @@ import json
 
 import pytest
 
-from fgi.cli import main
 from tests.coding.conftest import PASSWORD, SAMPLE_CODEBOOK, SAMPLE_TRANSCRIPTS
 
 PROJECT = "자활 FGI"
@@ -15,22 +14,12 @@ CONFIDENCE = "참여주민의 변화/자신감 회복"
 
 
 @pytest.fixture
-def fgi(database_url, monkeypatch, tmp_path, capsys):
-    monkeypatch.setenv("FGI_DATABASE_URL", database_url)
+def fgi(cli, database_url, monkeypatch):
     monkeypatch.setenv("FGI_USER", "팀장")
     monkeypatch.setenv("FGI_PASSWORD", PASSWORD)
-    monkeypatch.chdir(tmp_path)
-
-    def run(*args: str, ok: bool = True) -> tuple[int, str, str]:
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        if ok:
-            assert code == 0, err
-        return code, out, err
-
     if "postgresql" in database_url:
-        run("migrate")
-    return run
+        cli("migrate")
+    return cli
 
 
 @pytest.fixture

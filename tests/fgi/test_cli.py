@@ -10,28 +10,16 @@ import sys
 
 import pytest
 
-from fgi.cli import main
 from tests.conftest import REPO
 
 SAMPLES = REPO / "transcripts"
 
 
 @pytest.fixture
-def fgi(database_url, monkeypatch, tmp_path, capsys):
-    monkeypatch.setenv("FGI_DATABASE_URL", database_url)
-    monkeypatch.setenv("FGI_USER", "연구자")
-    monkeypatch.chdir(tmp_path)
-
-    def run(*args: str, ok: bool = True) -> tuple[int, str, str]:
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        if ok:
-            assert code == 0, err
-        return code, out, err
-
+def fgi(cli, database_url):
     if "postgresql" in database_url:
-        run("migrate")
-    return run
+        cli("migrate")
+    return cli
 
 
 def test_tour_of_the_cli(fgi):

@@ -6,29 +6,16 @@ import json
 
 import pytest
 
-from fgi.cli import main
 from fgi.storage import open_database
 from tests.themes.study import A, PROJECT, build_study
 
 
 @pytest.fixture
-def fgi(database_url, monkeypatch, tmp_path, capsys, kiwi):
+def fgi(cli, database_url, kiwi):
     database = open_database(database_url, upgrade=True)
-    study = build_study(database, kiwi)
+    cli.study = build_study(database, kiwi)
     database.dispose()
-    monkeypatch.setenv("FGI_DATABASE_URL", database_url)
-    monkeypatch.setenv("FGI_USER", "연구자")
-    monkeypatch.chdir(tmp_path)
-
-    def run(*args: str, ok: bool = True) -> tuple[int, str, str]:
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        if ok:
-            assert code == 0, err
-        return code, out, err
-
-    run.study = study
-    return run
+    return cli
 
 
 def test_propose_accept_show_undo(fgi):
