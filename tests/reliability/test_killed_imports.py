@@ -1,0 +1,105 @@
+"""A process killed in the middle of a bulk coding import or a .qdpx import leaves nothing
+behind (the transcript import has its own test in tests/fgi/test_crash.py)."""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from coding.codebook import list_codes
+from coding.codebook_io import import_codebook_file
+from coding.models import LEAD
+from coding.users import add_member, create_user
+from fgi.ingest import import_files
+from fgi.storage import open_database
+from fgi.storage.fingerprint import fingerprint
+from fgi.study import create_project, list_segments, list_transcripts
+from tests.conftest import REPO
+from tests.fgi.test_crash import write_transcripts, writing_started
+
+pytestmark = pytest.mark.slow
+PROJECT = "중단 시험"
+
+
+def build(database_url: str, folder: Path, kiwi) -> list[str]:
+    """A project of 5,000 lines, the sample codebook and a lead; returns segment ids."""
+    database = open_database(database_url, upgrade=True)
+    with database.transaction() as session:
+        project = create_project(session, PROJECT, actor="tester")
+        import_files(session, project, write_transcripts(folder, count=2, lines=2500), actor="tester", analyzer=kiwi)
+        import_codebook_file(session, project, REPO / "codebooks" / "자활사례관리_코드북.yaml", actor="tester")
+        lead = create_user(session, "팀장", "password-123", role=LEAD, actor="tester")
+        add_member(session, project, lead, actor="tester")
+        codes = [c.path for c in list_codes(session, project) if c.parent_id is not None][:3]
+        segments = [r.id for t in list_transcripts(session, project) for r in list_segments(session, t.id)]
+    database.dispose()
+    return [f"{s}\t{c}" for s in segments for c in codes]
+
+
+def checkpoint(database_url: str) -> None:
+    """Empty SQLite's write-ahead log, so a growing log means the new process is writing."""
+    if database_url.startswith("sqlite"):
+        engine = create_engine(database_url)
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        engine.dispose()
+
+
+def kill_while_writing(database_url: str, *args: str) -> None:
+    env = {**os.environ, "FGI_DATABASE_URL": database_url, "FGI_USER": "팀장"}
+    process = subprocess.Popen([sys.executable, "-m", "fgi", *args], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    sqlite_file = Path(database_url.removeprefix("sqlite:///")) if database_url.startswith("sqlite") else None
+    deadline = time.monotonic() + 180
+    while not writing_started(database_url, sqlite_file):
+        assert process.poll() is None, f"the command ended before it could be killed: {process.stderr.read()}"
+        assert time.monotonic() < deadline, "the command never started writing"
+        time.sleep(0.02)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL
+
+
+def assert_unchanged(database_url: str, before: dict) -> None:
+    database = open_database(database_url, upgrade=True)
+    try:
+        assert fingerprint(database.engine) == before
+    finally:
+        database.dispose()
+
+
+def test_killed_bulk_coding_import_leaves_nothing(database_url, tmp_path, kiwi):
+    pairs = build(database_url, tmp_path, kiwi)
+    sheet = tmp_path / "codings.csv"
+    with sheet.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["segment_id", "code", "memo"])
+        for pair in pairs:
+            segment, code = pair.split("\t")
+            writer.writerow([segment, code, "일괄 코딩"])
+    database = open_database(database_url)
+    before = fingerprint(database.engine)
+    database.dispose()
+    checkpoint(database_url)
+    kill_while_writing(database_url, "code", "import", str(sheet), "--as", "팀장", "--project", PROJECT)
+    assert_unchanged(database_url, before)
+
+
+def test_killed_qdpx_import_leaves_nothing(database_url, tmp_path, kiwi, cli):
+    build(database_url, tmp_path, kiwi)
+    archive = tmp_path / "project.qdpx"
+    cli("export", "qdpx", "--project", PROJECT, "-o", str(archive), "--as", "팀장")
+    database = open_database(database_url)
+    before = fingerprint(database.engine)
+    database.dispose()
+    checkpoint(database_url)
+    kill_while_writing(database_url, "import", str(archive), "--project", "가져온 프로젝트")
+    assert_unchanged(database_url, before)
