@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Any
 
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy.orm import Session
 
@@ -85,3 +86,8 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: s
 
 def info(message: str) -> None:
     stderr.print(message, markup=False, highlight=False)
+
+
+def progress_bar() -> Progress:
+    """A progress bar on stderr for long work; silent when stderr is not a terminal."""
+    return Progress(console=stderr, transient=True, disable=not stderr.is_terminal)

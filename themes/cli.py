@@ -8,7 +8,6 @@ from enum import Enum
 from typing import Annotated, Optional
 
 import typer
-from rich.progress import Progress as RichProgress
 from rich.tree import Tree
 
 from fgi import console
@@ -75,7 +74,7 @@ def themes_propose(
     """Propose candidate sub-themes (or themes) and store them; accept one with fgi hierarchy accept."""
     settings = proposals.ProposalSettings(level.value, units.value, embedder or load_settings().embedder,
                                           clusterer, k, seed, quotes)
-    with transaction() as session, RichProgress(console=console.stderr, transient=True) as bar:
+    with transaction() as session, console.progress_bar() as bar:
         task = bar.add_task("analysing lines", total=None)
         target = get_project(session, project)
         run_id = proposals.propose(session, target, settings, actor=actor(),

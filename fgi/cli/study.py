@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.progress import Progress as RichProgress
 
 from fgi import console, demo
 from fgi.console import OutputFormat, actor, info, print_json, print_table, transaction
@@ -95,7 +94,7 @@ def import_command(
     options = ImportOptions(group=group, unit=unit, format=fmt, replace=replace,
                             pseudonymise=pseudonymise, names=names, moderators=moderator or [])
     options.validate()
-    with transaction() as session, RichProgress(console=console.stderr, transient=True) as bar:
+    with transaction() as session, console.progress_bar() as bar:
         task = bar.add_task("importing", total=max(1, 2 * len(files)))
         target = get_project(session, project)
         results = import_files(
