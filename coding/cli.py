@@ -346,6 +346,18 @@ def code_reject(segment: SegmentOption, code: CodeOption, as_user: AsOption = No
     info(f"rejected {code!r} for {segment}")
 
 
+def project_identities(
+    project: Annotated[str, typer.Option("--project", "-p")],
+    as_user: Annotated[Optional[str], typer.Option("--as", help="a lead of the project")] = None,
+) -> None:
+    """Show the pseudonymisation key (who P03 is, what was masked): leads only, audited."""
+    from coding.identities import identity_key
+
+    with transaction() as session:
+        rows = identity_key(session, users.get_user(session, actor(as_user)), get_project(session, project))
+    print_table([dataclasses.asdict(r) for r in rows], ["transcript", "kind", "replacement", "original"])
+
+
 def _project_group(app: typer.Typer) -> typer.Typer:
     for group in app.registered_groups:
         if group.name == "project" and group.typer_instance is not None:
@@ -360,5 +372,6 @@ def register(app: typer.Typer) -> None:
     project_app = _project_group(app)
     project_app.command("add-member")(project_add_member)
     project_app.command("remove-member")(project_remove_member)
+    project_app.command("identities")(project_identities)
     register_agreement(app)  # fgi agreement, fgi reconcile, fgi reveal (coding/cli_agreement.py)
     register_refi(app)  # fgi export qdpx (coding/refi/cli.py)
