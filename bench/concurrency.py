@@ -13,8 +13,8 @@ doing the same number of codings per process.
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -87,31 +87,45 @@ def plan(url: str, worker: int, per_worker: int) -> list[tuple[str, str]]:
     return random.Random(worker).sample(pairs, per_worker)
 
 
-def work(url: str, worker: int, per_worker: int, ready) -> None:
+def work(url: str, worker: int, per_worker: int) -> None:
+    """One coder process: plan, say ready, wait for "go" on stdin, then code."""
     todo = plan(url, worker, per_worker)
     database = open_database(url)
-    ready.wait()  # every process has started and planned: the clock starts now
+    print("ready", flush=True)
+    sys.stdin.readline()  # the clock starts when every process is ready
     for segment_id, code in todo:
         with database.transaction() as session:
             apply_code(session, get_user(session, f"coder{worker:02d}"), segment_id, code)
     database.dispose()
 
 
+def _start_together(url: str, workers: int, per_worker: int) -> list[subprocess.Popen]:
+    """Separate Python processes (not multiprocessing: a host such as Streamlit may have
+    replaced ``__main__``), released together once each has planned its work."""
+    processes = [
+        subprocess.Popen([sys.executable, __file__, "--worker", url, str(w), str(per_worker)],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=REPO)
+        for w in range(workers)
+    ]
+    for p in processes:
+        if p.stdout.readline().strip() != "ready":
+            for q in processes:
+                q.kill()
+            raise RuntimeError(f"a worker did not get ready (exit code {p.wait()})")
+    for p in processes:
+        p.stdin.write("go\n")
+        p.stdin.flush()
+    return processes
+
+
 def run(url: str, workers: int, per_worker: int) -> Outcome:
     prepare(url, workers)
-    context = multiprocessing.get_context("spawn")
-    ready = context.Barrier(workers + 1, timeout=300)
-    processes = [context.Process(target=work, args=(url, w, per_worker, ready)) for w in range(workers)]
-    for p in processes:
-        p.start()
-    ready.wait()
+    processes = _start_together(url, workers, per_worker)
     start = time.perf_counter()
-    for p in processes:
-        p.join()
+    codes = [p.wait() for p in processes]
     seconds = time.perf_counter() - start
-    failed = [p.exitcode for p in processes if p.exitcode != 0]
-    if failed:
-        raise RuntimeError(f"{len(failed)} workers failed (exit codes {failed})")
+    if any(codes):
+        raise RuntimeError(f"workers failed (exit codes {codes})")
     database = open_database(url)
     with database.reading() as session:
         applications = session.scalar(select(func.count()).select_from(CodeApplication))
@@ -125,6 +139,10 @@ def run(url: str, workers: int, per_worker: int) -> Outcome:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--worker"]:
+        url, worker, per_worker = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+        work(url, worker, per_worker)
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres-url", help="an empty PostgreSQL database (it gets migrated)")
     parser.add_argument("--sqlite", action="store_true", help="use a new SQLite file")
