@@ -1,5 +1,5 @@
-"""A process killed in the middle of a bulk coding import or a .qdpx import leaves nothing
-behind (the transcript import has its own test in tests/fgi/test_crash.py)."""
+"""A process killed in the middle of an import — transcripts, a bulk coding spreadsheet or a
+.qdpx archive — leaves no partial data behind."""
 
 from __future__ import annotations
 
@@ -23,10 +23,37 @@ from fgi.storage import open_database
 from fgi.storage.fingerprint import fingerprint
 from fgi.study import create_project, list_segments, list_transcripts
 from tests.conftest import REPO
-from tests.fgi.test_crash import write_transcripts, writing_started
 
 pytestmark = pytest.mark.slow
 PROJECT = "중단 시험"
+LINE = "참여자{n}: 자활근로를 하면서 서류 작업이 까다로워서 힘들었는데 그래도 자신감이 조금씩 생겼어요 ({i})"
+
+
+def write_transcripts(folder: Path, count: int, lines: int) -> list[Path]:
+    paths = []
+    for f in range(count):
+        path = folder / f"session{f}.txt"
+        body = "\n".join(LINE.format(n=i % 5 + 1, i=f * lines + i) for i in range(lines))
+        path.write_text(f"진행자: 시작합니다 {f}\n{body}\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def writing_started(database_url: str, sqlite_file: Path | None) -> bool:
+    """True once the import's transaction has written something not yet committed."""
+    if sqlite_file is not None:
+        wal = sqlite_file.with_name(sqlite_file.name + "-wal")
+        return wal.exists() and wal.stat().st_size > 200_000
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return bool(connection.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE backend_xid IS NOT NULL "
+                "AND datname = current_database() AND pid <> pg_backend_pid()")).scalar())
+    finally:
+        engine.dispose()
+
+
 
 
 def build(database_url: str, folder: Path, kiwi) -> list[str]:
@@ -102,4 +129,16 @@ def test_killed_qdpx_import_leaves_nothing(database_url, tmp_path, kiwi, cli):
     database.dispose()
     checkpoint(database_url)
     kill_while_writing(database_url, "import", str(archive), "--project", "가져온 프로젝트")
+    assert_unchanged(database_url, before)
+
+
+def test_killed_transcript_import_leaves_nothing(database_url, tmp_path):
+    database = open_database(database_url, upgrade=True)
+    with database.transaction() as session:
+        create_project(session, PROJECT, actor="tester")
+    before = fingerprint(database.engine)
+    database.dispose()
+    paths = write_transcripts(tmp_path, count=8, lines=2500)
+    checkpoint(database_url)
+    kill_while_writing(database_url, "import", *map(str, paths), "--project", PROJECT)
     assert_unchanged(database_url, before)
