@@ -84,3 +84,15 @@ def run_as(name: str | None, page: str | None = None, *, role: str | None = None
 
 def database(url: str):
     return open_database(url)
+
+
+def read_demo(url: str, fn):
+    """``fn(session, demo project)`` in a reading session of the database at ``url``."""
+    from fgi.demo import DEMO_PROJECT
+    from fgi.study import get_project
+
+    db = database(url)
+    with db.reading() as session:
+        result = fn(session, get_project(session, DEMO_PROJECT))
+    db.dispose()
+    return result

@@ -10,22 +10,14 @@ from coding.applications import codings_for, is_revealed
 from coding.models import ConsensusDecision  # noqa: F401 - the table must exist
 from coding.reconcile import disagreements
 from coding.users import get_user, is_member
+from fgi.demo import DEMO_PROJECT as DEMO
 from fgi.study import get_project, list_transcripts
-from tests.ui.conftest import database, run_as
+from tests.ui.conftest import database, read_demo, run_as
 
-DEMO = "데모: 자활사례관리 FGI"
-
-
-def _read(url, fn):
-    db = database(url)
-    with db.reading() as session:
-        result = fn(session, get_project(session, DEMO))
-    db.dispose()
-    return result
 
 
 def _codings(url, viewer, **scope):
-    return _read(url, lambda s, p: codings_for(s, get_user(s, viewer), project=p, **scope))
+    return read_demo(url, lambda s, p: codings_for(s, get_user(s, viewer), project=p, **scope))
 
 
 def _labels(app):
@@ -94,8 +86,8 @@ def test_blind_mode_hides_other_coders_until_the_lead_reveals(demo_url):
     assert "다른 코더" in lead.dataframe[0].value.columns  # leads see everyone
     next(b for b in lead.button if b.label == "이 전사본의 코딩 공개").click()
     lead.run()
-    tid = _read(demo_url, lambda s, p: list_transcripts(s, p)[0].id)
-    assert _read(demo_url, lambda s, p: is_revealed(s, tid))
+    tid = read_demo(demo_url, lambda s, p: list_transcripts(s, p)[0].id)
+    assert read_demo(demo_url, lambda s, p: is_revealed(s, tid))
     coder = run_as("코더2", "coding")
     assert "다른 코더" in coder.dataframe[0].value.columns
     assert {c.coder for c in _codings(demo_url, "코더2")} == {"코더1", "코더2"}
@@ -124,16 +116,16 @@ def test_agreement_is_closed_to_coders_while_blind(demo_url):
 
 def test_a_lead_decides_a_disagreement_with_a_reason(demo_url):
     app = run_as("팀장", "reconcile")
-    queue = _read(demo_url, lambda s, p: disagreements(s, p, viewer=get_user(s, "팀장")))
+    queue = read_demo(demo_url, lambda s, p: disagreements(s, p, viewer=get_user(s, "팀장")))
     assert queue and app.metric[0].value == str(len(queue))
     app.radio[0].set_value("reject")
     next(a for a in app.text_area if a.label == "사유").input("정의의 제외 기준에 해당")
     next(b for b in app.button if b.label == "결정 저장").click()
     app.run()
     assert not app.exception
-    left = _read(demo_url, lambda s, p: disagreements(s, p, viewer=get_user(s, "팀장")))
+    left = read_demo(demo_url, lambda s, p: disagreements(s, p, viewer=get_user(s, "팀장")))
     assert len(left) == len(queue) - 1
-    decided = _read(demo_url, lambda s, p: disagreements(s, p, viewer=get_user(s, "팀장"), include_decided=True))
+    decided = read_demo(demo_url, lambda s, p: disagreements(s, p, viewer=get_user(s, "팀장"), include_decided=True))
     decision = next(d.decision for d in decided if d.decision)
     assert decision.decision == "reject" and decision.reason == "정의의 제외 기준에 해당"
 
@@ -175,7 +167,7 @@ def test_a_lead_adds_a_coder_to_the_project(demo_url):
     next(b for b in app.button if b.label == "사용자 만들기").click()
     app.run()
     assert not app.exception
-    assert _read(demo_url, lambda s, p: is_member(s, get_user(s, "코더3"), p.id))
+    assert read_demo(demo_url, lambda s, p: is_member(s, get_user(s, "코더3"), p.id))
 
 
 # ---- export -------------------------------------------------------------------------------
@@ -195,7 +187,7 @@ def test_codebook_bytes_for_download(demo_url, fmt):
     from coding.codebook_io import export_codebook
     from ui.components.files import written_bytes
 
-    data = _read(demo_url, lambda s, p: written_bytes(lambda path: export_codebook(s, p, path, fmt), f"c.{fmt}"))
+    data = read_demo(demo_url, lambda s, p: written_bytes(lambda path: export_codebook(s, p, path, fmt), f"c.{fmt}"))
     assert len(data) > 500
 
 
@@ -223,7 +215,7 @@ def test_every_export_makes_a_file_for_a_lead(demo_url):
     assert len(writers) == 13
     files = {}
     for name, write in writers.items():
-        files[name] = _read(demo_url, lambda s, p, write=write, name=name: written_bytes(
+        files[name] = read_demo(demo_url, lambda s, p, write=write, name=name: written_bytes(
             lambda path: write(s, p, get_user(s, "팀장"), path), name))
     assert "하위주제" in zipfile.ZipFile(BytesIO(files["themes.docx"])).read("word/document.xml").decode()
     assert "project.qde" in zipfile.ZipFile(BytesIO(files["project.qdpx"])).namelist()

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
+from fgi.demo import DEMO_PROJECT as DEMO
 from fgi.study import get_project
-from tests.ui.conftest import database, run_as
+from tests.ui.conftest import database, read_demo, run_as
 from themes.runs import list_runs
 from themes.tree import hierarchy_tree, walk
 
-DEMO = "데모: 자활사례관리 FGI"
-
-
-def _read(url, fn):
-    db = database(url)
-    with db.reading() as session:
-        result = fn(session, get_project(session, DEMO))
-    db.dispose()
-    return result
 
 
 def _button(app, prefix):
@@ -29,7 +21,7 @@ def test_a_lead_proposes_accepts_merges_and_undoes(demo_url):
     _button(app, "제안 실행").click()
     app.run()
     assert not app.exception, app.exception
-    runs = _read(demo_url, lambda s, p: list_runs(s, p))
+    runs = read_demo(demo_url, lambda s, p: list_runs(s, p))
     assert len(runs) == 1 and runs[0].candidates == 3
     boxes = [c for c in app.checkbox if c.label == "선택"]
     assert len(boxes) == 3
@@ -39,14 +31,14 @@ def test_a_lead_proposes_accepts_merges_and_undoes(demo_url):
     _button(app, "선택한 후보 2개를 수락해 하나로 합치기").click()
     app.run()
     assert not app.exception, app.exception
-    nodes = _read(demo_url, lambda s, p: list(walk(hierarchy_tree(s, p))))
+    nodes = read_demo(demo_url, lambda s, p: list(walk(hierarchy_tree(s, p))))
     assert [n.level for n in nodes] == ["subtheme"]  # two accepted, merged into one
     assert app.success[0].value == "합쳤습니다."
     tree = app.dataframe[0].value if app.dataframe else None
     assert tree is not None and len(tree) == 1
     _button(app, "되돌리기").click()
     app.run()
-    nodes = _read(demo_url, lambda s, p: list(walk(hierarchy_tree(s, p))))
+    nodes = read_demo(demo_url, lambda s, p: list(walk(hierarchy_tree(s, p))))
     assert len(nodes) == 2  # the merge is undone: both accepted sub-themes are back
 
 
