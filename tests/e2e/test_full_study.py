@@ -47,7 +47,7 @@ def server(tmp_path, monkeypatch):
 
 def go(page, title: str) -> None:
     page.get_by_role("link", name=title).first.click()
-    page.get_by_role("heading", name=title).wait_for(timeout=60_000)
+    page.get_by_role("heading", name=title, exact=True).wait_for(timeout=60_000)
 
 
 def settle(page, ms: int = 800) -> None:
@@ -197,7 +197,7 @@ def test_a_full_study(server, page, tmp_path):
     go(page, "주제")
     page.get_by_role("spinbutton", name="후보 수 k (0 = 자동)").fill("2")
     page.get_by_role("button", name="제안 실행").click()
-    page.get_by_text("후보 카드").wait_for(timeout=180_000)
+    page.get_by_role("tab", name="후보 카드").wait_for(timeout=180_000)
     settle(page, 1500)
     screenshot(page, "08-lead-theme-candidates")
     page.get_by_role("tab", name="산점도").click()
