@@ -1,4 +1,9 @@
-"""Importing transcript files into a project: all of them in one transaction, or none."""
+"""Importing transcript files into a project: all of them in one transaction, or none.
+
+Every segment stores its tagged content lemmas (``Segment.lemmas``), and its transcript
+records the backend that analysed them (``Transcript.meta["morphology"]``: ``kiwi`` or
+``okt``). Every path that creates segments comes through here (the REFI-QDA import too).
+"""
 
 from __future__ import annotations
 
@@ -164,7 +169,9 @@ def _import_one(
     transcript.group = options.group
     transcript.content_hash = source.content_hash
     transcript.text = prepared.text
-    transcript.meta = dict(source.layout.meta)
+    # Which backend analysed the lines: theme work reads Kiwi's stored lemmas instead of
+    # analysing again, and only for transcripts that say they were Kiwi's.
+    transcript.meta = {**source.layout.meta, "morphology": analyzer.name}
     transcript.imported_by = actor
     if existing is None:
         session.add(transcript)

@@ -172,3 +172,36 @@ def test_moderator_can_be_named(db, kiwi, tmp_path):
         project = make_project(session)
         [result] = import_files(session, project, [path], ImportOptions(moderators=["A"]), actor="tester", analyzer=kiwi)
     assert result.speakers == ["M01", "P01"]
+
+
+class _Renamed:
+    """Kiwi under another backend's name (the record, not the analysis, is under test)."""
+
+    def __init__(self, analyzer, name):
+        self._analyzer, self.name = analyzer, name
+
+    def analyze(self, text):
+        return self._analyzer.analyze(text)
+
+    def analyze_many(self, texts):
+        return self._analyzer.analyze_many(texts)
+
+    def split_sentences(self, text):
+        return self._analyzer.split_sentences(text)
+
+
+def test_each_transcript_records_the_backend_that_analysed_its_lines(db, kiwi):
+    with db.transaction() as session:
+        project = make_project(session)
+        [clova] = import_files(session, project, [CLOVA], actor="tester", analyzer=kiwi)
+        [docx] = import_files(session, project, [DOCX], actor="tester", analyzer=_Renamed(kiwi, "okt"))
+    with db.reading() as session:
+        meta = session.get(Transcript, clova.transcript_id).meta
+        assert meta["morphology"] == "kiwi" and meta["title"]  # the file's header is kept beside it
+        assert session.get(Transcript, docx.transcript_id).meta["morphology"] == "okt"
+        assert all(s.lemmas for s in list_segments(session, docx.transcript_id) if not s.backchannel)
+    with db.transaction() as session:  # a replaced transcript records its new analysis
+        import_files(session, session.merge(project), [DOCX], ImportOptions(replace=True), actor="tester",
+                     analyzer=kiwi)
+    with db.reading() as session:
+        assert session.get(Transcript, docx.transcript_id).meta["morphology"] == "kiwi"
