@@ -85,7 +85,8 @@ def themes_propose(
         return
     _print_run(run)
     cache = run.details.get("cache", {})
-    info(f"cache: {cache.get('hits', 0)} texts found, {cache.get('computed', 0)} analysed; "
+    info(f"cache: {cache.get('hits', 0)} texts found, {cache.get('computed', 0)} analysed, "
+         f"{cache.get('stored', 0)} lines' lemmas read from the import; "
          f"accept one with: fgi hierarchy accept ID --project {project!r}")
 
 

@@ -16,8 +16,9 @@ text depends on the other texts. A cache keyed by (embedder id, text hash) is th
 NOT valid for their dense vectors, and they say so with ``cacheable = False``. What is
 per-text and expensive is the morphological analysis; it is exposed as
 ``features(texts)`` (a list of lemma lists / the texts themselves) with its own id
-``feature_id`` (e.g. ``"kiwi-nouns.v1"``), which a database may cache per text hash and
-pass back as ``embed(texts, features=...)``. Refitting TF-IDF + SVD from cached features
+``feature_id`` (e.g. ``"kiwi-nouns.v1"``), which a database may cache per text hash (or
+read from the lemmas Kiwi stored at import, see ``themes.cache``) and pass back as
+``embed(texts, features=...)``. Refitting TF-IDF + SVD from cached features
 takes well under a second for thousands of lines. A fixed background space was measured
 and rejected: fitting on the other Korean documents in the shared corpus lowered AMI
 (0.161 -> 0.100 at 20 dims). Neural embedders are inductive, ``cacheable = True``.
@@ -34,6 +35,8 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 NOUN_TAGS = frozenset({"NNG", "NNP", "XR", "SL", "SH"})
+ANALYZER = "kiwi"  # the backend of kiwi_lemmas: lines it analysed at import carry the same lemmas
+KIWI_NOUNS = "kiwi-nouns.v1"  # the feature id of kiwi_lemmas' noun lemmas
 
 
 @runtime_checkable
@@ -66,6 +69,18 @@ def lsa(X, n_components: int | str = "auto", random_state: int = 0) -> np.ndarra
     return normalize(Z).astype(np.float32)
 
 
+def lsa_views(X, n_views: int, n_components: int | str = "auto", random_state: int = 0) -> list[np.ndarray]:
+    """``n_views`` LSA embeddings of one TF-IDF matrix, each with its own SVD seed and
+    between 0.6 and 1.8 times the dimensions: the perturbed views a consensus clusterer
+    aggregates (the lower SVD components differ between seeds and carry no more signal
+    than noise on short lines, so no single fit is the right one)."""
+    n, m = X.shape
+    d = auto_components(n, m) if n_components == "auto" else int(n_components)
+    rng = np.random.default_rng(random_state)
+    return [lsa(X, int(rng.integers(max(2, round(d * 0.6)), round(d * 1.8) + 1)), int(rng.integers(2**31)))
+            for _ in range(n_views)]
+
+
 def _identity(doc):
     return doc
 
@@ -75,7 +90,7 @@ def kiwi_lemmas(texts: Sequence[str], tags=NOUN_TAGS, batch_size: int = 2000) ->
     in batches (keeps memory flat at 100k lines)."""
     from fgi.morphology import get_analyzer
 
-    an = get_analyzer("kiwi")
+    an = get_analyzer(ANALYZER)
     unique = list(dict.fromkeys(texts))  # repeated lines ("네", "맞아요") are analysed once
     lemmas: dict[str, list[str]] = {}
     for i in range(0, len(unique), batch_size):
@@ -89,7 +104,7 @@ class KiwiLSAEmbedder:
     """TF-IDF over Kiwi noun lemmas + LSA; fit on the texts given to ``embed``."""
 
     cacheable = False
-    feature_id = "kiwi-nouns.v1"
+    feature_id = KIWI_NOUNS
 
     def __init__(self, n_components: int | str = "auto", sublinear_tf: bool = True,
                  min_df: int | str = "auto", random_state: int = 0) -> None:
@@ -127,6 +142,13 @@ class KiwiLSAEmbedder:
             return np.zeros((0, 0), dtype=np.float32)
         return lsa(self.tfidf(features), self.n_components, self.random_state)
 
+    def views(self, texts: Sequence[str], features: Sequence[Sequence[str]] | None = None,
+              n_views: int = 10) -> list[np.ndarray]:
+        """Other LSA fits of the same texts (see ``lsa_views``)."""
+        if features is None:
+            features = self.features(texts)
+        return lsa_views(self.tfidf(features), n_views, self.n_components, self.random_state)
+
 
 class CharLSAEmbedder:
     """TF-IDF over character n-grams (no morphology) + LSA; fit on the texts given."""
@@ -150,19 +172,25 @@ class CharLSAEmbedder:
     def features(self, texts: Sequence[str]) -> list[str]:
         return list(texts)
 
-    def embed(self, texts: Sequence[str], features: Sequence[str] | None = None) -> np.ndarray:
+    def tfidf(self, texts: Sequence[str]):
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        if len(texts) == 0:
-            return np.zeros((0, 0), dtype=np.float32)
         min_df = (1 if len(texts) < 5000 else 2) if self.min_df == "auto" else int(self.min_df)
         vec = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.ngram_range), sublinear_tf=True,
                               min_df=min_df, dtype=np.float32)
         try:
-            X = vec.fit_transform([t or " " for t in texts])
+            return vec.fit_transform([t or " " for t in texts])
         except ValueError:
-            X = vec.set_params(min_df=1).fit_transform([t or "∅" for t in texts])
-        return lsa(X, self.n_components, self.random_state)
+            return vec.set_params(min_df=1).fit_transform([t or "∅" for t in texts])
+
+    def embed(self, texts: Sequence[str], features: Sequence[str] | None = None) -> np.ndarray:
+        if len(texts) == 0:
+            return np.zeros((0, 0), dtype=np.float32)
+        return lsa(self.tfidf(texts), self.n_components, self.random_state)
+
+    def views(self, texts: Sequence[str], features: Sequence[str] | None = None, n_views: int = 10) -> list[np.ndarray]:
+        """Other LSA fits of the same texts (see ``lsa_views``)."""
+        return lsa_views(self.tfidf(texts), n_views, self.n_components, self.random_state)
 
 
 class SentenceTransformerEmbedder:

@@ -11,8 +11,10 @@ Two levels:
   embeddings; each candidate is a group of codes, its members are their lines, and its
   representative quotes are the lines nearest the candidate's centre.
 
-Labels are the c-TF-IDF keywords (Kiwi noun lemmas) of the candidate's lines. The same
-lines, settings and seed give the same candidates.
+Labels are the c-TF-IDF keywords (Kiwi noun lemmas) of the candidate's lines. The noun
+lemmas of kiwi-lsa and of the labels are read from the import where Kiwi analysed the
+transcript (``themes.units.Line.nouns``); other lines go through the feature cache
+(``themes.cache``). The same lines, settings and seed give the same candidates.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from sqlalchemy.orm import Session
 from fgi.errors import FgiError
 from fgi.models import Event, Project
 from themes.cache import CacheStats, Progress, embed_with_cache, keyword_tokens
+from themes.embedders import KIWI_NOUNS
 from themes.labels import representatives
 from themes.models import CODED, PROPOSAL_LEVELS, SUBTHEME, THEME, ThemeCandidate, ThemeRun
 from themes.proposer import ThemeProposer
@@ -102,13 +105,14 @@ def _nearest(Z: np.ndarray, idx: Sequence[int], n: int) -> list[int]:
     return [idx[i] for i in picked]
 
 
-def _embed(session: Session, settings: ProposalSettings, texts: list[str], embedder, progress, stats):
+def _embed(session: Session, settings: ProposalSettings, lines: Sequence[Line], embedder, progress, stats):
     emb = embedder if embedder is not None else make_embedder(settings.embedder, settings.seed)
-    Z, features = embed_with_cache(session, emb, texts, progress=progress, stats=stats)
-    if features is not None and getattr(emb, "feature_id", None) == "kiwi-nouns.v1":
+    texts, nouns = [line.text for line in lines], [line.nouns for line in lines]
+    Z, features = embed_with_cache(session, emb, texts, nouns=nouns, progress=progress, stats=stats)
+    if features is not None and getattr(emb, "feature_id", None) == KIWI_NOUNS:
         tokens = features
     else:
-        tokens = keyword_tokens(session, texts, progress=progress, stats=stats)
+        tokens = keyword_tokens(session, texts, nouns=nouns, progress=progress, stats=stats)
     return emb, Z, tokens
 
 
@@ -170,14 +174,14 @@ def propose(session: Session, project: Project, settings: ProposalSettings = Pro
             f"project {project.name!r}; proposals need at least {MIN_UNITS}",
             hint="code more lines first, or use --units all" if settings.units == CODED else "import transcripts first")
     stats = CacheStats()
-    emb, Z, tokens = _embed(session, settings, [line.text for line in lines], embedder, progress, stats)
+    emb, Z, tokens = _embed(session, settings, lines, embedder, progress, stats)
     make = _line_candidates if settings.level == SUBTHEME else _code_candidates
     candidates, k_scores = make(lines, Z, tokens, emb, settings)
     run = ThemeRun(project_id=project.id, level=settings.level, units=settings.units, embedder=emb.id,
                    clusterer=settings.clusterer, k=str(settings.k), seed=settings.seed, n_units=len(lines),
                    input_hash=_input_hash(settings.level, lines), created_by=actor,
                    details={"k_scores": {str(k): round(float(v), 6) for k, v in k_scores.items()},
-                            "cache": {"hits": stats.hits, "computed": stats.computed}})
+                            "cache": {"hits": stats.hits, "computed": stats.computed, "stored": stats.stored}})
     session.add(run)
     session.flush()
     for position, c in enumerate(candidates):

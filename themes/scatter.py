@@ -1,5 +1,6 @@
 """A proposal run's lines as points in two dimensions, for a scatter plot coloured by
-candidate: the lines' embeddings (through the cache) reduced to 2-D by PCA.
+candidate: the lines' embeddings (features stored at import or through the cache, see
+``themes.cache``) reduced to 2-D by PCA.
 
 Owned by the app (``ui/pages/themes.py``); plain data in and out.
 """
@@ -55,7 +56,8 @@ def run_points(session: Session, project: Project, run_id: int, embedder) -> lis
     members = [m for m in members if m[0] in lines]
     if not members:
         return []
-    vectors, _ = embed_with_cache(session, embedder, [lines[sid].text for sid, _, _ in members])
+    vectors, _ = embed_with_cache(session, embedder, [lines[sid].text for sid, _, _ in members],
+                                  nouns=[lines[sid].nouns for sid, _, _ in members])
     xy = to_2d(vectors)
     return [Point(sid, float(x), float(y), position, label, lines[sid].text, lines[sid].speaker)
             for (sid, position, label), (x, y) in zip(members, xy)]

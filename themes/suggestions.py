@@ -8,8 +8,10 @@ Evidence comes from two places (``themes.suggest.CodeSuggester`` does the rankin
 * each code's definition, inclusion rule and examples in the codebook.
 
 The segments being ranked are left out of the evidence. Each suggestion names the most
-similar evidence line coded with the code, so a coder can see why. Kiwi noun lemmas come
-from the feature cache (``themes.cache``).
+similar evidence line coded with the code, so a coder can see why. The Kiwi noun lemmas
+of lines are read from the import where Kiwi analysed the transcript
+(``themes.units.Line.nouns``); those of other lines and of the definitions come from the
+feature cache (``themes.cache``).
 """
 
 from __future__ import annotations
@@ -78,13 +80,13 @@ def suggest_codes(session: Session, viewer: User, project: Project, segment_ids:
         raise FgiError(f"nothing to learn from: {viewer.name} sees no coded lines and no code has a definition",
                        hint="code some lines first, or add definitions to the codebook")
     example_texts = [evidence[s].text for s, _ in pairs]
-    tokens = keyword_tokens(session, example_texts)
+    tokens = keyword_tokens(session, example_texts, nouns=[evidence[s].nouns for s, _ in pairs])
     def_paths = sorted(definitions)
     def_tokens = dict(zip(def_paths, keyword_tokens(session, [definitions[p] for p in def_paths])))
     suggester = CodeSuggester().fit(example_texts, [p for _, p in pairs], definitions,
                                     tokens=tokens, definition_tokens=def_tokens)
     ids = list(dict.fromkeys(segment_ids))
-    target_tokens = keyword_tokens(session, [targets[s].text for s in ids])
+    target_tokens = keyword_tokens(session, [targets[s].text for s in ids], nouns=[targets[s].nouns for s in ids])
     ranked = suggester.rank([targets[s].text for s in ids], top_k=k, tokens=target_tokens)
     nearest = _nearest_examples(suggester, target_tokens, pairs)
     out = []

@@ -9,6 +9,11 @@ codes on it, corrected by the leads' consensus decisions (a decided ``apply`` ad
 code, ``reject`` removes it, ``replace`` swaps it for the replacement). Before
 reconciliation that is any coder's code; after it, the consensus. Blind coding is a rule
 for coders while they code; theme work is the team's (a lead's) view of the whole.
+
+*A line's noun lemmas* (``Line.nouns``, tags ``themes.embedders.NOUN_TAGS``) come from the
+lemmas stored at import (``Segment.lemmas``) when the transcript records that Kiwi analysed
+it (``Transcript.meta["morphology"]``): the very lemmas analysing the text again would give.
+Otherwise (an older import, or Okt) they are None and ``themes.cache`` analyses the text.
 """
 
 from __future__ import annotations
@@ -16,13 +21,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from coding.consensus import decision_rows
 from coding.models import APPLY, REJECT, REPLACE, CodeApplication
 from fgi.errors import FgiError
 from fgi.models import MODERATOR, Participant, Project, Segment, Transcript
+from fgi.morphology import split_tagged
+from themes.embedders import ANALYZER, NOUN_TAGS
 from themes.models import CODED, UNIT_CHOICES
 
 _CHUNK = 500
@@ -30,7 +37,8 @@ _CHUNK = 500
 
 @dataclass(frozen=True)
 class Line:
-    """A transcript line as theme work shows it: where it is, who said it, its codes."""
+    """A transcript line as theme work shows it: where it is, who said it, its codes (and
+    its noun lemmas, when the import's are Kiwi's)."""
 
     segment_id: str
     transcript_id: str
@@ -40,13 +48,16 @@ class Line:
     speaker: str | None  # the participant's pseudonymous id (P03), else the stored label
     group: str | None
     code_ids: tuple[int, ...] = ()
+    nouns: tuple[str, ...] | None = None  # Kiwi noun lemmas stored at import; None: not known
 
 
 def _line_query(project: Project):
+    # The stored lemmas only where Kiwi analysed the transcript at import, else NULL.
+    stored = case((Transcript.meta["morphology"].as_string() == ANALYZER, Segment.lemmas), else_=None)
     return (
         select(Segment.id, Segment.transcript_id, Transcript.name, Transcript.group, Segment.line, Segment.text,
                Segment.speaker, Segment.backchannel, Participant.pseudonym, Participant.role,
-               Participant.attributes)
+               Participant.attributes, stored)
         .join(Transcript, Transcript.id == Segment.transcript_id)
         .outerjoin(Participant, Participant.id == Segment.participant_id)
         .where(Transcript.project_id == project.id)
@@ -55,9 +66,10 @@ def _line_query(project: Project):
 
 
 def _line(row, codes: dict[str, set[int]]) -> Line:
-    sid, tid, tname, tgroup, line, text, speaker, _, pseudonym, _, attributes = row
+    sid, tid, tname, tgroup, line, text, speaker, _, pseudonym, _, attributes, lemmas = row
     group = (attributes or {}).get("group") or tgroup
-    return Line(sid, tid, tname, line, text, pseudonym or speaker, group, tuple(sorted(codes.get(sid, ()))))
+    nouns = None if lemmas is None else tuple(split_tagged(lemmas, NOUN_TAGS))
+    return Line(sid, tid, tname, line, text, pseudonym or speaker, group, tuple(sorted(codes.get(sid, ()))), nouns)
 
 
 def team_codes(session: Session, project: Project) -> dict[str, set[int]]:

@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from sqlalchemy import select, update
+
 from coding import users
 from coding.applications import apply_code
 from coding.codebook import list_codes
 from coding.codebook_io import import_codebook_file
 from fgi.demo import group_of, read_names, sample_transcripts
 from fgi.ingest import ImportOptions, import_files
+from fgi.models import Segment, Transcript
 from fgi.study import create_project, get_project
 from tests.conftest import REPO
 from themes.units import proposal_units
@@ -74,6 +77,17 @@ def build_study(db, analyzer) -> Study:
             apply_code(session, coder_b, line.segment_id, B_CODE)
             study.b_codings.add((line.segment_id, B_CODE))
     return study
+
+
+def recorded_as(db, names, backend: str | None, lemmas: str | None = None) -> None:
+    """Make transcripts look imported by ``backend`` (None: before the backend was recorded),
+    optionally with other stored ``lemmas`` on every line."""
+    with db.transaction() as session:
+        for transcript in session.scalars(select(Transcript).where(Transcript.name.in_(list(names)))):
+            meta = {k: v for k, v in transcript.meta.items() if k != "morphology"}
+            transcript.meta = meta if backend is None else {**meta, "morphology": backend}
+            if lemmas is not None:
+                session.execute(update(Segment).where(Segment.transcript_id == transcript.id).values(lemmas=lemmas))
 
 
 @pytest.fixture

@@ -98,6 +98,31 @@ def test_transductive_embedder_caches_features_not_vectors(db, counting_lemmas):
     assert tokens == features
 
 
+def test_features_given_per_text_are_used_as_they_are_and_only_the_rest_is_analysed(db, counting_lemmas):
+    lsa = embedders.get_embedder("kiwi-lsa")
+    known = [["서류", "작업"], None, ["서류", "작업"], None]  # e.g. lemmas stored at import
+    with db.transaction() as session:
+        stats = CacheStats()
+        Z, features = embed_with_cache(session, lsa, TEXTS, nouns=known, stats=stats)
+        chars, _ = embed_with_cache(session, embedders.get_embedder("char-lsa"), TEXTS, nouns=known)
+    assert counting_lemmas == [TEXTS[1], TEXTS[3]]  # only the texts without features
+    assert features[0] == features[2] == ["서류", "작업"] and features[1] == embedders.kiwi_lemmas([TEXTS[1]])[0]
+    assert (stats.hits, stats.computed, stats.stored) == (0, 2, 2)
+    np.testing.assert_allclose(Z, lsa.embed(TEXTS, features=features), atol=1e-6)
+    np.testing.assert_allclose(chars, embedders.get_embedder("char-lsa").embed(TEXTS), atol=1e-6)  # not nouns
+    with db.reading() as session:  # given features are not written to the cache
+        assert session.scalar(select(func.count()).select_from(FeatureCache)) == 2
+
+    counting_lemmas.clear()
+    with db.transaction() as session:
+        stats = CacheStats()
+        tokens = keyword_tokens(session, TEXTS, nouns=[None, ["취업"], None, None], stats=stats)
+        with pytest.raises(ValueError, match="2 known feature lists for 4 texts"):
+            keyword_tokens(session, TEXTS, nouns=[None, None])
+    assert counting_lemmas == [TEXTS[0]] and tokens[1] == ["취업"] and tokens[0] == tokens[2]
+    assert (stats.hits, stats.computed, stats.stored) == (1, 1, 1)
+
+
 def test_progress_is_reported_in_batches(db, monkeypatch):
     from themes import cache
 

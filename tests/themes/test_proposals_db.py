@@ -15,7 +15,7 @@ from coding.users import get_user
 from fgi.errors import FgiError, NotFound
 from fgi.models import MODERATOR, Event, Participant, Segment
 from fgi.study import create_project
-from tests.themes.study import A, B, B_CODE, LEAD, OUTSIDER, study  # noqa: F401 (fixture)
+from tests.themes.study import A, B, B_CODE, LEAD, OUTSIDER, recorded_as, study  # noqa: F401 (fixture)
 from themes import embedders
 from themes.models import ThemeCandidate, ThemeRun
 from themes.proposals import ProposalSettings, propose
@@ -76,6 +76,7 @@ def test_propose_stores_a_run_whose_candidates_cover_the_coded_lines(study):
 
 
 def test_same_input_and_seed_give_the_same_candidates_and_compute_nothing_new(study, monkeypatch):
+    recorded_as(study.db, study.transcripts, None)  # imported before the record: lines go through the cache
     analysed: list[str] = []
     real = embedders.kiwi_lemmas
     monkeypatch.setattr(embedders, "kiwi_lemmas", lambda texts, *a, **k: analysed.extend(texts) or real(texts, *a, **k))
@@ -86,7 +87,7 @@ def test_same_input_and_seed_give_the_same_candidates_and_compute_nothing_new(st
             runs.append(get_run(session, project, propose(session, project, ProposalSettings(seed=3), actor="연구자")))
     first_count = len(analysed)
     assert first_count > 0 and runs[0].details["cache"]["computed"] == first_count
-    assert runs[1].details["cache"] == {"hits": first_count, "computed": 0}
+    assert runs[1].details["cache"] == {"hits": first_count, "computed": 0, "stored": 0}
     assert _candidates(runs[0]) == _candidates(runs[1])
     assert [c.id for c in runs[0].candidates] != [c.id for c in runs[1].candidates]  # stored twice
 
