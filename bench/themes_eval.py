@@ -23,6 +23,7 @@ from sklearn.metrics import normalized_mutual_info_score as nmi  # noqa: E402
 
 from themes.cluster import get_clusterer  # noqa: E402
 from themes.embedders import get_embedder, kiwi_lemmas  # noqa: E402
+from themes.proposer import embedding_views  # noqa: E402
 from themes.suggest import CodeSuggester  # noqa: E402
 
 
@@ -35,12 +36,18 @@ def fmt(vals: list[float]) -> str:
     return f"{np.mean(vals):.3f} ({min(vals):.3f}–{max(vals):.3f})" if len(vals) > 1 else f"{vals[0]:.3f}"
 
 
+def embedder(name: str, seed: int):
+    return get_embedder(name, random_state=seed) if name in ("kiwi-lsa", "char-lsa") else get_embedder(name)
+
+
 def embed(name: str, texts, lemmas, seed: int) -> np.ndarray:
-    if name == "kiwi-lsa":
-        return get_embedder(name, random_state=seed).embed(texts, features=lemmas)
-    if name == "char-lsa":
-        return get_embedder(name, random_state=seed).embed(texts)
-    return get_embedder(name).embed(texts)
+    emb = embedder(name, seed)
+    return emb.embed(texts, features=lemmas) if name == "kiwi-lsa" else emb.embed(texts)
+
+
+def views(name: str, texts, lemmas, seed: int):
+    """The other fits the product gives the consensus clusterer (None: it has one view)."""
+    return embedding_views(embedder(name, seed), texts, lemmas if name == "kiwi-lsa" else None)
 
 
 def bertopic_labels(texts, Z, seed: int):
@@ -58,7 +65,9 @@ def clustering_table(rows, texts, lemmas, embedders, seeds) -> list[str]:
     y = [r["theme"] for r in rows]
     ys = [r["subtheme"] for r in rows]
     out = ["| embedder | clustering | k | AMI theme | NMI theme | AMI sub-theme |", "|---|---|---|---|---|---|"]
-    setups = [("agglomerative (Ward)", "agglomerative", "auto"), ("agglomerative (Ward)", "agglomerative", 16),
+    setups = [("consensus kNN-graph Louvain (default)", "consensus", "auto"),
+              ("consensus kNN-graph Louvain (default)", "consensus", 16),
+              ("agglomerative (Ward)", "agglomerative", "auto"), ("agglomerative (Ward)", "agglomerative", 16),
               ("agglomerative (average, cosine)", "agglomerative:average", 16),
               ("k-means", "kmeans", "auto"), ("k-means", "kmeans", 16),
               ("HDBSCAN (sklearn, auto min size)", "hdbscan", "auto"),
@@ -66,6 +75,7 @@ def clustering_table(rows, texts, lemmas, embedders, seeds) -> list[str]:
               ("BERTopic default (UMAP+HDBSCAN)", "bertopic", "auto")]
     for ename in embedders:
         Zs = {s: embed(ename, texts, lemmas, s) for s in seeds}
+        Vs = {s: views(ename, texts, lemmas, s) for s in seeds}
         for title, cname, k in setups:
             res = {"a": [], "n": [], "s": [], "k": []}
             for s in seeds:
@@ -77,6 +87,8 @@ def clustering_table(rows, texts, lemmas, embedders, seeds) -> list[str]:
                 elif cname == "hdbscan-default":
                     from sklearn.cluster import HDBSCAN
                     lab = HDBSCAN().fit_predict(Z)
+                elif cname == "consensus":
+                    lab = get_clusterer(cname, k=k, random_state=s).fit_predict(Z, Vs[s])
                 elif cname == "agglomerative:average":
                     lab = get_clusterer("agglomerative", k=k, linkage="average", random_state=s).fit_predict(Z)
                 else:
@@ -95,16 +107,26 @@ def theme_level_table(rows, texts, lemmas, seeds) -> list[str]:
     subs = sorted({r["subtheme"] for r in rows})
     sub_theme = {r["subtheme"]: r["theme"] for r in rows}
     truth = [sub_theme[s] for s in subs]
-    out = ["| code vectors | k | AMI vs sub-theme→theme |", "|---|---|---|"]
-    for k in ("auto", 16):
-        vals, kk = [], []
-        for s in seeds:
-            Z = embed("kiwi-lsa", texts, lemmas, s)
-            C = np.stack([Z[[i for i, r in enumerate(rows) if r["subtheme"] == sub]].mean(0) for sub in subs])
-            C /= np.linalg.norm(C, axis=1, keepdims=True)
-            lab = get_clusterer("agglomerative", k=k, random_state=s).fit_predict(C)
-            vals.append(ami(truth, lab)); kk.append(len(set(lab)))
-        out.append(f"| kiwi-lsa mean of quotes ({len(subs)} sub-themes) | {k if k != 'auto' else 'auto → ' + ','.join(map(str, sorted(set(kk))))} | {fmt(vals)} |")
+    members = [[i for i, r in enumerate(rows) if r["subtheme"] == sub] for sub in subs]
+
+    def means(Z):
+        Zn = Z / np.linalg.norm(Z, axis=1, keepdims=True).clip(1e-12)
+        return np.stack([Zn[m].mean(0) for m in members])
+
+    out = ["| clustering | k | AMI vs sub-theme→theme |", "|---|---|---|"]
+    for cname in ("consensus", "agglomerative"):
+        for k in ("auto", 16):
+            vals, kk = [], []
+            for s in seeds:
+                C = means(embed("kiwi-lsa", texts, lemmas, s))
+                clu = get_clusterer(cname, k=k, random_state=s)
+                if cname == "consensus":
+                    lab = clu.fit_predict(C, [means(V) for V in views("kiwi-lsa", texts, lemmas, s)])
+                else:
+                    lab = clu.fit_predict(C)
+                vals.append(ami(truth, lab)); kk.append(len(set(lab)))
+            kdesc = k if k != "auto" else "auto → " + ",".join(map(str, sorted(set(kk))))
+            out.append(f"| {cname}, kiwi-lsa mean of quotes ({len(subs)} sub-themes) | {kdesc} | {fmt(vals)} |")
     return out
 
 

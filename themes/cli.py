@@ -65,7 +65,8 @@ def themes_propose(
     units: Annotated[Units, typer.Option(help="coded: lines with a code; all: every participant line")] = Units.coded,
     embedder: Annotated[Optional[str], typer.Option(help="kiwi-lsa, char-lsa or sentence-transformers:MODEL "
                                                          "(default: FGI_EMBEDDER or kiwi-lsa)")] = None,
-    clusterer: Annotated[str, typer.Option(help="agglomerative, kmeans or hdbscan")] = "agglomerative",
+    clusterer: Annotated[str, typer.Option(help="consensus (kNN-graph communities; the number is found), "
+                                                "agglomerative, kmeans or hdbscan")] = "consensus",
     k: Annotated[str, typer.Option("--k", help="number of candidates, or auto")] = "auto",
     seed: Annotated[int, typer.Option(help="random seed; the same seed gives the same candidates")] = 0,
     quotes: Annotated[int, typer.Option(help="representative quotes per candidate")] = 3,

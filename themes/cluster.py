@@ -1,10 +1,11 @@
 """Clusterers with an automatically chosen number of clusters, scalable to 100k lines.
 
-``get_clusterer(name, **params)`` with ``name`` in ``"agglomerative"`` (default; Ward on
+``get_clusterer(name, **params)`` with ``name`` in ``"consensus"`` (default; kNN-graph
+Louvain rounds aggregated, see ``themes.consensus``), ``"agglomerative"`` (Ward on
 L2-normalised vectors), ``"kmeans"`` and ``"hdbscan"``. Each follows scikit-learn
 conventions: parameters in ``__init__``, ``fit(X)`` returns self, and sets ``labels_``
 (ints; clusters numbered by decreasing size, -1 = noise for HDBSCAN), ``n_clusters_`` and,
-when k was chosen automatically, ``k_scores_`` ({k: mean cosine silhouette}).
+when k was chosen automatically, ``k_scores_`` (here {k: mean cosine silhouette}).
 
 Scalability: up to ``max_exact`` rows the agglomerative clusterer builds the full Ward
 tree (O(n^2) memory). Above it, MiniBatchKMeans first summarises the rows into
@@ -12,12 +13,11 @@ tree (O(n^2) memory). Above it, MiniBatchKMeans first summarises the rows into
 cluster of its micro-cluster. Silhouettes are computed on a fixed random sample of at most
 ``sample_size`` rows.
 
-Automatic k (``k="auto"``): the k in [2, k_max] with the highest mean cosine silhouette,
-k_max = min(40, ceil(sqrt(n))) unless given. Measured on the dev quotes: silhouette, a
-gap statistic, a permutation-null silhouette and bootstrap stability all *increase
-monotonically* with k on conversational text (there is no sharp cluster structure), so the
-sqrt(n) bound is what keeps the number of candidates readable; for 30 lines that is at
-most 6 candidates, for 141 lines 12, for 1600+ lines 40.
+Automatic k for Ward and k-means (``k="auto"``): the k in [2, k_max] with the highest mean
+cosine silhouette, k_max = min(40, ceil(sqrt(n))) unless given. Measured on the dev
+quotes: silhouette, a gap statistic, a permutation-null silhouette and bootstrap stability
+all *increase monotonically* with k on conversational text, so the sqrt(n) bound decides;
+that is why the default clusterer lets modularity choose instead.
 """
 
 from __future__ import annotations
@@ -27,23 +27,14 @@ from typing import Any
 
 import numpy as np
 
+from themes.consensus import ConsensusGraphClusterer
+from themes.partition import micro_clusters, relabel_by_size
+
 
 def k_bounds(n: int, k_max: int | None = None) -> tuple[int, int]:
     hi = min(40, math.ceil(math.sqrt(max(n, 1)))) if k_max is None else int(k_max)
     hi = max(2, min(hi, n - 1))
     return 2, hi
-
-
-def _relabel_by_size(labels: np.ndarray) -> np.ndarray:
-    """Renumber clusters 0..k-1 by decreasing size (ties: by first member); -1 stays."""
-    labels = np.asarray(labels)
-    ids = [c for c in np.unique(labels) if c >= 0]
-    first = {c: int(np.flatnonzero(labels == c)[0]) for c in ids}
-    order = sorted(ids, key=lambda c: (-int((labels == c).sum()), first[c]))
-    out = np.full(labels.shape, -1, dtype=np.int64)
-    for new, c in enumerate(order):
-        out[labels == c] = new
-    return out
 
 
 def _silhouette(D: np.ndarray, labels: np.ndarray) -> float:
@@ -75,14 +66,6 @@ def choose_k(X: np.ndarray, labelings: dict[int, np.ndarray], sample_size: int =
     return best, scores
 
 
-def _micro(X: np.ndarray, n_micro: int, random_state: int) -> tuple[np.ndarray, np.ndarray]:
-    from sklearn.cluster import MiniBatchKMeans
-
-    mbk = MiniBatchKMeans(n_clusters=n_micro, init="random", batch_size=4096, n_init=1, max_iter=20,
-                          random_state=random_state).fit(X)
-    return mbk.labels_, mbk.cluster_centers_
-
-
 class AgglomerativeClusterer:
     def __init__(self, k: int | str = "auto", linkage: str = "ward", k_max: int | None = None,
                  max_exact: int = 5000, n_micro: int = 400, sample_size: int = 2000,
@@ -106,7 +89,7 @@ class AgglomerativeClusterer:
             self.n_clusters_ = n
             return self
         if n > self.max_exact:
-            micro, points = _micro(X, min(self.n_micro, n), self.random_state)
+            micro, points = micro_clusters(X, min(self.n_micro, n), self.random_state)
         else:
             micro, points = np.arange(n), X
         method = self.linkage
@@ -123,7 +106,7 @@ class AgglomerativeClusterer:
             labels = labelings[best]
         else:
             labels = cut(max(1, min(int(self.k), len(points))))
-        self.labels_ = _relabel_by_size(labels)
+        self.labels_ = relabel_by_size(labels)
         self.n_clusters_ = int(self.labels_.max()) + 1
         return self
 
@@ -165,7 +148,7 @@ class KMeansClusterer:
             labels = labelings[best]
         else:
             labels = self._run(X, max(1, min(int(self.k), n)))
-        self.labels_ = _relabel_by_size(labels)
+        self.labels_ = relabel_by_size(labels)
         self.n_clusters_ = int(self.labels_.max()) + 1
         return self
 
@@ -192,14 +175,14 @@ class HDBSCANClusterer:
             raise ValueError("hdbscan chooses its own number of clusters; use k='auto'")
         X = np.asarray(X, dtype=np.float64)
         n = len(X)
-        micro, points = (_micro(X, min(self.n_micro, n), self.random_state) if n > self.max_exact
+        micro, points = (micro_clusters(X, min(self.n_micro, n), self.random_state) if n > self.max_exact
                          else (np.arange(n), X))
         mcs = max(2, round(math.sqrt(len(points)) / 2)) if self.min_cluster_size == "auto" else int(self.min_cluster_size)
         if len(points) <= mcs:
             labels = np.zeros(len(points), dtype=np.int64)
         else:
             labels = HDBSCAN(min_cluster_size=mcs, copy=True).fit_predict(points)
-        self.labels_ = _relabel_by_size(labels[micro])
+        self.labels_ = relabel_by_size(labels[micro])
         self.n_clusters_ = int(self.labels_.max()) + 1
         self.k_scores_ = {}
         return self
@@ -209,6 +192,7 @@ class HDBSCANClusterer:
 
 
 _REGISTRY: dict[str, Any] = {
+    "consensus": ConsensusGraphClusterer,
     "agglomerative": AgglomerativeClusterer,
     "kmeans": KMeansClusterer,
     "hdbscan": HDBSCANClusterer,
@@ -219,7 +203,7 @@ def available_clusterers() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def get_clusterer(name: str = "agglomerative", **params: Any):
+def get_clusterer(name: str = "consensus", **params: Any):
     try:
         return _REGISTRY[name](**params)
     except KeyError:

@@ -5,6 +5,11 @@ documents of a cluster are concatenated into one, term frequencies are L1-normal
 per cluster, and weighted by ``log(1 + A / f_t)`` with A the average number of tokens per
 cluster and f_t the frequency of term t over all clusters. Tokens are whatever the
 caller gives (Kiwi content lemmas by default in the proposer).
+
+Labels leave out ``LABEL_STOPWORDS``: nouns of talk itself that every group says
+("얘기", "말씀", "생각", "때", "부분") and transcript markers ("중략"). They stay in the
+embeddings (leaving them out there did not change the dev-set scores); in a label they
+only crowd out the words that tell candidates apart.
 """
 
 from __future__ import annotations
@@ -13,6 +18,10 @@ from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
+
+LABEL_STOPWORDS = frozenset(
+    "얘기 이야기 말 말씀 생각 때 그때 부분 정도 자체 지금 처음 이번 요즘 경우 중략 선생 선생님 "
+    "안 뒤 앞 쪽 번 등 일단 약간 그냥 진짜 정말 거기 여기 저기 뭐".split())
 
 
 def class_tfidf(token_lists: Sequence[Sequence[str]], labels: Sequence[int]) -> tuple[dict[int, dict[str, float]], list[int]]:
@@ -36,11 +45,12 @@ def class_tfidf(token_lists: Sequence[Sequence[str]], labels: Sequence[int]) -> 
     return weights, clusters
 
 
-def class_tfidf_keywords(token_lists: Sequence[Sequence[str]], labels: Sequence[int],
-                         top_n: int = 8) -> dict[int, list[str]]:
-    """The ``top_n`` highest c-TF-IDF tokens of each cluster (ties broken alphabetically)."""
+def class_tfidf_keywords(token_lists: Sequence[Sequence[str]], labels: Sequence[int], top_n: int = 8,
+                         stopwords: frozenset[str] = LABEL_STOPWORDS) -> dict[int, list[str]]:
+    """The ``top_n`` highest c-TF-IDF tokens of each cluster (ties broken alphabetically),
+    ``stopwords`` left out."""
     weights, clusters = class_tfidf(token_lists, labels)
-    return {c: [t for t, _ in sorted(weights[c].items(), key=lambda kv: (-kv[1], kv[0]))[:top_n]]
+    return {c: [t for t, _ in sorted(weights[c].items(), key=lambda kv: (-kv[1], kv[0])) if t not in stopwords][:top_n]
             for c in clusters}
 
 

@@ -33,7 +33,7 @@ from themes.cache import CacheStats, Progress, embed_with_cache, keyword_tokens
 from themes.embedders import KIWI_NOUNS
 from themes.labels import representatives
 from themes.models import CODED, PROPOSAL_LEVELS, SUBTHEME, THEME, ThemeCandidate, ThemeRun
-from themes.proposer import ThemeProposer
+from themes.proposer import ThemeProposer, embedding_views, takes_views
 from themes.units import Line, proposal_units
 
 DOMINANT_SHARE = 0.3
@@ -46,7 +46,7 @@ class ProposalSettings:
     level: str = SUBTHEME
     units: str = CODED
     embedder: str = "kiwi-lsa"  # a name for themes.embedders.get_embedder
-    clusterer: str = "agglomerative"
+    clusterer: str = "consensus"
     k: int | str = "auto"
     seed: int = 0
     n_quotes: int = 3  # representative quotes per candidate (3-5 read well)
@@ -113,7 +113,8 @@ def _embed(session: Session, settings: ProposalSettings, lines: Sequence[Line], 
         tokens = features
     else:
         tokens = keyword_tokens(session, texts, nouns=nouns, progress=progress, stats=stats)
-    return emb, Z, tokens
+    views = embedding_views(emb, texts, features) if takes_views(settings.clusterer) else None
+    return emb, Z, tokens, views
 
 
 def _proposer(emb, settings: ProposalSettings) -> ThemeProposer:
@@ -121,8 +122,8 @@ def _proposer(emb, settings: ProposalSettings) -> ThemeProposer:
                          n_representatives=settings.n_quotes, random_state=settings.seed)
 
 
-def _line_candidates(lines, Z, tokens, emb, settings) -> tuple[list[dict], dict]:
-    proposer = _proposer(emb, settings).fit([line.text for line in lines], embeddings=Z, tokens=tokens)
+def _line_candidates(lines, Z, tokens, views, emb, settings) -> tuple[list[dict], dict]:
+    proposer = _proposer(emb, settings).fit([line.text for line in lines], embeddings=Z, tokens=tokens, views=views)
     out = []
     for c in proposer.candidates_:
         members = [lines[i] for i in c.members]
@@ -132,7 +133,12 @@ def _line_candidates(lines, Z, tokens, emb, settings) -> tuple[list[dict], dict]
     return out, dict(getattr(proposer, "k_scores_", {}))
 
 
-def _code_candidates(lines, Z, tokens, emb, settings) -> tuple[list[dict], dict]:
+def _code_means(Z: np.ndarray, by_code: dict[int, list[int]], code_ids: Sequence[int]) -> np.ndarray:
+    Zn = Z / np.maximum(np.linalg.norm(Z, axis=1, keepdims=True), 1e-12)
+    return np.vstack([Zn[by_code[c]].mean(axis=0) for c in code_ids])
+
+
+def _code_candidates(lines, Z, tokens, views, emb, settings) -> tuple[list[dict], dict]:
     by_code: dict[int, list[int]] = {}
     for i, line in enumerate(lines):
         for c in line.code_ids:
@@ -142,9 +148,11 @@ def _code_candidates(lines, Z, tokens, emb, settings) -> tuple[list[dict], dict]
         raise FgiError(f"theme-level proposals need at least {MIN_UNITS} codes with coded lines; "
                        f"this project has {len(code_ids)}", hint="code more lines, or propose sub-themes first")
     Zn = Z / np.maximum(np.linalg.norm(Z, axis=1, keepdims=True), 1e-12)
-    C = np.vstack([Zn[by_code[c]].mean(axis=0) for c in code_ids])
+    C = _code_means(Z, by_code, code_ids)
+    code_views = None if views is None else [_code_means(V, by_code, code_ids) for V in views]
     code_tokens = [[t for i in by_code[c] for t in tokens[i]] for c in code_ids]
-    proposer = _proposer(emb, settings).fit([str(c) for c in code_ids], embeddings=C, tokens=code_tokens)
+    proposer = _proposer(emb, settings).fit([str(c) for c in code_ids], embeddings=C, tokens=code_tokens,
+                                            views=code_views)
     out = []
     for cand in proposer.candidates_:
         codes = [code_ids[i] for i in cand.members]
@@ -174,9 +182,9 @@ def propose(session: Session, project: Project, settings: ProposalSettings = Pro
             f"project {project.name!r}; proposals need at least {MIN_UNITS}",
             hint="code more lines first, or use --units all" if settings.units == CODED else "import transcripts first")
     stats = CacheStats()
-    emb, Z, tokens = _embed(session, settings, lines, embedder, progress, stats)
+    emb, Z, tokens, views = _embed(session, settings, lines, embedder, progress, stats)
     make = _line_candidates if settings.level == SUBTHEME else _code_candidates
-    candidates, k_scores = make(lines, Z, tokens, emb, settings)
+    candidates, k_scores = make(lines, Z, tokens, views, emb, settings)
     run = ThemeRun(project_id=project.id, level=settings.level, units=settings.units, embedder=emb.id,
                    clusterer=settings.clusterer, k=str(settings.k), seed=settings.seed, n_units=len(lines),
                    input_hash=_input_hash(settings.level, lines), created_by=actor,

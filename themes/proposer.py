@@ -1,10 +1,14 @@
 """Candidate themes for a set of lines: embed, cluster (k automatic or given), label.
 
-    proposer = ThemeProposer(embedder="kiwi-lsa", clusterer="agglomerative", k="auto").fit(texts)
+    proposer = ThemeProposer(embedder="kiwi-lsa", clusterer="consensus", k="auto").fit(texts)
     proposer.labels_       # cluster of each text (0 = largest candidate; -1 = noise)
     proposer.candidates_   # list[Candidate], largest first
 
-Plain data in and out; storing candidates is the caller's business.
+The default clusterer (``themes.consensus``) aggregates many kNN-graph clusterings; when
+the embedder can give other fits of the same lines (``views``: the LSA embedders refit
+with other seeds and dimensions) and there are at most ``VIEWS_MAX`` lines, the rounds
+run over those views too. Plain data in and out; storing candidates is the caller's
+business.
 """
 
 from __future__ import annotations
@@ -16,8 +20,12 @@ from typing import Any
 import numpy as np
 
 from themes.cluster import get_clusterer
+from themes.consensus import ConsensusGraphClusterer
 from themes.embedders import get_embedder, kiwi_lemmas
 from themes.labels import class_tfidf_keywords, representatives
+
+VIEWS_MAX = 2000  # above this many lines one fit is used (refitting LSA 20 times costs seconds)
+N_VIEWS = 20
 
 
 @dataclass(frozen=True)
@@ -31,7 +39,7 @@ class Candidate:
 
 
 class ThemeProposer:
-    def __init__(self, embedder: str | Any = "kiwi-lsa", clusterer: str | Any = "agglomerative",
+    def __init__(self, embedder: str | Any = "kiwi-lsa", clusterer: str | Any = "consensus",
                  k: int | str = "auto", n_keywords: int = 8, n_label_keywords: int = 3,
                  n_representatives: int = 3, random_state: int = 0) -> None:
         self.embedder = embedder
@@ -54,16 +62,22 @@ class ThemeProposer:
         return self.clusterer
 
     def fit(self, texts: Sequence[str], embeddings: np.ndarray | None = None,
-            tokens: Sequence[Sequence[str]] | None = None) -> ThemeProposer:
+            tokens: Sequence[Sequence[str]] | None = None,
+            views: Sequence[np.ndarray] | None = None) -> ThemeProposer:
         """``embeddings`` (n x d) and ``tokens`` (keyword tokens per text, e.g. Kiwi noun
-        lemmas) may be passed when the caller has them cached."""
+        lemmas) may be passed when the caller has them cached; ``views`` (other embeddings
+        of the same rows) go to a clusterer that takes them. Without ``embeddings`` the
+        views are made here (``embedding_views``)."""
         texts = list(texts)
         emb = self._embedder()
         is_kiwi = getattr(emb, "feature_id", None) == "kiwi-nouns.v1"
         if tokens is None and is_kiwi:
             tokens = emb.features(texts)
+        clu = self._clusterer()
         if embeddings is None:
             embeddings = emb.embed(texts, features=tokens) if is_kiwi else emb.embed(texts)
+            if views is None and takes_views(clu):
+                views = embedding_views(emb, texts, tokens if is_kiwi else None)
         if tokens is None:
             tokens = kiwi_lemmas(texts)
         self.embedder_id_ = emb.id
@@ -73,7 +87,10 @@ class ThemeProposer:
             self.candidates_ = []
             self.n_clusters_ = 0
             return self
-        clu = self._clusterer().fit(self.embeddings_)
+        if views is not None and takes_views(clu):
+            clu.fit(self.embeddings_, views=views)
+        else:
+            clu.fit(self.embeddings_)
         self.labels_ = np.asarray(clu.labels_)
         self.n_clusters_ = int(clu.n_clusters_)
         self.k_scores_ = dict(getattr(clu, "k_scores_", {}))
@@ -87,3 +104,18 @@ class ThemeProposer:
                 cluster=c, label=" · ".join(kw[: self.n_label_keywords]) or f"#{c + 1}",
                 keywords=kw, members=members, representatives=reps[c], size=len(members)))
         return self
+
+
+def takes_views(clusterer) -> bool:
+    return isinstance(clusterer, ConsensusGraphClusterer) or (
+        isinstance(clusterer, str) and clusterer == "consensus")
+
+
+def embedding_views(embedder, texts: Sequence[str], features=None) -> list[np.ndarray] | None:
+    """Other fits of the same texts from an embedder that has them (LSA: other seeds and
+    dimensions), for at most ``VIEWS_MAX`` texts; else None (the clusterer uses one)."""
+    if not hasattr(embedder, "views") or not 3 <= len(texts) <= VIEWS_MAX:
+        return None
+    if features is None:
+        return embedder.views(list(texts), n_views=N_VIEWS)
+    return embedder.views(list(texts), features=features, n_views=N_VIEWS)

@@ -13,7 +13,7 @@ def blobs(n_per, centers, seed=0, noise=0.05):
 
 
 def test_registry():
-    assert available_clusterers() == ["agglomerative", "hdbscan", "kmeans"]
+    assert available_clusterers() == ["agglomerative", "consensus", "hdbscan", "kmeans"]
     with pytest.raises(ValueError):
         get_clusterer("nope")
 
@@ -80,4 +80,5 @@ def test_hdbscan():
 
 def test_tiny_inputs():
     assert list(get_clusterer("agglomerative").fit_predict(np.ones((2, 3)))) == [0, 1]
+    assert list(get_clusterer("consensus").fit_predict(np.ones((2, 3)))) == [0, 1]
     assert get_clusterer("kmeans").fit(np.zeros((0, 3))).n_clusters_ == 0

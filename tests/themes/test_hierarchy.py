@@ -253,9 +253,10 @@ def test_accepting_sub_theme_and_theme_candidates(study):
 
 
 def test_split_moves_the_lines_of_the_codes_that_go(study):
+    # Ward at k=4 gives this study a candidate with two dominant codes, the case to split.
     with study.db.transaction() as session:
         p = study.project(session)
-        run = get_run(session, p, propose(session, p, ProposalSettings(k=4), actor=ME))
+        run = get_run(session, p, propose(session, p, ProposalSettings(k=4, clusterer="agglomerative"), actor=ME))
         candidate = next(c for c in run.candidates if sum(s.dominant for s in c.codes) >= 2)
         sub = accept_candidate(session, p, candidate.id, actor=ME).node_id
         [node] = hierarchy_tree(session, p)
