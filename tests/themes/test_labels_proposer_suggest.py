@@ -17,6 +17,13 @@ def test_class_tfidf_known_answer():
     assert class_tfidf_keywords(docs, [-1, 0, 0, 0])[0][0] == "면접"  # noise ignored
 
 
+def test_labels_leave_out_talk_nouns_but_keep_content():
+    docs = [["얘기", "때", "취업", "얘기"], ["얘기", "취업", "말씀"], ["생각", "상담", "부분"], ["생각", "상담"]]
+    kw = class_tfidf_keywords(docs, [0, 0, 1, 1])
+    assert kw == {0: ["취업"], 1: ["상담"]}
+    assert "얘기" in class_tfidf_keywords(docs, [0, 0, 1, 1], stopwords=frozenset())[0]
+
+
 def test_representatives_known_answer():
     Z = np.array([[1, 0], [0.9, 0.1], [0.6, 0.4], [0, 1], [0.1, 0.9]], float)
     reps = representatives(Z, [0, 0, 0, 1, 1], k=2)
