@@ -317,7 +317,7 @@ KO.update({
     "themes.units.coded": "코딩된 줄",
     "themes.units.all": "참여자 발화 전체",
     "themes.k": "후보 수 k (0 = 자동)",
-    "themes.k.help": "0이면 실루엣 점수로 자동으로 정합니다.",
+    "themes.k.help": "0이면 자동: 여러 번 찾은 이웃 그래프 군집의 합의에서 모듈성으로 개수를 정합니다.",
     "themes.seed": "시드",
     "themes.run": "제안 실행",
     "themes.running": "줄을 분석하고 묶는 중…",
