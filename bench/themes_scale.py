@@ -16,7 +16,7 @@ end, as ``fgi themes propose`` runs it: reading the lines, features, TF-IDF + SV
 clustering, labels and quotes, storing the run, committing. The steps are timed by
 wrapping the functions ``propose`` calls (lines: ``proposal_units``, which also reads the
 stored noun lemmas; features: ``themes.cache.cached_features``; TF-IDF + SVD: the
-embedder's ``embed``; clustering: ``AgglomerativeClusterer.fit``); "labels, store" is the
+embedder's ``embed``; clustering: the default clusterer's ``fit``); "labels, store" is the
 rest. "noun lemmas" says where they came from (the run's cache counts). Peak memory is
 that process's peak RSS (resource.getrusage ru_maxrss).
 """
@@ -117,14 +117,14 @@ def propose(db_path: Path, embedder: str, k: str) -> None:
     from themes.embedders import get_embedder
     from themes.runs import get_run
 
+    settings = proposals.ProposalSettings(units="all", embedder=embedder, k=k)  # the default clusterer
     steps = ("lines", "features", "embed", "cluster")
     totals = dict.fromkeys(steps, 0.0)
     _timed(proposals, "proposal_units", totals, "lines")
     _timed(cache, "cached_features", totals, "features")
     _timed(type(get_embedder(embedder)), "embed", totals, "embed")
-    _timed(cluster.AgglomerativeClusterer, "fit", totals, "cluster")
+    _timed(type(cluster.get_clusterer(settings.clusterer)), "fit", totals, "cluster")
     database = open_database(f"sqlite:///{db_path}")
-    settings = proposals.ProposalSettings(units="all", embedder=embedder, k=k)
     t0 = time.perf_counter()
     with database.transaction() as session:
         project = get_project(session, PROJECT)
@@ -134,7 +134,8 @@ def propose(db_path: Path, embedder: str, k: str) -> None:
         run = get_run(session, get_project(session, PROJECT), run_id)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     print(json.dumps(dict(**totals, rest=total - sum(totals.values()), total=total, units=run.n_units,
-                          k=len(run.candidates), cache=run.details["cache"], peak_mb=rss)))
+                          clusterer=settings.clusterer, k=len(run.candidates), cache=run.details["cache"],
+                          peak_mb=rss)))
 
 
 def _child(*args: str) -> dict:
@@ -163,10 +164,9 @@ def main() -> None:
         return
     from fgi.storage.sqlite_copy import sqlite_copy
 
-    print(f"| lines | mean chars | import (once) s | embedder | lines s | features s | TF-IDF + SVD s "
-          f"| clustering (k={args.k}) s | labels, store s | total s | k | peak RSS MB "
-          "| noun lemmas |")
-    print("| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    print(f"| lines | mean chars | import (once) s | embedder | clusterer (k={args.k}) | lines s | features s "
+          "| TF-IDF + SVD s | clustering s | labels, store s | total s | k | peak RSS MB | noun lemmas |")
+    print("| ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for n in args.sizes:
         with tempfile.TemporaryDirectory(prefix="themes_scale_") as tmp:
             built = Path(tmp) / "built.db"
@@ -177,7 +177,8 @@ def main() -> None:
                 r = _child("--propose", "--db", str(db), "--embedder", embedder, "--k", args.k)
                 c = r["cache"]
                 source = f"{c.get('stored', 0):,} stored, {c['hits']:,} cached, {c['computed']:,} analysed"
-                print(f"| {r['units']:,} | {b['chars']:.0f} | {b['seconds']:.1f} | {embedder} | {r['lines']:.1f} "
+                print(f"| {r['units']:,} | {b['chars']:.0f} | {b['seconds']:.1f} | {embedder} | {r['clusterer']} "
+                      f"| {r['lines']:.1f} "
                       f"| {r['features']:.1f} | {r['embed']:.1f} | {r['cluster']:.1f} | {r['rest']:.1f} "
                       f"| {r['total']:.1f} | {r['k']} | {r['peak_mb']:.0f} | {source} |", flush=True)
                 db.unlink()
