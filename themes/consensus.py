@@ -29,17 +29,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from themes.partition import micro_clusters, relabel_by_size
+from themes.partition import micro_clusters, relabel_by_size, unit_rows
 
 KEEP = 0.2  # co-association below this is not an edge of the final graph
 TIE_BREAK = 0.01  # weight of the embedding distance in a cut at a given k
 FINAL_RESOLUTION = 2.0  # of the final Louvain; 1.5-2.0 measured alike on the dev quotes
-
-
-def _unit_rows(X: np.ndarray) -> np.ndarray:
-    X = np.asarray(X, dtype=np.float64)
-    norms = np.linalg.norm(X, axis=1, keepdims=True)
-    return X / np.where(norms == 0, 1.0, norms)
 
 
 def knn_graph(Z: np.ndarray, k: int):
@@ -139,7 +133,7 @@ class ConsensusGraphClusterer:
     def fit(self, X: np.ndarray, views: Sequence[np.ndarray] | None = None) -> ConsensusGraphClusterer:
         """``X``: the embeddings; ``views``: other embeddings of the same rows for the
         rounds (``X`` is used when there are none)."""
-        views = [_unit_rows(V) for V in (views or [X])]
+        views = [unit_rows(V) for V in (views or [X])]
         n = len(views[0])
         self.k_scores_: dict[int, float] = {}
         if n < 3:
@@ -154,7 +148,7 @@ class ConsensusGraphClusterer:
             for V in views:
                 sums = np.zeros((micro.max() + 1, V.shape[1]))
                 np.add.at(sums, micro, V)
-                centroids.append(_unit_rows(sums / counts))
+                centroids.append(unit_rows(sums / counts))
             views = centroids
         C = co_association(views, self.runs, self.random_state)
         labels = consensus_labels(C, self.k, self.random_state, views[0])

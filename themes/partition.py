@@ -1,8 +1,15 @@
-"""Small helpers shared by the clusterers: numbering clusters, micro-clusters for scale."""
+"""Small helpers shared by the clusterers: unit rows, numbering clusters, micro-clusters for scale."""
 
 from __future__ import annotations
 
 import numpy as np
+
+
+def unit_rows(X: np.ndarray) -> np.ndarray:
+    """Rows scaled to length 1 (zero rows stay zero), as float64."""
+    X = np.asarray(X, dtype=np.float64)
+    norms = np.linalg.norm(X, axis=1, keepdims=True)
+    return X / np.where(norms == 0, 1.0, norms)
 
 
 def relabel_by_size(labels: np.ndarray) -> np.ndarray:

@@ -33,6 +33,7 @@ from themes.cache import CacheStats, Progress, embed_with_cache, keyword_tokens
 from themes.embedders import KIWI_NOUNS
 from themes.labels import representatives
 from themes.models import CODED, PROPOSAL_LEVELS, SUBTHEME, THEME, ThemeCandidate, ThemeRun
+from themes.partition import unit_rows
 from themes.proposer import ThemeProposer, embedding_views, takes_views
 from themes.units import Line, proposal_units
 
@@ -133,8 +134,8 @@ def _line_candidates(lines, Z, tokens, views, emb, settings) -> tuple[list[dict]
     return out, dict(getattr(proposer, "k_scores_", {}))
 
 
-def _code_means(Z: np.ndarray, by_code: dict[int, list[int]], code_ids: Sequence[int]) -> np.ndarray:
-    Zn = Z / np.maximum(np.linalg.norm(Z, axis=1, keepdims=True), 1e-12)
+def _code_means(Zn: np.ndarray, by_code: dict[int, list[int]], code_ids: Sequence[int]) -> np.ndarray:
+    """Each code as the mean of its lines' unit vectors."""
     return np.vstack([Zn[by_code[c]].mean(axis=0) for c in code_ids])
 
 
@@ -147,9 +148,9 @@ def _code_candidates(lines, Z, tokens, views, emb, settings) -> tuple[list[dict]
     if len(code_ids) < MIN_UNITS:
         raise FgiError(f"theme-level proposals need at least {MIN_UNITS} codes with coded lines; "
                        f"this project has {len(code_ids)}", hint="code more lines, or propose sub-themes first")
-    Zn = Z / np.maximum(np.linalg.norm(Z, axis=1, keepdims=True), 1e-12)
-    C = _code_means(Z, by_code, code_ids)
-    code_views = None if views is None else [_code_means(V, by_code, code_ids) for V in views]
+    Zn = unit_rows(Z)
+    C = _code_means(Zn, by_code, code_ids)
+    code_views = None if views is None else [_code_means(unit_rows(V), by_code, code_ids) for V in views]
     code_tokens = [[t for i in by_code[c] for t in tokens[i]] for c in code_ids]
     proposer = _proposer(emb, settings).fit([str(c) for c in code_ids], embeddings=C, tokens=code_tokens,
                                             views=code_views)
