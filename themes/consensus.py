@@ -2,7 +2,7 @@
 
 Each of ``runs`` rounds links every line to its nearest neighbours (cosine) in one *view*
 of the lines, finds the communities of that graph by Louvain modularity (Blondel et al.
-2008) and counts which lines land together. The share of rounds in which two lines share a
+2008; igraph's C implementation) and counts which lines land together. The share of rounds in which two lines share a
 community is their *co-association*; the final candidates are found in that matrix:
 
 * ``k="auto"``: Louvain on the co-association graph (pairs together in < 20 % of rounds
@@ -25,6 +25,8 @@ summarises the first view into ``n_micro`` micro-clusters, the rounds run on the
 from __future__ import annotations
 
 import math
+import random
+import threading
 from collections.abc import Sequence
 
 import numpy as np
@@ -36,34 +38,59 @@ TIE_BREAK = 0.01  # weight of the embedding distance in a cut at a given k
 FINAL_RESOLUTION = 2.0  # of the final Louvain; 1.5-2.0 measured alike on the dev quotes
 
 
-def knn_graph(Z: np.ndarray, k: int):
-    """Symmetric sparse graph linking each row to its ``k`` most cosine-similar rows,
-    weighted by the similarity (floored at a tiny positive weight)."""
-    from scipy.sparse import csr_matrix
-
+def nearest(Z: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` most cosine-similar other rows of each (unit) row, most similar first:
+    (indices, similarities), each n x k."""
     n = len(Z)
     k = max(1, min(k, n - 1))
     S = Z @ Z.T
     np.fill_diagonal(S, -np.inf)
-    nearest = np.argpartition(-S, k - 1, axis=1)[:, :k]
+    top = np.argpartition(-S, k - 1, axis=1)[:, :k]
+    sims = np.take_along_axis(S, top, axis=1)
+    order = np.argsort(-sims, axis=1, kind="stable")
+    return np.take_along_axis(top, order, axis=1), np.take_along_axis(sims, order, axis=1)
+
+
+def knn_graph(Z: np.ndarray, k: int, neighbours: tuple[np.ndarray, np.ndarray] | None = None):
+    """Symmetric sparse graph linking each row to its ``k`` most cosine-similar rows,
+    weighted by the similarity (floored at a tiny positive weight). ``neighbours``: a
+    ``nearest`` result for at least ``k``, to reuse."""
+    from scipy.sparse import csr_matrix
+
+    n = len(Z)
+    k = max(1, min(k, n - 1))
+    idx, sims = neighbours if neighbours is not None else nearest(Z, k)
     rows = np.repeat(np.arange(n), k)
-    cols = nearest.ravel()
-    A = csr_matrix((np.maximum(S[rows, cols], 1e-6), (rows, cols)), shape=(n, n))
+    A = csr_matrix((np.maximum(sims[:, :k].ravel(), 1e-6), (rows, idx[:, :k].ravel())), shape=(n, n))
     return A.maximum(A.T)
 
 
-def louvain(A, resolution: float, seed: int) -> np.ndarray:
-    """Louvain communities of the weighted graph with adjacency ``A`` (sparse or dense)."""
-    import networkx as nx
-    from scipy.sparse import csr_matrix
+_RNG_LOCK = threading.Lock()  # igraph's random generator is process-wide
 
-    graph = nx.from_scipy_sparse_array(csr_matrix(A))
-    graph.add_nodes_from(range(A.shape[0]))  # isolated rows are communities of their own
-    labels = np.zeros(A.shape[0], dtype=np.int64)
-    communities = nx.community.louvain_communities(graph, weight="weight", resolution=resolution, seed=seed)
-    for c, members in enumerate(sorted(communities, key=min)):
-        labels[sorted(members)] = c
-    return labels
+
+def _graph(A):
+    """An undirected weighted igraph graph from a symmetric adjacency (sparse or dense)."""
+    import igraph
+    from scipy.sparse import csr_matrix, triu
+
+    upper = triu(csr_matrix(A), k=1).tocoo()
+    return igraph.Graph(n=A.shape[0], edges=np.column_stack([upper.row, upper.col]).tolist(),
+                        edge_attrs={"weight": upper.data.tolist()})
+
+
+def louvain(A, resolution: float, seed: int) -> np.ndarray:
+    """Louvain communities (igraph's multilevel) of the weighted graph with adjacency ``A``;
+    the vertex order it visits is drawn from ``seed``, so the result is reproducible."""
+    import igraph
+
+    graph = _graph(A)
+    with _RNG_LOCK:
+        igraph.set_random_number_generator(random.Random(seed))
+        try:
+            membership = graph.community_multilevel(weights="weight", resolution=resolution).membership
+        finally:
+            igraph.set_random_number_generator(random)
+    return np.asarray(membership, dtype=np.int64)
 
 
 def base_neighbours(n: int) -> int:
@@ -75,11 +102,14 @@ def co_association(views: Sequence[np.ndarray], runs: int, random_state: int) ->
     n = len(views[0])
     rng = np.random.default_rng(random_state)
     base = base_neighbours(n)
+    k_lo, k_hi = max(2, int(base * 0.6)), int(base * 1.4)
+    neighbours = [nearest(Z, k_hi) for Z in views]  # once per view, every round reuses them
     C = np.zeros((n, n), dtype=np.float32)
     for r in range(runs):
         Z = views[r % len(views)]
-        k = int(rng.integers(max(2, int(base * 0.6)), int(base * 1.4) + 1))
-        labels = louvain(knn_graph(Z, k), float(rng.uniform(1.0, 2.0)), int(rng.integers(2**31)))
+        k = int(rng.integers(k_lo, k_hi + 1))
+        graph = knn_graph(Z, k, neighbours[r % len(views)])
+        labels = louvain(graph, float(rng.uniform(1.0, 2.0)), int(rng.integers(2**31)))
         C += labels[:, None] == labels[None, :]
     return C / runs
 
@@ -93,15 +123,10 @@ def _final_graph(C: np.ndarray) -> np.ndarray:
 def modularity(C: np.ndarray, labels: np.ndarray) -> float:
     """Newman's modularity (resolution 1) of ``labels`` on the co-association graph:
     0 = no better than chance, towards 1 = dense communities with few links between."""
-    import networkx as nx
-    from scipy.sparse import csr_matrix
-
-    graph = nx.from_scipy_sparse_array(csr_matrix(_final_graph(C)))
-    graph.add_nodes_from(range(len(C)))
-    if graph.size(weight="weight") == 0:
+    graph = _graph(_final_graph(C))
+    if graph.ecount() == 0:
         return 0.0
-    communities = [set(np.flatnonzero(labels == c).tolist()) for c in np.unique(labels)]
-    return float(nx.community.modularity(graph, communities, weight="weight"))
+    return float(graph.modularity(np.asarray(labels).tolist(), weights="weight"))
 
 
 def consensus_labels(C: np.ndarray, k: int | str, random_state: int, Z: np.ndarray | None = None) -> np.ndarray:
@@ -122,7 +147,7 @@ def consensus_labels(C: np.ndarray, k: int | str, random_state: int, Z: np.ndarr
 
 
 class ConsensusGraphClusterer:
-    def __init__(self, k: int | str = "auto", runs: int = 30, max_exact: int = 2000, n_micro: int = 400,
+    def __init__(self, k: int | str = "auto", runs: int = 50, max_exact: int = 2000, n_micro: int = 400,
                  random_state: int = 0) -> None:
         self.k = k
         self.runs = runs
