@@ -2,8 +2,9 @@
 
 Each of ``runs`` rounds links every line to its nearest neighbours (cosine) in one *view*
 of the lines, finds the communities of that graph by Louvain modularity (Blondel et al.
-2008; igraph's C implementation) and counts which lines land together. The share of rounds in which two lines share a
-community is their *co-association*; the final candidates are found in that matrix:
+2008; igraph's C implementation) and counts which lines land together. The share of rounds
+in which two lines share a community is their *co-association*; the final candidates are
+found in that matrix:
 
 * ``k="auto"``: Louvain on the co-association graph (pairs together in < 20 % of rounds
   dropped; resolution 2.0). Modularity decides the number of candidates: there is no k to
@@ -35,7 +36,7 @@ from themes.partition import micro_clusters, relabel_by_size, unit_rows
 
 KEEP = 0.2  # co-association below this is not an edge of the final graph
 TIE_BREAK = 0.01  # weight of the embedding distance in a cut at a given k
-FINAL_RESOLUTION = 2.0  # of the final Louvain; 1.5-2.0 measured alike on the dev quotes
+FINAL_RESOLUTION = 2.0  # of the final Louvain; 1.5-2.5 measured alike on the dev quotes
 
 
 def nearest(Z: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
