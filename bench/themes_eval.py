@@ -1,6 +1,6 @@
 """Evaluate candidate themes and code suggestion on the dev quotes; prints Markdown tables.
 
-    python bench/themes_eval.py [--shared PATH] [--seeds 5] [--st MODEL_OR_PATH]
+    python bench/themes_eval.py [--shared PATH] [--seeds 5] [--subsets 10] [--st MODEL_OR_PATH]
 
 Reads PATH/corpus/dev_quotes.jsonl (141 verbatim FGI quotes with the authors' theme and
 sub-theme). Clustering metrics are the mean (and min-max) over ``--seeds`` random states.
@@ -130,6 +130,34 @@ def theme_level_table(rows, texts, lemmas, seeds) -> list[str]:
     return out
 
 
+def subset_table(rows, texts, lemmas, n_subsets: int, sizes=(30, 60)) -> list[str]:
+    """``--k auto`` on random subsets (small studies): the k each criterion picks and AMI
+    against the authors' themes within the subset; subset i uses seed i."""
+    out = ["| lines | true themes in subset | Ward, silhouette: k, AMI | consensus: k, AMI |",
+           "| ---: | ---: | --- | --- |"]
+    for n in (*sizes, len(rows)):
+        res = {"true": [], "ward": [], "cons": []}
+        for s in range(n_subsets):
+            rng = np.random.default_rng(100 + s)
+            idx = np.sort(rng.choice(len(rows), n, replace=False)) if n < len(rows) else np.arange(n)
+            y = [rows[i]["theme"] for i in idx]
+            t, f = [texts[i] for i in idx], [lemmas[i] for i in idx]
+            emb = embedder("kiwi-lsa", s)
+            Z = emb.embed(t, features=f)
+            ward = get_clusterer("agglomerative", k="auto", random_state=s).fit_predict(Z)
+            cons = get_clusterer("consensus", k="auto", random_state=s).fit_predict(Z, embedding_views(emb, t, f))
+            res["true"].append(len(set(y)))
+            res["ward"].append((len(set(ward)), ami(y, ward)))
+            res["cons"].append((len(set(cons)), ami(y, cons)))
+
+        def cell(pairs):
+            ks = [k for k, _ in pairs]
+            return f"{min(ks)}-{max(ks)}, {np.mean([a for _, a in pairs]):.3f}"
+
+        out.append(f"| {n} | {min(res['true'])}-{max(res['true'])} | {cell(res['ward'])} | {cell(res['cons'])} |")
+    return out
+
+
 def suggestion_table(rows, lemmas) -> list[str]:
     y = [r["theme"] for r in rows]
     themes = sorted(set(y))
@@ -163,6 +191,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--seeds", type=int, default=5)
+    ap.add_argument("--subsets", type=int, default=10, help="random subsets per size for the small-study table")
     ap.add_argument("--st", action="append", default=[], help="also evaluate sentence-transformers:<this>")
     args = ap.parse_args()
     rows = load(args.shared)
@@ -175,6 +204,8 @@ def main() -> None:
     print("\n".join(clustering_table(rows, texts, lemmas, embedders, seeds)))
     print("\n## Theme level: clustering the authors' sub-themes into themes\n")
     print("\n".join(theme_level_table(rows, texts, lemmas, seeds)))
+    print(f"\n## --k auto on random subsets ({args.subsets} per size)\n")
+    print("\n".join(subset_table(rows, texts, lemmas, args.subsets)))
     print("\n## Code suggestion: rank the 16 themes for a held-out quote\n")
     print("\n".join(suggestion_table(rows, lemmas)))
 
