@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from coding import tokens, users
 from coding.errors import PermissionDenied
 from coding.models import User
+from coding.permissions import has_users
 from fgi.settings import load_settings
 
 LOGINS_FILE = "logins.json"
@@ -157,6 +158,9 @@ def current_user(session: Session, claimed: str | None = None) -> User:
 
 
 def _prove(session: Session, name: str) -> User:
+    if not has_users(session):
+        raise NotAuthenticated("this database has no users yet",
+                               hint="make the first one, an admin: fgi user add NAME --role admin")
     if os.environ.get("FGI_PASSWORD"):
         return by_password(session, name)
     stored = stored_login(_session_key(session))
