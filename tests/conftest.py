@@ -107,7 +107,8 @@ def cli(database_url, monkeypatch, tmp_path, capsys):
     with the password FGI_PASSWORD holds then (``CLI_PASSWORD`` if unset), FGI_PASSWORD and
     FGI_NEW_PASSWORD (for ``fgi user add``) are set to it, and FGI_USER is ``연구자``. So users
     a test adds share that password, and ``--as NAME`` authenticates as them. Set
-    ``cli.auto_admin = False`` before the first call for a database without users.
+    ``cli.auto_admin = False`` before the first call to do none of this (a database without
+    users, or a test that sets FGI_USER and FGI_PASSWORD itself).
     Logins (``fgi login``) go to a config folder under ``tmp_path``.
     """
     from coding import users
@@ -122,12 +123,12 @@ def cli(database_url, monkeypatch, tmp_path, capsys):
     started = []
 
     def prepare() -> None:
+        if not run.auto_admin:
+            return
         password = os.environ.get("FGI_PASSWORD") or CLI_PASSWORD
         monkeypatch.setenv("FGI_PASSWORD", password)
         if not os.environ.get("FGI_NEW_PASSWORD"):
             monkeypatch.setenv("FGI_NEW_PASSWORD", password)
-        if not run.auto_admin:
-            return
         database = open_database(database_url, upgrade=True)
         with database.transaction() as session:
             if session.scalar(select(User.id).where(User.name == CLI_ADMIN)) is None:

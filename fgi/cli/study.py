@@ -28,6 +28,7 @@ from fgi.study import create_project, get_project, get_transcript, list_projects
 ARCHIVE_IMPORTERS: dict[str, Callable[[Path, str, Optional[str]], None]] = {}
 
 project_app = typer.Typer(help="Create and list projects.", no_args_is_help=True)
+db_app = typer.Typer(help="The database itself (administrators: needs the database URL).", no_args_is_help=True)
 
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json")]
 AsOption = Annotated[Optional[str], typer.Option("--as", help="acting user (default: FGI_USER, else the user of fgi login)")]
@@ -223,10 +224,27 @@ def restore_command(
     info(f"restored {source}")
 
 
+@db_app.command("app-role")
+def db_app_role(
+    name: Annotated[str, typer.Argument(help="role the app connects as, e.g. fgi_app")],
+) -> None:
+    """PostgreSQL: make NAME a login role that reads and writes rows but changes no schema
+    (password: hidden prompt or FGI_NEW_PASSWORD). Point the app's FGI_DATABASE_URL at it."""
+    import os
+
+    from fgi.storage.roles import make_app_role
+
+    password = os.environ.get("FGI_NEW_PASSWORD") or typer.prompt(
+        f"password for {name}", hide_input=True, confirmation_prompt=True)
+    created = make_app_role(console.database().engine, name, password)
+    info(f"{'created' if created else 'updated'} role {name}: rows only, no CREATE, ALTER or DROP")
+
+
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
     app.command("migrate")(migrate_command)
     app.add_typer(project_app, name="project")
+    app.add_typer(db_app, name="db")
     app.command("import")(import_command)
     app.command("transcripts")(transcripts_command)
     app.command("segments")(segments_command)
