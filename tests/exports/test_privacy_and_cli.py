@@ -12,7 +12,7 @@ from coding.refi.cli import import_archive, register_refi
 from fgi.cli import app, main
 from fgi.console import reset_database
 from fgi.models import PseudonymKey
-from tests.exports.conftest import LEAD, PROJECT, REAL_NAMES
+from tests.exports.conftest import LEAD, PASSWORD, PROJECT, REAL_NAMES
 from themes.cli_export import register_export
 
 
@@ -31,6 +31,8 @@ def fgi(database_url, study, monkeypatch, tmp_path, capsys):
     _ensure_export_commands()
     monkeypatch.setenv("FGI_DATABASE_URL", database_url)
     monkeypatch.setenv("FGI_USER", LEAD)
+    monkeypatch.setenv("FGI_PASSWORD", PASSWORD)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.chdir(tmp_path)
 
     def run(*args: str, ok: bool = True) -> tuple[int, str]:
