@@ -196,7 +196,10 @@ def require_member(session: Session, user: User, project_id: int) -> None:
     require(session, user, "code", project_id)
 
 
-def require_lead(session: Session, user: User, project_id: int, what: str = "") -> None:
-    """Raise PermissionDenied unless ``user`` is a lead of the project or an admin
-    (``what`` is kept for older callers; the message comes from the permission table)."""
+def require_lead(session: Session, user: User, project_id: int, what: str = "read every coder's codings") -> None:
+    """Raise PermissionDenied unless ``user`` is a lead of the project or an admin; ``what``
+    completes the message (new code names an action of ``coding.permissions`` instead)."""
+    if not user.is_lead:
+        raise PermissionDenied(f"only a lead or admin may {what}; {user.name} is a {user.role}",
+                               hint="ask a lead of the project")
     require(session, user, "codings.read.all", project_id)
