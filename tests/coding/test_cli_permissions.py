@@ -121,6 +121,19 @@ def test_the_table_names_every_command():
         f"commands without a row: {sorted(registered - set(TABLE))}; rows of no command: {sorted(set(TABLE) - registered)}")
 
 
+def _leaf(command, path: str):
+    for name in path.split():
+        command = command.commands[name]
+    return command
+
+
+def test_every_command_that_acts_as_a_user_takes_as():
+    root = typer.main.get_command(app)
+    for path, (lowest, _) in TABLE.items():
+        options = {o for p in _leaf(root, path).params for o in getattr(p, "opts", [])}
+        assert ("--as" in options) == (lowest != ANONYMOUS), path
+
+
 def test_the_permission_table_is_well_formed():
     assert LEVELS == (ANYONE, SIGNED_IN, MEMBER, LEAD_LEVEL, ADMIN_LEVEL)
     assert all(rule.level in LEVELS and rule.what for rule in RULES.values())
