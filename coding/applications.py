@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from coding.codebook import code_path, get_code
 from coding.models import APPLICATION_SOURCES, MANUAL, Code, CodeApplication, Reveal, User
-from coding.users import require_lead, require_member
+from coding.permissions import require
 from fgi.errors import FgiError, NotFound
 from fgi.models import Event, Project, Segment, Transcript
 
@@ -72,7 +72,7 @@ def apply_code(session: Session, coder: User, segment_id: str, code: str | int, 
         raise FgiError(f"unknown coding source {source!r}", hint=f"one of: {', '.join(APPLICATION_SOURCES)}")
     segment, transcript = get_segment(session, segment_id)
     project = session.get(Project, transcript.project_id)
-    require_member(session, coder, project.id)
+    require(session, coder, "code", project)
     target = resolve_code(session, project, code)
     path = code_path(session, target)
     memo = (memo.strip() or None) if memo is not None else None
@@ -99,7 +99,7 @@ def remove_code(session: Session, coder: User, segment_id: str, code: str | int)
     """Delete ``coder``'s coding of the segment with ``code``; recorded as an event."""
     segment, transcript = get_segment(session, segment_id)
     project = session.get(Project, transcript.project_id)
-    require_member(session, coder, project.id)
+    require(session, coder, "code", project)
     target = resolve_code(session, project, code)
     path = code_path(session, target)
     application = session.scalar(select(CodeApplication).where(
@@ -124,7 +124,7 @@ def reveal(session: Session, lead: User, transcript_id: str, *, reason: str | No
     transcript = session.get(Transcript, transcript_id)
     if transcript is None:
         raise NotFound(f"no transcript {transcript_id!r}", hint="list them with: fgi transcripts --project NAME")
-    require_lead(session, lead, transcript.project_id, "reveal a transcript's codings")
+    require(session, lead, "reveal", transcript.project_id)
     if is_revealed(session, transcript_id):
         return False
     session.add(Reveal(transcript_id=transcript_id, revealed_by=lead.id))
@@ -161,7 +161,7 @@ def codings_for(session: Session, viewer: User, *, project: Project | None = Non
     optionally only ``coder``'s, in transcript and line order."""
     projects = _projects_in_scope(session, project, transcript_id, segment_ids)
     for p in projects:
-        require_member(session, viewer, p.id)
+        require(session, viewer, "codings.read.own", p)
     query = (
         select(CodeApplication, Segment, User)
         .join(Segment, Segment.id == CodeApplication.segment_id)

@@ -1,7 +1,7 @@
 """``fgi agreement``, ``fgi reconcile`` and ``fgi reveal``.
 
 coding/cli.py calls ``register_agreement(app)`` after registering its own commands. The
-acting user is ``--as NAME`` (default FGI_USER, else the login name), as in coding/cli.py.
+acting user is ``--as NAME``, authenticated as in coding/cli.py (``coding.cli_auth``).
 """
 
 from __future__ import annotations
@@ -15,14 +15,13 @@ from typing import Annotated, Optional
 import typer
 from sqlalchemy.orm import Session
 
-from coding import applications, consensus, reconcile, reconcile_log, users
+from coding import applications, consensus, reconcile, reconcile_log
 from coding.agreement import AgreementReport, agreement_report, as_json
 from coding.models import APPLY, REJECT, REPLACE, User
 from coding.stats import Stat
 from fgi import console
 from fgi.console import OutputFormat, info, print_json, print_table, transaction
 from fgi.errors import FgiError
-from fgi.settings import load_settings
 from fgi.study import get_project, get_transcript
 
 reconcile_app = typer.Typer(help="Walk the disagreements, decide the consensus, export the log.",
@@ -30,7 +29,7 @@ reconcile_app = typer.Typer(help="Walk the disagreements, decide the consensus, 
 
 ProjectOption = Annotated[str, typer.Option("--project", "-p", help="project name")]
 TranscriptOption = Annotated[Optional[str], typer.Option("--transcript", "-t", help="transcript id or name")]
-AsOption = Annotated[Optional[str], typer.Option("--as", help="acting user (default: FGI_USER or login name)")]
+AsOption = Annotated[Optional[str], typer.Option("--as", help="acting user (default: FGI_USER, else the user of fgi login)")]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json")]
 
 
@@ -41,7 +40,8 @@ class By(str, Enum):
 
 
 def _user(session: Session, name: str | None) -> User:
-    return users.get_user(session, name or load_settings().user)
+    """The authenticated acting user (see coding.cli_auth)."""
+    return console.signed_in(session, name)
 
 
 def _num(stat: Stat | float) -> str:

@@ -29,6 +29,8 @@ from coding.codebook import (
     list_codes, name_problem, snapshot, split_path, update_code,
 )
 from coding.errors import RowErrors, RowProblem
+from coding.models import User
+from coding.permissions import acting
 from coding.tables import read_table, write_table
 from fgi.errors import InputError
 from fgi.ingest.encoding import decode_bytes
@@ -194,8 +196,9 @@ def check_specs(book: CodebookFile) -> None:
 # ---- merging ---------------------------------------------------------------------------
 
 
-def import_codebook(session: Session, project: Project, book: CodebookFile, *, actor: str) -> ImportSummary:
+def import_codebook(session: Session, project: Project, book: CodebookFile, *, actor: User | str) -> ImportSummary:
     """Merge the file's codes into the project by path (see the module's docstring)."""
+    actor = acting(session, actor, "codebook.edit", project)
     check_specs(book)
     index = code_index(session, project)
     added: list[str] = []
@@ -225,7 +228,7 @@ def import_codebook(session: Session, project: Project, book: CodebookFile, *, a
     return ImportSummary(added, updated, unchanged)
 
 
-def import_codebook_file(session: Session, project: Project, path: str | Path, *, actor: str,
+def import_codebook_file(session: Session, project: Project, path: str | Path, *, actor: User | str,
                          fmt: str | None = None) -> ImportSummary:
     return import_codebook(session, project, read_codebook(path, fmt), actor=actor)
 

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from coding.applications import Coding, apply_code, get_segment, resolve_code
 from coding.codebook import CodeView, code_path, list_codes
 from coding.models import KEYWORD, CodeApplication, KeywordRejection, User
-from coding.users import require_member
+from coding.permissions import require
 from fgi.models import MODERATOR, Event, Participant, Project, Segment, Transcript
 from fgi.settings import load_settings
 
@@ -201,7 +201,7 @@ def suggest_keywords(session: Session, coder: User, project: Project, *, transcr
 
     Left out: back-channels, moderators' lines (unless asked), codes the coder has already
     applied to the segment, and suggestions the coder rejected before."""
-    require_member(session, coder, project.id)
+    require(session, coder, "code", project)
     patterns = keyword_patterns([c for c in list_codes(session, project) if c.keywords], nlp)
     query = (select(Segment).join(Transcript, Transcript.id == Segment.transcript_id)
              .outerjoin(Participant, Participant.id == Segment.participant_id)
@@ -243,7 +243,7 @@ def reject_suggestion(session: Session, coder: User, segment_id: str, code: str 
     already was rejected."""
     segment, transcript = get_segment(session, segment_id)
     project = session.get(Project, transcript.project_id)
-    require_member(session, coder, project.id)
+    require(session, coder, "code", project)
     target = resolve_code(session, project, code)
     exists = session.scalar(select(KeywordRejection.id).where(
         KeywordRejection.segment_id == segment.id, KeywordRejection.code_id == target.id,

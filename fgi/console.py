@@ -1,6 +1,8 @@
 """Helpers every package's CLI commands share: the database, the acting user, output.
 
 Commands stay thin: parse arguments, open a transaction, call a domain function, print.
+The acting user is authenticated by the function the composition root registers with
+``use_authenticator`` (``coding.cli_auth.current_user``; fgi may not import coding).
 """
 
 from __future__ import annotations
@@ -12,14 +14,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Any, Callable
 
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from fgi.settings import load_settings
 from fgi.storage import Database, open_database
 
 
@@ -32,6 +33,14 @@ class OutputFormat(str, Enum):
 stdout = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 stderr = Console(stderr=True, soft_wrap=True)
 _database: Database | None = None
+_authenticator: Callable[[Session, str | None], Any] | None = None
+_forget: Callable[[], None] | None = None
+
+
+def use_authenticator(authenticate: Callable[[Session, str | None], Any], forget: Callable[[], None]) -> None:
+    """Register how commands prove their user: ``authenticate(session, claimed name) -> User``."""
+    global _authenticator, _forget
+    _authenticator, _forget = authenticate, forget
 
 
 def database() -> Database:
@@ -47,6 +56,8 @@ def reset_database() -> None:
     if _database is not None:
         _database.dispose()
     _database = None
+    if _forget is not None:
+        _forget()
 
 
 @contextmanager
@@ -55,8 +66,19 @@ def transaction() -> Iterator[Session]:
         yield session
 
 
+def signed_in(session: Session, claimed: str | None = None) -> Any:
+    """The authenticated acting user (``--as`` NAME, else FGI_USER ...), in ``session``."""
+    if _authenticator is None:
+        from fgi.errors import FgiError
+
+        raise FgiError("this installation cannot authenticate users (the coding package is missing)")
+    return _authenticator(session, claimed)
+
+
 def actor(explicit: str | None = None) -> str:
-    return explicit or load_settings().user
+    """The authenticated acting user's name (for events); see ``signed_in``."""
+    with database().reading() as session:
+        return signed_in(session, explicit).name
 
 
 def _plain(value: Any) -> Any:

@@ -138,8 +138,10 @@ def test_bootstrap_is_reproducible(study):
     assert all(math.isnan(x) for x in report(study, n_boot=0).overall.alpha_ci)
 
 
-def test_cli_json_and_table(study, database_url, monkeypatch, capsys):
+def test_cli_json_and_table(study, database_url, monkeypatch, capsys, tmp_path):
     monkeypatch.setenv("FGI_DATABASE_URL", database_url)
+    monkeypatch.setenv("FGI_PASSWORD", s.PASSWORD)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     assert main(["agreement", "--project", s.PROJECT, "--as", s.LEAD, "--format", "json", "--boot", "100"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert set(data["overall"]) >= {"alpha", "alpha_ci", "percent", "fleiss_kappa", "n_units", "band", "reason"}
