@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from fgi.errors import DuplicateImport, InputError
 from fgi.ids import segment_id, transcript_id
 from fgi.ingest.prepare import PreparedTranscript, prepare_transcript
+from fgi.ingest.pseudonymise import Rewrite
 from fgi.ingest.reader import FORMATS, SourceText, read_source
 from fgi.ingest.segment import UNITS
 from fgi.models import MODERATOR, Event, Participant, Project, PseudonymKey, Segment, Transcript
@@ -57,6 +58,7 @@ class ImportResult:
     speakers: list[str]
     replaced: bool = False
     notes: list[str] = field(default_factory=list)
+    rewrite: Rewrite | None = None  # offsets of the file's text -> offsets of the stored text
 
 
 class _Pseudonyms:
@@ -200,6 +202,7 @@ def _import_one(
     return ImportResult(
         tid, name, transcript.format, source.encoding, len(prepared.units), backchannels,
         [s.pseudonym for s in prepared.speakers], replaced=existing is not None, notes=prepared.notes,
+        rewrite=prepared.rewrite,
     )
 
 
