@@ -37,7 +37,8 @@ COMPOUND_SURNAMES = frozenset({"남궁", "황보", "제갈", "선우", "독고",
 _HONORIFIC = (r"(?:씨|님|선생님|선생|쌤|샘|언니|오빠|누나|형님|형|선배님|선배|후배|어머님|어머니|아버님|"
               r"할머니|할아버지|군|양)")
 _FAMILIAR_PARTICLE = r"(?:가|는|를|랑|도|한테|에게|하고|와|만|처럼|의|네|께서)"
-_PARTICLE = (r"(?:이|가|은|는|을|를|도|랑|이랑|한테|에게|께|께서|하고|와|과|의|만|처럼|이나|나|요|이요|"
+_PARTICLE = (r"(?:이|가|은|는|을|를|도|랑|이랑|한테|에게|께|께서|하고|와|과|의|만|처럼|이나|나|요|이요|로|으로|"
+             r"에게서|한테서|보고|더러|이에게|이한테|이하고|이처럼|이만|이의|"
              r"이에요|예요|이야|야|아|이가|이는|이도|이를|이랑|이한테|이에게|이네|네|이고|고|이라고|라고)")
 NAME_MASK = "[이름]"
 
@@ -79,7 +80,7 @@ def _given_mentions(given: str, ordinary: bool) -> re.Pattern[str]:
     g = re.escape(given)
     strong = [rf"{g}(?=[ \t]?{_HONORIFIC})", rf"{g}(?=[아야](?![가-힣]))", rf"{g}(?=이{_FAMILIAR_PARTICLE})"]
     if not ordinary:
-        strong.append(rf"{g}(?=(?:{_PARTICLE})?(?![가-힣]))")
+        strong.append(rf"{g}(?=(?:{_PARTICLE}){{0,2}}(?![가-힣]))")  # 도현한테는
     return re.compile(rf"(?<![가-힣])(?:{'|'.join(strong)})")
 
 

@@ -148,8 +148,9 @@ def _soffice() -> str:
 def _convert(paths: list[Path], to: str, folder: Path, filter_options: str = "") -> None:
     folder.mkdir(exist_ok=True)
     done = subprocess.run(
-        [_soffice(), "--headless", f"-env:UserInstallation=file://{folder / 'profile'}", "--convert-to", to + filter_options,
-         "--outdir", str(folder), *map(str, paths)], capture_output=True, text=True, timeout=300)
+        [_soffice(), "--headless", f"-env:UserInstallation=file://{folder / 'profile'}",
+         "--convert-to", to + filter_options, "--outdir", str(folder), *map(str, paths)],
+        capture_output=True, text=True, timeout=300)
     missing = [p.name for p in paths if not (folder / f"{p.stem}.{to}").exists()]
     if missing:
         need_or_skip(f"LibreOffice Calc could not open {missing}: {done.stderr.strip()[-200:]}")

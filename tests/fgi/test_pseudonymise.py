@@ -195,3 +195,35 @@ def test_names_in_file_name_header_labels_and_text_are_pseudonymised(db, kiwi, t
 def test_without_pseudonymisation_the_file_name_stays(db, kiwi, tmp_path):
     result = _import_named_file(db, kiwi, tmp_path, pseudonymise=False)
     assert result.name == "김도현_이민지_면담"
+
+
+# Names whose given part is often an ordinary word (하늘, 지원, 보람, 하나, 미래, 희망...) and some that are not.
+COMMON_NAMES = ["김도현", "이민지", "정하늘", "박서준", "김지원", "이수진", "박민수", "김보람", "이슬기", "박하나", "정미래",
+                "김소망", "이현우", "최지우", "강하은", "윤서연", "장민준", "임지훈", "한예은", "최성공", "김희망", "이사랑",
+                "박은혜", "정다운", "김한결"]
+
+
+def test_listed_names_mask_no_ordinary_word_of_the_corpus(kiwi):
+    """Real Korean text (public welfare documents and FGI quotes, 16k tokens) with 25 listed
+    names: the only name masked is a listed name that really is in it (a signatory)."""
+    import json
+
+    from fgi.ingest.prepare import ordinary_word_test
+    from fgi.ingest.pseudonymise import without_overlaps
+    from tests.conftest import shared_path
+
+    corpus = shared_path("corpus")
+    texts = []
+    for path in sorted(corpus.iterdir()):
+        if path.suffix == ".jsonl":
+            texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        elif path.suffix in (".txt", ".md"):
+            texts.append(path.read_text(encoding="utf-8"))
+    assert sum(len(t.split()) for t in texts) > 15_000
+    ordinary = ordinary_word_test(kiwi)
+    masked = [text[r.start:r.end] for text in texts
+              for r in without_overlaps(find_masks(text, COMMON_NAMES, {}, ordinary_word=ordinary)) if r.kind == "name"]
+    assert masked == ["이수진"]
+    # Without the word test, given names that are words would be masked all over (지원 alone ~150 times).
+    naive = [r for text in texts for r in find_masks(text, COMMON_NAMES, {}, ordinary_word=lambda g: False)]
+    assert len(naive) > 100
