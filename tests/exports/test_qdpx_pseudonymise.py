@@ -67,3 +67,32 @@ def test_qdpx_import_masks_names_and_keeps_selections_on_their_lines(db, kiwi, t
     assert [s.line for s in segments] == [1, 2, 3, 4]
     assert coded == [1, 2, 3, 4]  # every selection on its own line; two on line 2 make one coding
     assert pseudonyms == {"P01", "P02"}  # the case named 김도현 gave no name
+
+
+def test_original_file_names_leave_only_when_a_lead_asks(db, kiwi, tmp_path):
+    import pytest
+
+    from coding import users
+    from coding.refi.collect import collect_project
+    from coding.refi.export import write_qdpx
+    from fgi.errors import FgiError
+    from tests.exports.test_privacy_and_cli import _all_text
+    from tests.fgi.test_pseudonymise import _import_named_file
+
+    _import_named_file(db, kiwi, tmp_path)
+    with db.transaction() as session:
+        project = get_project(session, "이름 시험")
+        lead = users.create_user(session, "팀장", "비밀번호1234", role="lead", actor="setup")
+        coder = users.create_user(session, "코더", "비밀번호1234", role="coder", actor="setup")
+        for user in (lead, coder):
+            users.add_member(session, project, user, actor="setup")
+        plain = write_qdpx(collect_project(session, project, viewer=lead), tmp_path / "plain.qdpx")
+        named = write_qdpx(collect_project(session, project, viewer=lead, original_names=True),
+                           tmp_path / "named.qdpx")
+        with pytest.raises(FgiError):
+            collect_project(session, project, viewer=coder, original_names=True)
+    plain_text, named_text = _all_text(plain), _all_text(named)
+    for secret in ("김도현", "이민지", "정하늘"):
+        assert secret not in plain_text
+    assert "김도현_이민지_면담" in named_text and "작성자: 정하늘" in named_text
+    assert "작성자 [이름]" in named_text  # the text itself stays pseudonymised
