@@ -2,6 +2,7 @@
 
 Rows are numbered as a spreadsheet shows them: the header is row 1, the first data
 row is row 2. CSV is written as UTF-8 with a BOM so that Excel opens Korean text right.
+No written cell can start a formula (``fgi.safe_cells``); reading undoes the CSV escape.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from fgi.errors import InputError
 from fgi.ingest.encoding import decode_bytes
+from fgi.safe_cells import SafeCsvWriter, csv_unescape, protect_sheet
 
 TABLE_SUFFIXES = (".csv", ".xlsx")
 
@@ -50,7 +52,7 @@ def _cell(value: object) -> str:
 def _rows_of(path: Path) -> list[list[str]]:
     if _suffix(path) == ".csv":
         text, _ = decode_bytes(path.read_bytes(), path)
-        return [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text))]
+        return [[csv_unescape(_cell(c)) for c in row] for row in csv.reader(io.StringIO(text))]
     from openpyxl import load_workbook
 
     try:
@@ -112,9 +114,9 @@ def write_table(path: str | Path, columns: Sequence[str], rows: Sequence[Sequenc
     path = Path(path)
     if _suffix(path) == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
+            writer = SafeCsvWriter(handle)  # no cell can start a formula
             writer.writerow(columns)
-            writer.writerows([["" if v is None else v for v in row] for row in rows])
+            writer.writerows(rows)
         return path
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -128,5 +130,6 @@ def write_table(path: str | Path, columns: Sequence[str], rows: Sequence[Sequenc
     for row in rows:
         worksheet.append(["" if v is None else v for v in row])
     worksheet.freeze_panes = "A2"
+    protect_sheet(worksheet)  # formula-like text stays text
     workbook.save(path)
     return path

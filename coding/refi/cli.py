@@ -57,6 +57,9 @@ def export_qdpx_command(
     project: Annotated[str, typer.Option("--project", "-p", help="project name")],
     output: Annotated[Path, typer.Option("--output", "-o", help="the .qdpx file to write")],
     as_user: Annotated[Optional[str], typer.Option("--as", help="acting user, a lead (default: FGI_USER, else the user of fgi login)")] = None,
+    original_names: Annotated[bool, typer.Option(
+        "--original-names", help="name sources after the imported files and add the CLOVA header author "
+        "(pseudonymisation keeps them out otherwise)")] = False,
 ) -> None:
     """Write the whole coded project as a REFI-QDA archive for other QDA programs."""
     if output.suffix.lower() != ".qdpx":
@@ -65,7 +68,7 @@ def export_qdpx_command(
         target = get_project(session, project)
         viewer = console.signed_in(session, as_user)
         folders = _hierarchy.folders(session, target) if _hierarchy else []
-        data = collect_project(session, target, viewer=viewer, folders=folders)
+        data = collect_project(session, target, viewer=viewer, folders=folders, original_names=original_names)
     write_qdpx(data, output)
     codings = sum(len(sel.codings) for s in data.sources for sel in s.selections)
     info(f"wrote {output}: {len(data.sources)} transcripts, {len(data.codes)} codes, {codings} codings, "
