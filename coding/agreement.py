@@ -34,6 +34,9 @@ from coding.bands import band
 from coding.stats import Stat
 from fgi.models import Project
 
+NOT_COMPUTED = "not computed"
+_NOT_COMPUTED = Stat.undefined(NOT_COMPUTED)
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -48,9 +51,9 @@ class Summary:
     fleiss_kappa: Stat
     n_units: int  # units coded by two or more coders
     applied: int  # applications on those units
-    gwet_ac1: Stat = Stat.undefined("not computed")
-    brennan_prediger: Stat = Stat.undefined("not computed")
-    holsti: Stat = Stat.undefined("not computed")  # mean over coder pairs
+    gwet_ac1: Stat = _NOT_COMPUTED
+    brennan_prediger: Stat = _NOT_COMPUTED
+    holsti: Stat = _NOT_COMPUTED  # mean over coder pairs
 
 
 @dataclass(frozen=True)
@@ -62,9 +65,9 @@ class PairAgreement:
     kappa: Stat
     percent: Stat
     n_units: int  # units both coded
-    gwet_ac1: Stat = Stat.undefined("not computed")
-    brennan_prediger: Stat = Stat.undefined("not computed")
-    holsti: Stat = Stat.undefined("not computed")
+    gwet_ac1: Stat = _NOT_COMPUTED
+    brennan_prediger: Stat = _NOT_COMPUTED
+    holsti: Stat = _NOT_COMPUTED
 
 
 @dataclass(frozen=True)
