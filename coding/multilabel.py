@@ -18,6 +18,7 @@ over codes; the tests check them against the per-code functions there (which cal
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -203,10 +204,14 @@ def _ac1_and_bp(ones, m, ones_rated, m_rated, n_coders) -> tuple[list[Stat], lis
         return [Stat.undefined(ONE_CODER)] * (n_codes + 1), [Stat.undefined(ONE_CODER)] * (n_codes + 1)
     if n_units == 0:
         return [Stat.undefined(NO_PAIRABLE)] * (n_codes + 1), [Stat.undefined(NO_PAIRABLE)] * (n_codes + 1)
-    m = m.astype(np.float64)[:, None]
-    agree = (ones * (ones - 1) + (m - ones) * (m - ones - 1)) / (m * (m - 1))
-    pa = np.append(agree.mean(axis=0), agree.mean())
-    pi = (ones_rated / m_rated.astype(np.float64)[:, None]).mean(axis=0)
+    # A unit's agreement, (n1 (n1 - 1) + n0 (n0 - 1)) / (m (m - 1)) with n0 = m - n1, is
+    # w (2 n1^2 - 2 m n1) + 1 with w = 1 / (m (m - 1)): two matrix-vector products.
+    m = m.astype(np.float64)
+    w = 1.0 / (m * (m - 1))
+    ones_f = ones.astype(np.float64)
+    pa = 1.0 + 2.0 * (w @ ones_f**2 - (w * m) @ ones_f) / n_units
+    pa = np.append(pa, pa.mean())
+    pi = (1.0 / m_rated.astype(np.float64)) @ ones_rated.astype(np.float64) / len(m_rated)
     pi = np.append(pi, pi.mean())
     pe = 2 * pi * (1 - pi)  # at most 1/2, so the denominator never vanishes
     ac1 = (pa - pe) / (1 - pe)
@@ -263,12 +268,12 @@ def _pairs(tables, n_coders, n_pairable) -> _PairStats:
 
             def stats(values, undefined_reason):
                 return [
-                    Stat(float(values[k, i, j]), None, units) if units and not np.isnan(values[k, i, j])
+                    Stat(v, None, units) if units and not math.isnan(v)
                     else Stat.undefined(undefined_reason if units else NO_COMMON, units)
-                    for k in range(slots)
+                    for v in values[:, i, j].tolist()
                 ]
 
-            tested = decisions[:, i, j] > 0
+            tested = (decisions[:, i, j] > 0).tolist()
             out.cohen[(i, j)] = stats(kappa, NO_VARIATION)
             out.pair_percent[(i, j)] = stats(share, NO_COMMON)
             out.pair_holsti[(i, j)] = stats(holsti, NEITHER_APPLIED)

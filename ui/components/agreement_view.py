@@ -22,6 +22,8 @@ _REASONS = {
     multilabel.NEITHER_APPLIED: "neither_applied", multilabel.NO_CODES: "no_codes", NOT_COMPUTED: "not_computed",
 }
 
+WIDTHS = [1, 1.4, 1, 0.8]  # metric columns: the band's label is the longest value
+
 # The coder x coder heat map can show any of these (label key, CoderMatrix field).
 MATRIX_STATS = (("agreement.kappa", "kappa"), ("agreement.ac1", "gwet_ac1"), ("agreement.percent", "percent"),
                 ("agreement.holsti", "holsti"), ("agreement.bp", "brennan_prediger"))
@@ -64,7 +66,7 @@ def _language() -> str:
 
 def overall(report: AgreementReport) -> None:
     o = report.overall
-    a, b, c, d = st.columns(4)
+    a, b, c, d = st.columns(WIDTHS)
     a.metric(t("agreement.alpha"), number(o.alpha), help=t("agreement.alpha.help"))
     b.metric(t("agreement.band"), band(o.band), help=t("agreement.band.help", guide=guide()))
     c.metric(t("agreement.percent"), number(o.percent), help=t("agreement.percent.help"))
@@ -74,7 +76,7 @@ def overall(report: AgreementReport) -> None:
     if not o.alpha.defined:
         st.text(t("agreement.undefined", reason=reason(o.alpha.reason)))
     st.markdown(f"**{t('agreement.overall_more')}**")
-    e, f, g, h = st.columns(4)
+    e, f, g, h = st.columns(WIDTHS)
     e.metric(t("agreement.fleiss"), number(o.fleiss_kappa), help=t("agreement.fleiss.help"))
     f.metric(t("agreement.ac1"), number(o.gwet_ac1), help=t("agreement.ac1.help"))
     g.metric(t("agreement.bp"), number(o.brennan_prediger), help=t("agreement.bp.help"))
