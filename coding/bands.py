@@ -18,7 +18,8 @@ TENTATIVE = 0.667
 BANDS = ("reliable", "tentative", "unreliable", "undefined")
 
 LABELS: dict[str, dict[str, str]] = {
-    "ko": {"reliable": "신뢰할 만함", "tentative": "잠정적", "unreliable": "신뢰하기 어려움", "undefined": "계산 불가"},
+    "ko": {"reliable": "신뢰할 만함", "tentative": "잠정적", "unreliable": "신뢰하기 어려움",
+           "undefined": "계산 불가"},
     "en": {"reliable": "reliable", "tentative": "tentative", "unreliable": "unreliable", "undefined": "undefined"},
 }
 

@@ -46,14 +46,16 @@ def test_agreement_page_with_three_coders(server, page):
     page.get_by_role("link", name="일치도").first.click()
     page.get_by_role("heading", name="일치도", exact=True).wait_for(timeout=60_000)
     for label in ("Krippendorff α (전체)", "일치율", "Fleiss κ", "Gwet AC1", "Brennan-Prediger κ", "Holsti 계수"):
-        expect(page.get_by_test_id("stMetricLabel").filter(has_text=label).first).to_be_visible(timeout=60_000)
+        metric = page.get_by_test_id("stMetricLabel").filter(has_text=label).first
+        expect(metric).to_be_visible(timeout=60_000)
     settle(page, 1500)
     screenshot(page, "agreement-overall")
 
     # The hover on 일치율 says it counts line x code pairs.
     percent = page.get_by_test_id("stMetric").filter(has_text="일치율").first
     percent.get_by_test_id("stTooltipHoverTarget").hover()
-    expect(page.get_by_test_id("stTooltipContent").first).to_contain_text("(줄 × 코드) 쌍을 셉니다", timeout=10_000)
+    tooltip = page.get_by_test_id("stTooltipContent").first
+    expect(tooltip).to_contain_text("(줄 × 코드) 쌍을 셉니다", timeout=10_000)
     screenshot(page, "agreement-percent-hover")
     page.mouse.move(5, 5)
 
