@@ -86,29 +86,52 @@ def _print_report(report: AgreementReport, by: By) -> None:
     summaries = {By.code: report.codes, By.transcript: report.transcripts}.get(by)
     if summaries is not None:
         rows = [_summary_row(s) for s in [*summaries, report.overall]]
-        print_table(rows, [by.value, "alpha", "95% CI", "band", "percent", "fleiss", "units", "note"], title=title)
+        print_table(rows, [by.value, "alpha", "95% CI", "band", "percent", "Fleiss", "AC1", "BP", "Holsti",
+                           "units", "note"], title=title)
     else:
         rows = [{"pair": f"{p.coder_a} · {p.coder_b}", "kappa": _num(p.kappa), "percent": _num(p.percent),
+                 "AC1": _num(p.gwet_ac1), "BP": _num(p.brennan_prediger), "Holsti": _num(p.holsti),
                  "units": p.n_units, "note": p.kappa.reason} for p in report.pairs]
         overall = report.overall
-        rows.append({"pair": "all coders (Fleiss' kappa)", "kappa": _num(overall.fleiss_kappa),
-                     "percent": _num(overall.percent), "units": overall.fleiss_kappa.n_units,
+        rows.append({"pair": "all coders (kappa: Fleiss'; Holsti: pair mean)",
+                     "kappa": _num(overall.fleiss_kappa), "percent": _num(overall.percent),
+                     "AC1": _num(overall.gwet_ac1), "BP": _num(overall.brennan_prediger),
+                     "Holsti": _num(overall.holsti), "units": overall.fleiss_kappa.n_units,
                      "note": overall.fleiss_kappa.reason})
-        print_table(rows, ["pair", "kappa", "percent", "units", "note"], title=title)
+        print_table(rows, ["pair", "kappa", "percent", "AC1", "BP", "Holsti", "units", "note"], title=title)
+        if report.coder_matrix is not None and len(report.coders) > 2:
+            _print_coder_matrix(report)
+    info("percent counts line x code pairs (the many codes nobody gave a line agree); Holsti counts "
+         "applications only; alpha, Fleiss, AC1 and BP correct for chance, AC1 and BP stay high for rare codes")
     if report.unused_codes:
         info(f"not applied by anyone in scope (left out of overall): {', '.join(report.unused_codes)}")
     if report.consensus is not None:
-        rows = [{"coder": c.coder, "alpha": _num(c.alpha), "95% CI": _ci(c.alpha_ci), "band": c.band,
+        rows = [{"coder": c.coder, "alpha": _num(c.alpha), "95% CI": _ci(c.alpha_ci), "band": _band(c.band),
                  "kappa": _num(c.kappa), "percent": _num(c.percent), "units": c.n_units, "note": c.alpha.reason}
                 for c in report.consensus]
         print_table(rows, ["coder", "alpha", "95% CI", "band", "kappa", "percent", "units", "note"],
                     title=f"after reconciliation: each coder against the consensus ({report.settled_units} settled units)")
 
 
+def _print_coder_matrix(report: AgreementReport) -> None:
+    matrix = report.coder_matrix
+    for name, table in (("Cohen's kappa", matrix.kappa), ("Gwet's AC1", matrix.gwet_ac1)):
+        rows = [{"coder": coder, **{other: _num(value) for other, value in zip(matrix.coders, row)}}
+                for coder, row in zip(matrix.coders, table)]
+        print_table(rows, ["coder", *matrix.coders], title=f"coder x coder: {name}, all codes pooled")
+
+
+def _band(key: str) -> str:
+    from coding.bands import band_label
+
+    return band_label(key, "en")
+
+
 def _summary_row(s) -> dict:
     return {"code": s.name, "transcript": s.name, "alpha": _num(s.alpha), "95% CI": _ci(s.alpha_ci),
-            "band": s.band, "percent": _num(s.percent), "fleiss": _num(s.fleiss_kappa), "units": s.n_units,
-            "note": s.alpha.reason}
+            "band": _band(s.band), "percent": _num(s.percent), "Fleiss": _num(s.fleiss_kappa),
+            "AC1": _num(s.gwet_ac1), "BP": _num(s.brennan_prediger), "Holsti": _num(s.holsti),
+            "units": s.n_units, "note": s.alpha.reason}
 
 
 @reconcile_app.command("list")
