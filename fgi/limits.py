@@ -29,7 +29,7 @@ LIMITS: dict[str, Limit] = {
     "zip_ratio": Limit("FGI_MAX_ZIP_RATIO", 100, "how many times a zip member over 1 MB may expand"),
     "xml_depth": Limit("FGI_MAX_XML_DEPTH", 100, "how deep elements of a Word file may nest"),
     "codebook_mb": Limit("FGI_MAX_CODEBOOK_MB", 5, "size of a codebook file (YAML, CSV, XLSX, .qdc), in MB"),
-    "yaml_aliases": Limit("FGI_MAX_YAML_ALIASES", 100, "aliases (*name) in a YAML codebook"),
+    "yaml_aliases": Limit("FGI_MAX_YAML_ALIASES", 10, "aliases (*name) in a YAML codebook"),
     "yaml_depth": Limit("FGI_MAX_YAML_DEPTH", 40, "how deep lists and mappings of a YAML codebook may nest"),
     "codes": Limit("FGI_MAX_CODES", 2000, "codes in one project's codebook"),
     "keywords": Limit("FGI_MAX_KEYWORDS", 100, "keywords of one code"),
