@@ -87,32 +87,36 @@ class _YamlLimit(Exception):
         self.limit_name = limit_name
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line of every mapping, so errors can point at it,
-    and refuses more aliases (``*name``) or deeper nesting than the limits allow: a few
-    hundred bytes of aliases can otherwise expand to gigabytes, and deep nesting overflows
-    Python's stack."""
+_FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed
 
-    def __init__(self, stream) -> None:
-        super().__init__(stream)
-        self._aliases = 0
-        self._depth = 0
-        self._max_aliases = limit("yaml_aliases")
-        self._max_depth = limit("yaml_depth")
 
-    def compose_node(self, parent, index):
-        line = self.peek_event().start_mark.line + 1
-        if self.check_event(yaml.AliasEvent):
-            self._aliases += 1
-            if self._aliases > self._max_aliases:
-                raise _YamlLimit(f"more than {self._max_aliases} aliases (*name)", line, "yaml_aliases")
-        self._depth += 1
-        try:
-            if self._depth > self._max_depth:
-                raise _YamlLimit(f"lists and mappings nest more than {self._max_depth} deep", line, "yaml_depth")
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+def _check_yaml_shape(text: str) -> None:
+    """Walk the YAML's events once, before anything is built, and stop at the first limit
+    passed: aliases (``*name``; a few hundred bytes of them can stand for gigabytes),
+    nesting (deep nesting overflows Python's stack) and values (a codebook has hundreds)."""
+    max_aliases, max_depth, max_nodes = limit("yaml_aliases"), limit("yaml_depth"), limit("yaml_nodes")
+    aliases = depth = nodes = 0
+    for event in yaml.parse(text, Loader=_FAST):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > max_depth:
+                raise _YamlLimit(f"lists and mappings nest more than {max_depth} deep",
+                                 event.start_mark.line + 1, "yaml_depth")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > max_aliases:
+                raise _YamlLimit(f"more than {max_aliases} aliases (*name)", event.start_mark.line + 1,
+                                 "yaml_aliases")
+        if isinstance(event, yaml.NodeEvent):
+            nodes += 1
+            if nodes > max_nodes:
+                raise _YamlLimit(f"more than {max_nodes} values", event.start_mark.line + 1, "yaml_nodes")
+
+
+class _LineLoader(_FAST):
+    """A safe loader that remembers the line of every mapping, so errors can point at it."""
 
 
 def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
@@ -136,6 +140,7 @@ def _read_limited(path: Path) -> bytes:
 def _yaml_specs(path: Path) -> CodebookFile:
     text, _ = decode_bytes(_read_limited(path), path)
     try:
+        _check_yaml_shape(text)
         document = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except _YamlLimit as exc:
         raise InputError(f"the YAML has {exc}; nothing was imported", path=path, line=exc.line,

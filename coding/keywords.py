@@ -37,7 +37,7 @@ from coding.codebook import CodeView, code_path, list_codes
 from coding.models import KEYWORD, CodeApplication, KeywordRejection, User
 from coding.users import require_member
 from fgi.errors import FgiError
-from fgi.limits import LIMITS, limit, raise_hint
+from fgi.limits import LIMITS, limit, setting_hint
 from fgi.models import MODERATOR, Event, Participant, Project, Segment, Transcript
 from fgi.settings import load_settings
 
@@ -148,7 +148,7 @@ def keyword_patterns(codes: Sequence[CodeView], nlp=None) -> list[KeywordPattern
     most = limit("suggestion_keywords")
     if total > most:
         raise FgiError(f"the codebook has {total} keywords; keyword suggestions match at most {most}",
-                       hint=f"remove keywords (fgi codebook edit), or {raise_hint('suggestion_keywords')}")
+                       hint=f"remove keywords (fgi codebook edit), or {setting_hint('suggestion_keywords')}")
     longest = limit("keyword_chars")
     result = []
     for code in codes:

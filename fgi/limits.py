@@ -24,13 +24,15 @@ class Limit:
 
 
 LIMITS: dict[str, Limit] = {
-    "docx_xml_mb": Limit("FGI_MAX_DOCX_XML_MB", 50, "XML a Word (.docx) transcript may unpack to, in MB"),
+    "office_xml_mb": Limit("FGI_MAX_OFFICE_XML_MB", 50,
+                           "XML a Word transcript (.docx) or Excel codebook (.xlsx) may unpack to, in MB"),
     "unzipped_mb": Limit("FGI_MAX_UNZIPPED_MB", 256, "what a REFI-QDA (.qdpx) project may unpack to, in MB"),
     "zip_ratio": Limit("FGI_MAX_ZIP_RATIO", 100, "how many times a zip member over 1 MB may expand"),
     "xml_depth": Limit("FGI_MAX_XML_DEPTH", 100, "how deep elements of a Word file may nest"),
     "codebook_mb": Limit("FGI_MAX_CODEBOOK_MB", 5, "size of a codebook file (YAML, CSV, XLSX, .qdc), in MB"),
     "yaml_aliases": Limit("FGI_MAX_YAML_ALIASES", 10, "aliases (*name) in a YAML codebook"),
     "yaml_depth": Limit("FGI_MAX_YAML_DEPTH", 40, "how deep lists and mappings of a YAML codebook may nest"),
+    "yaml_nodes": Limit("FGI_MAX_YAML_VALUES", 50_000, "values (names, fields, keywords) in a YAML codebook"),
     "codes": Limit("FGI_MAX_CODES", 2000, "codes in one project's codebook"),
     "keywords": Limit("FGI_MAX_KEYWORDS", 100, "keywords of one code"),
     "keyword_chars": Limit("FGI_MAX_KEYWORD_CHARS", 50, "characters of one keyword"),
@@ -58,7 +60,11 @@ def limit(name: str) -> int:
     return value
 
 
+def setting_hint(name: str) -> str:
+    spec = LIMITS[name]
+    return f"raise the limit with {spec.setting} (now {limit(name)})"
+
+
 def raise_hint(name: str) -> str:
     """What to do when ``name``'s limit is exceeded by a file one trusts."""
-    spec = LIMITS[name]
-    return f"if the file is genuine, raise the limit with {spec.setting} (now {limit(name)})"
+    return f"nothing was written; if the file is genuine, {setting_hint(name)}"

@@ -10,14 +10,16 @@ out than declared or than the limits allow, so a lying header cannot fill memory
 
 from __future__ import annotations
 
+import io
 import re
 import stat
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from fgi.errors import InputError
-from fgi.limits import MB, limit
+from fgi.limits import MB, limit, setting_hint
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _CHUNK = 1 << 16
@@ -35,7 +37,7 @@ class ZipLimits:
 
 def zip_limits(total_limit: str = "unzipped_mb", **overrides) -> ZipLimits:
     """Limits from the settings: ``total_limit`` names the limit (in MB) on what the archive
-    may unpack to (``unzipped_mb`` for .qdpx, ``docx_xml_mb`` for Word files)."""
+    may unpack to (``unzipped_mb`` for .qdpx, ``office_xml_mb`` for Word and Excel files)."""
     from fgi.limits import LIMITS
 
     values = dict(max_total_bytes=limit(total_limit) * MB, max_ratio=float(limit("zip_ratio")),
@@ -91,7 +93,7 @@ class SafeZip:
         return self.bad(f"{what} unpacks to {_size(size)}, over the limit of {_size(limit)} for one "
                         "archive; nothing was imported",
                         hint=f"if the file is genuine, raise the limit with {self.limits.total_setting} "
-                        "(in MB); do not open files you do not trust")
+                        f"(in MB, now {self.limits.max_total_bytes // MB}); do not open files you do not trust")
 
     def _check_directory(self, counted) -> dict[str, zipfile.ZipInfo]:
         infos = self._zip.infolist()
@@ -112,8 +114,8 @@ class SafeZip:
                     info.file_size > self.limits.max_ratio * max(info.compress_size, 1):
                 raise self.bad(f"archive entry {info.filename!r} would expand from {info.compress_size} to "
                                f"{info.file_size} bytes (more than {self.limits.max_ratio:.0f} times): a zip bomb?",
-                               hint="nothing was imported; do not open this file (the ratio limit is "
-                               "FGI_MAX_ZIP_RATIO)")
+                               hint=f"nothing was imported; do not open this file unless you trust it; "
+                               f"then {setting_hint('zip_ratio')}")
             if not info.is_dir():
                 name = info.filename.replace("\\", "/")
                 members[name] = info
@@ -171,3 +173,26 @@ class SafeZip:
             raise self.bad(f"archive entry {name!r} cannot be read ({exc})") from None
         self._read_total += size
         return b"".join(chunks)
+
+
+def is_xml_part(name: str) -> bool:
+    """The parts of an Office file that hold its text (Word, Excel)."""
+    return name.lower().endswith((".xml", ".rels"))
+
+
+def checked_copy(path: str | Path, limits: ZipLimits, *, hint: str, keep: Callable[[str], bool],
+                 check: Callable[[str, bytes], None] | None = None) -> io.BytesIO:
+    """The archive rebuilt in memory for a library that reads zips without limits
+    (python-docx, openpyxl): members ``keep`` accepts are read within the limits (and
+    passed to ``check``), the others are left empty, as the text never needs them."""
+    with SafeZip(path, limits, hint=hint, counted=keep) as archive:
+        package = io.BytesIO()
+        with zipfile.ZipFile(package, "w", zipfile.ZIP_STORED) as copy:
+            for info in archive.infos():
+                name = info.filename.replace("\\", "/")
+                data = archive.read(name) if keep(name) else b""
+                if data and check is not None:
+                    check(name, data)
+                copy.writestr(name, data)
+    package.seek(0)
+    return package

@@ -10,6 +10,7 @@ import typer
 
 from fgi.cli import study
 from fgi.errors import FgiError
+from fgi.terminal import clean
 
 app = typer.Typer(
     name="fgi",
@@ -42,9 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app(args=argv, standalone_mode=False)
     except FgiError as exc:
-        click.echo(f"error: {exc.message}", err=True)
+        click.echo(f"error: {clean(exc.message)}", err=True)
         if exc.hint:
-            click.echo(f"  → {exc.hint}", err=True)
+            click.echo(f"  → {clean(exc.hint)}", err=True)
         return 1
     except click.exceptions.Exit as exc:
         return exc.exit_code

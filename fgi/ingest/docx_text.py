@@ -3,7 +3,7 @@
 A .docx is a zip of XML parts, so a small file can hold a huge document (a 1.6 MB file
 can unpack to 400 MB of XML). Before python-docx sees anything, the zip goes through the
 shared defensive reader (``fgi.safe_zip``): the XML parts together may unpack to at most
-``FGI_MAX_DOCX_XML_MB`` (checked from the zip's directory, then again while streaming),
+``FGI_MAX_OFFICE_XML_MB`` (checked from the zip's directory, then again while streaming),
 no part may expand more than ``FGI_MAX_ZIP_RATIO`` times, and every XML part is scanned
 with a safe parser (no DTD, no entities, no network, no huge-tree mode) whose nesting
 may not pass ``FGI_MAX_XML_DEPTH``. Pictures and other binary parts are never unpacked.
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from fgi.errors import InputError, MissingDependency
 from fgi.limits import limit, raise_hint
-from fgi.safe_zip import SafeZip, zip_limits
+from fgi.safe_zip import checked_copy, is_xml_part, zip_limits
 
 _HINT = "open it in Word or LibreOffice and save it again as .docx"
 
@@ -28,10 +28,6 @@ def is_docx(path: Path) -> bool:
             return "word/document.xml" in archive.namelist()
     except (zipfile.BadZipFile, OSError):
         return False
-
-
-def _is_xml(name: str) -> bool:
-    return name.lower().endswith((".xml", ".rels"))
 
 
 def _check_xml(data: bytes, name: str, path: Path) -> None:
@@ -58,18 +54,8 @@ def _check_xml(data: bytes, name: str, path: Path) -> None:
 def checked_package(path: Path) -> io.BytesIO:
     """The Word file rebuilt in memory from its XML parts, read within the limits; other
     parts (pictures, fonts) are left empty, as the text never needs them."""
-    limits = zip_limits("docx_xml_mb")
-    with SafeZip(path, limits, hint=_HINT, counted=_is_xml) as archive:
-        package = io.BytesIO()
-        with zipfile.ZipFile(package, "w", zipfile.ZIP_STORED) as copy:
-            for info in archive.infos():
-                name = info.filename.replace("\\", "/")
-                data = archive.read(name) if _is_xml(name) else b""
-                if data:
-                    _check_xml(data, name, path)
-                copy.writestr(name, data)
-    package.seek(0)
-    return package
+    return checked_copy(path, zip_limits("office_xml_mb"), hint=_HINT, keep=is_xml_part,
+                        check=lambda name, data: _check_xml(data, name, path))
 
 
 def docx_text(path: Path) -> str:
