@@ -347,3 +347,10 @@ def test_fgi_segments_never_prints_an_escape_sequence(cli, database_url, tmp_pat
     assert "\x1b" not in err
     code, _, err = cli("segments", "없는\x1b[31m이름", "--project", "자활 FGI", ok=False)
     assert code == 1 and "\x1b" not in err and "\\x1b[31m" in err
+
+
+def test_the_readme_lists_every_limit_with_its_default():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    limits = readme[readme.index("### Limits"):]
+    for spec in LIMITS.values():
+        assert f"| `{spec.setting}` | {spec.meaning.replace('(*name)', '(`*name`)')} | {spec.default:,} |" in limits
