@@ -81,6 +81,8 @@ def apply_code(session: Session, coder: User, segment_id: str, code: str | int, 
     target = resolve_code(session, project, code)
     path = code_path(session, target)
     memo = (memo.strip() or None) if memo is not None else None
+    if memo is not None and "\x00" in memo:  # PostgreSQL cannot store it
+        raise FgiError("a memo cannot contain a NUL character (\\0)", hint="remove it and save the memo again")
     application = _find(session, segment.id, target.id, coder.id)
     if application is None:
         application = _insert(session, segment.id, target.id, coder.id, memo, source)

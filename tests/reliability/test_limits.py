@@ -354,3 +354,26 @@ def test_the_readme_lists_every_limit_with_its_default():
     limits = readme[readme.index("### Limits"):]
     for spec in LIMITS.values():
         assert f"| `{spec.setting}` | {spec.meaning.replace('(*name)', '(`*name`)')} | {spec.default:,} |" in limits
+
+
+def test_a_nul_in_a_memo_is_a_user_error_on_every_database(database_url):
+    from bench.concurrency import prepare
+    from coding.applications import apply_code
+    from coding.users import get_user
+    from fgi.models import Segment
+    from fgi.storage import open_database
+    from sqlalchemy import select
+
+    prepare(database_url, 1)
+    db = open_database(database_url)
+    try:
+        with db.reading() as session:
+            segment = session.scalars(select(Segment.id).order_by(Segment.id)).first()
+            code = next(c.path for c in list_codes(session, get_project(session, "동시 코딩")) if c.parent_id)
+        before = fingerprint(db.engine)
+        with pytest.raises(FgiError, match="a memo cannot contain a NUL character"):
+            with db.transaction() as session:
+                apply_code(session, get_user(session, "coder00"), segment, code, memo="메모\x00끝")
+        assert fingerprint(db.engine) == before
+    finally:
+        db.dispose()
