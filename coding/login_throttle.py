@@ -91,16 +91,6 @@ class LoginThrottle:
             return failures, 0.0
         return failures, max(locked_until - now, 0.001)
 
-    def wait(self, engine: Engine, name: str) -> float:
-        """Seconds before ``name`` may try again (0 when it may try now), without counting."""
-        now = self.clock()
-        with engine.connect() as connection:
-            row = connection.execute(select(LoginAttempt.failures, LoginAttempt.locked_until)
-                                     .where(LoginAttempt.name == self.key(name))).one_or_none()
-        if row is None or row.locked_until <= now or row.failures < self.max_failures:
-            return 0.0
-        return row.locked_until - now
-
     def succeeded(self, engine: Engine, name: str, place: int) -> None:
         """The try at ``place`` was right: forget it and the failures before it; tries that
         came after it (a race) still count, and so does a lockout they started."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,9 @@ def _rows_of(path: Path) -> list[list[str]]:
     from fgi.safe_zip import checked_copy, is_xml_part, zip_limits
 
     # An .xlsx is a zip of XML: read within the limits before openpyxl sees it.
+    if not zipfile.is_zipfile(path):
+        raise InputError("not a readable Excel workbook (not a zip archive)", path=path,
+                         hint="save it from Excel as .xlsx, or export it as CSV")
     package = checked_copy(path, zip_limits("office_xml_mb"), keep=is_xml_part,
                            hint="save it from Excel as .xlsx, or export it as CSV")
     try:
