@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import false, or_, select, true
+from sqlalchemy import delete, false, or_, select, true
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from coding.codebook import code_path, get_code
@@ -20,6 +21,10 @@ from coding.models import APPLICATION_SOURCES, MANUAL, Code, CodeApplication, Re
 from coding.permissions import require
 from fgi.errors import FgiError, NotFound
 from fgi.models import Event, Project, Segment, Transcript
+
+
+class ConcurrentChange(FgiError):
+    """Someone else changed the same rows at the same moment; trying again is safe."""
 
 
 @dataclass(frozen=True)
@@ -76,23 +81,47 @@ def apply_code(session: Session, coder: User, segment_id: str, code: str | int, 
     target = resolve_code(session, project, code)
     path = code_path(session, target)
     memo = (memo.strip() or None) if memo is not None else None
-    application = session.scalar(select(CodeApplication).where(
-        CodeApplication.segment_id == segment.id, CodeApplication.code_id == target.id,
-        CodeApplication.coder_id == coder.id))
-    if application is not None:
-        if memo is not None and memo != application.memo:
-            before = _payload(application, path, coder)
-            application.memo = memo
-            Event.record(session, actor=coder.name, kind="code.memo", project_id=project.id,
-                         subject=segment.id, payload={"before": before, "after": _payload(application, path, coder)})
-        return _coding(session, application, segment, coder)
-    application = CodeApplication(segment_id=segment.id, code_id=target.id, coder_id=coder.id,
-                                  memo=memo, source=source)
-    session.add(application)
-    session.flush()
-    Event.record(session, actor=coder.name, kind="code.apply", project_id=project.id, subject=segment.id,
-                 payload={"before": None, "after": _payload(application, path, coder)})
+    if memo is not None and "\x00" in memo:  # PostgreSQL cannot store it
+        raise FgiError("a memo cannot contain a NUL character (\\0)", hint="remove it and save the memo again")
+    application = _find(session, segment.id, target.id, coder.id)
+    if application is None:
+        application = _insert(session, segment.id, target.id, coder.id, memo, source)
+        if application is not None:
+            Event.record(session, actor=coder.name, kind="code.apply", project_id=project.id, subject=segment.id,
+                         payload={"before": None, "after": _payload(application, path, coder)})
+            return _coding(session, application, segment, coder)
+        application = _find(session, segment.id, target.id, coder.id)  # another process applied it meanwhile
+        if application is None:
+            raise ConcurrentChange(
+                f"segment {segment.id} or code {path!r} was changed by someone else while {coder.name} coded it",
+                hint="try again; if it fails again, check that the segment and the code still exist")
+    if memo is not None and memo != application.memo:
+        before = _payload(application, path, coder)
+        application.memo = memo
+        Event.record(session, actor=coder.name, kind="code.memo", project_id=project.id,
+                     subject=segment.id, payload={"before": before, "after": _payload(application, path, coder)})
     return _coding(session, application, segment, coder)
+
+
+def _find(session: Session, segment_id: str, code_id: int, coder_id: int) -> CodeApplication | None:
+    return session.scalar(select(CodeApplication).where(
+        CodeApplication.segment_id == segment_id, CodeApplication.code_id == code_id,
+        CodeApplication.coder_id == coder_id).execution_options(populate_existing=True))
+
+
+def _insert(session: Session, segment_id: str, code_id: int, coder_id: int, memo: str | None,
+            source: str) -> CodeApplication | None:
+    """The new coding, or None when the database refused it: the same coder applied the
+    same code in another process at the same moment (unique constraint), or the segment or
+    code was deleted meanwhile (foreign key). A savepoint keeps the transaction usable."""
+    application = CodeApplication(segment_id=segment_id, code_id=code_id, coder_id=coder_id,
+                                  memo=memo, source=source)
+    try:
+        with session.begin_nested():
+            session.add(application)
+    except IntegrityError:
+        return None
+    return application
 
 
 def remove_code(session: Session, coder: User, segment_id: str, code: str | int) -> None:
@@ -102,15 +131,19 @@ def remove_code(session: Session, coder: User, segment_id: str, code: str | int)
     require(session, coder, "code", project)
     target = resolve_code(session, project, code)
     path = code_path(session, target)
-    application = session.scalar(select(CodeApplication).where(
-        CodeApplication.segment_id == segment.id, CodeApplication.code_id == target.id,
-        CodeApplication.coder_id == coder.id))
-    if application is None:
+    # One DELETE ... RETURNING: of two processes removing the same coding at once, only
+    # the one whose statement deleted the row records the event; the other is told it is gone.
+    deleted = session.execute(
+        delete(CodeApplication).where(
+            CodeApplication.segment_id == segment.id, CodeApplication.code_id == target.id,
+            CodeApplication.coder_id == coder.id)
+        .returning(CodeApplication.id, CodeApplication.memo, CodeApplication.source)
+        .execution_options(synchronize_session="fetch")).one_or_none()
+    if deleted is None:
         raise NotFound(f"{coder.name} has not coded segment {segment.id} with {path!r}",
                        hint=f"see the codings: fgi code export --project {project.name!r} --as {coder.name}")
-    before = _payload(application, path, coder)
-    session.delete(application)
-    session.flush()
+    before = {"segment": segment.id, "code": path, "code_id": target.id, "coder": coder.name,
+              "memo": deleted.memo, "source": deleted.source}
     Event.record(session, actor=coder.name, kind="code.remove", project_id=project.id, subject=segment.id,
                  payload={"before": before, "after": None})
 

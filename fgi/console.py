@@ -18,9 +18,11 @@ from typing import Any, Callable
 
 from rich.console import Console
 from rich.progress import Progress
+from rich.segment import Segment
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from fgi.terminal import clean, json_safe
 from fgi.storage import Database, open_database
 
 
@@ -29,9 +31,19 @@ class OutputFormat(str, Enum):
     json = "json"
 
 
+class SafeConsole(Console):
+    """A console whose text never carries control characters from data (fgi.terminal):
+    every text segment is cleaned just before it is written; rich's own styling and
+    cursor control (control segments) pass unchanged."""
+
+    def _render_buffer(self, buffer):
+        return super()._render_buffer(
+            s if s.control else Segment(clean(s.text), s.style, s.control) for s in buffer)
+
+
 # Piped output is not cut to 80 columns: Korean lines are long and tables go to files.
-stdout = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
-stderr = Console(stderr=True, soft_wrap=True)
+stdout = SafeConsole(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+stderr = SafeConsole(stderr=True, soft_wrap=True)
 _database: Database | None = None
 _authenticator: Callable[[Session, str | None], Any] | None = None
 _forget: Callable[[], None] | None = None
@@ -94,7 +106,7 @@ def _plain(value: Any) -> Any:
 
 
 def print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(_plain(value), ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json_safe(json.dumps(_plain(value), ensure_ascii=False, indent=2)) + "\n")
 
 
 def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str | None = None) -> None:
@@ -102,7 +114,7 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: s
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+        table.add_row(*("" if row.get(c) is None else clean(str(row.get(c))) for c in columns))
     stdout.print(table, markup=False)
 
 

@@ -10,6 +10,7 @@ import typer
 
 from fgi.cli import study
 from fgi.errors import FgiError
+from fgi.terminal import clean
 
 try:  # typer carries its own copy of click since 0.20; older ones use click itself
     from typer._click import exceptions as _typer_click
@@ -52,9 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app(args=argv, standalone_mode=False)
     except FgiError as exc:
-        click.echo(f"error: {exc.message}", err=True)
+        click.echo(f"error: {clean(exc.message)}", err=True)
         if exc.hint:
-            click.echo(f"  → {exc.hint}", err=True)
+            click.echo(f"  → {clean(exc.hint)}", err=True)
         return 1
     except _EXIT as exc:
         return exc.exit_code
