@@ -30,7 +30,7 @@ TOKEN_BYTES = 32
 
 
 def session_hours(value: str | None = None) -> float:
-    """The session lifetime in hours from ``FGI_SESSION_HOURS`` (0: no session survives a reload)."""
+    """The session lifetime in hours from ``FGI_SESSION_HOURS`` (more than 0, at most 30 days)."""
     raw = os.environ.get(HOURS_VARIABLE) if value is None else value
     if raw is None or not raw.strip():
         return DEFAULT_HOURS
@@ -38,9 +38,9 @@ def session_hours(value: str | None = None) -> float:
         hours = float(raw)
     except ValueError:
         hours = math.nan
-    if not 0 <= hours <= MAX_HOURS:  # also false for NaN
-        raise FgiError(f"{HOURS_VARIABLE}={raw!r} is not a number of hours between 0 and {MAX_HOURS:g}",
-                       hint=f"e.g. {HOURS_VARIABLE}=8; 0 asks for the password on every reload")
+    if not 0 < hours <= MAX_HOURS:  # also false for NaN
+        raise FgiError(f"{HOURS_VARIABLE}={raw!r} is not a number of hours above 0 and at most {MAX_HOURS:g}",
+                       hint=f"e.g. {HOURS_VARIABLE}=8 (a login lasts 8 hours; 0.25 is 15 minutes)")
     return hours
 
 
