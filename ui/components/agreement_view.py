@@ -9,6 +9,7 @@ import streamlit as st
 
 from coding.agreement import AgreementReport
 from coding.stats import Stat
+from ui.safe import literal, md, plot_text
 from ui.text import t
 
 
@@ -32,8 +33,8 @@ def overall(report: AgreementReport) -> None:
     a.metric(t("agreement.alpha"), number(o.alpha), help=t("agreement.alpha.help"))
     b.metric(t("agreement.band"), band(o.band))
     c.metric(t("agreement.percent"), number(o.percent))
-    d.metric(t("agreement.units"), o.n_units)
-    st.caption(t("agreement.overall_caption", ci=interval(o.alpha_ci), coders=", ".join(report.coders),
+    d.metric(t("agreement.units"), literal(o.n_units))
+    st.caption(md("agreement.overall_caption", ci=interval(o.alpha_ci), coders=", ".join(report.coders),
                  boot=report.n_boot))
     if not o.alpha.defined:
         st.text(t("agreement.undefined", reason=o.alpha.reason or ""))
@@ -65,7 +66,7 @@ def heat_map(codes: Sequence[str], pairs: Sequence[str], values: Sequence[Sequen
     z = [[None if v is None or math.isnan(v) else v for v in row] for row in values]
     text = [["—" if v is None else f"{v:.2f}" for v in row] for row in z]
     figure = go.Figure(go.Heatmap(
-        z=z, x=list(pairs), y=list(codes), zmin=-0.2, zmax=1.0, text=text, texttemplate="%{text}",
+        z=z, x=[plot_text(p) for p in pairs], y=[plot_text(c) for c in codes], zmin=-0.2, zmax=1.0, text=text, texttemplate="%{text}",
         colorscale=[[0.0, "#d7301f"], [0.72, "#fdcc8a"], [0.83, "#fef0d9"], [0.84, "#c7e9c0"], [1.0, "#238b45"]],
         colorbar={"title": "α"}, hovertemplate="%{y}<br>%{x}<br>α = %{text}<extra></extra>",
     ))

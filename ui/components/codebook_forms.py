@@ -41,7 +41,7 @@ def _change(db, project_name: str, action) -> None:
 
 def editor(db, me: SessionUser, project_name: str, codes: Sequence[CodeView]) -> None:
     if message := st.session_state.pop("codebook.message", None):
-        st.success(message, icon=":material/check:")
+        st.success(literal(message), icon=":material/check:")
     paths = [c.path for c in codes]
     add, edit, move, remove, upload = st.tabs([t("codebook.tab.add"), t("codebook.tab.edit"), t("codebook.tab.move"),
                                                t("codebook.tab.delete"), t("codebook.tab.import")])
@@ -56,7 +56,7 @@ def editor(db, me: SessionUser, project_name: str, codes: Sequence[CodeView]) ->
             _change(db, project_name, lambda s, p: (
                 add_code(s, p, path, actor=me.name, definition=definition, color=color,
                          keywords=[k.strip() for k in keywords.split(",") if k.strip()]),
-                t("codebook.added", path=literal(path)))[1])
+                t("codebook.added", path=path))[1])
     if not codes:
         with upload:
             _import_form(db, me, project_name)
@@ -77,7 +77,7 @@ def editor(db, me: SessionUser, project_name: str, codes: Sequence[CodeView]) ->
                            "examples": _lines(examples), "color": color,
                            "keywords": [k.strip() for k in keywords.split(",") if k.strip()]}
                 _change(db, project_name, lambda s, p: (update_code(s, p, path, changes, actor=me.name),
-                                                        t("codebook.saved", path=literal(path)))[1])
+                                                        t("codebook.saved", path=path))[1])
     with move, st.form("codebook.move"):
         path = st.selectbox(t("codebook.code"), paths, key="codebook.move.path")
         parent = st.selectbox(t("codebook.new_parent"), [TOP, *paths], format_func=lambda p: p or t("codebook.top"))
@@ -86,7 +86,7 @@ def editor(db, me: SessionUser, project_name: str, codes: Sequence[CodeView]) ->
             _change(db, project_name, lambda s, p: (
                 move_code(s, p, path, parent or None, actor=me.name,
                           position=int(position) if position is not None else None),
-                t("codebook.moved", path=literal(path)))[1])
+                t("codebook.moved", path=path))[1])
     with remove, st.form("codebook.delete"):
         path = st.selectbox(t("codebook.code"), paths, key="codebook.delete.path")
         force = st.checkbox(t("codebook.force"))
@@ -94,7 +94,7 @@ def editor(db, me: SessionUser, project_name: str, codes: Sequence[CodeView]) ->
         if st.form_submit_button(t("codebook.delete.button")):
             _change(db, project_name, lambda s, p: (
                 delete_code(s, p, path, actor=me.name, force=force, reason=reason or None),
-                t("codebook.deleted", path=literal(path)))[1])
+                t("codebook.deleted", path=path))[1])
     with upload:
         _import_form(db, me, project_name)
 

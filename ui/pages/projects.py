@@ -15,7 +15,7 @@ from fgi.study import create_project, get_project
 from ui.auth import require_user
 from ui.context import PROJECT_KEY, choose_project, visible_projects
 from ui.resources import analyzer, database, show_error
-from ui.safe import literal
+from ui.safe import literal, md
 from ui.text import t
 
 db = database()
@@ -80,8 +80,8 @@ if projects:
                     )
             bar.progress(1.0, text=t("import.finished"))
             for r in results:
-                st.success(t("import.done", name=literal(r.name), segments=r.segments,
-                             backchannels=r.backchannels, speakers=literal(", ".join(r.speakers))))
+                st.success(md("import.done", name=r.name, segments=r.segments,
+                             backchannels=r.backchannels, speakers=", ".join(r.speakers)))
                 for note in r.notes:
                     st.text(note)
         except FgiError as error:

@@ -44,7 +44,7 @@ a, b, c = st.columns(3)
 a.metric(t("reconcile.open"), len(open_items))
 b.metric(t("reconcile.before"), view.number(before_after.overall.alpha), help=t("reconcile.before.help"))
 after = before_after.consensus or []
-c.metric(t("reconcile.settled"), f"{before_after.settled_units or 0} / {before_after.n_units}")
+c.metric(t("reconcile.settled"), literal(f"{before_after.settled_units or 0} / {before_after.n_units}"))
 if after:
     st.dataframe([{t("reconcile.col.coder"): x.coder, t("reconcile.col.alpha_after"): view.number(x.alpha),
                    t("agreement.band"): view.band(x.band), "κ": view.number(x.kappa),
@@ -53,7 +53,7 @@ if after:
     st.caption(t("reconcile.after.help"))
 
 if message := st.session_state.pop("reconcile.message", None):
-    st.success(message, icon=":material/check:")
+    st.success(literal(message), icon=":material/check:")
 if not queue:
     st.success(t("reconcile.empty"), icon=":material/task_alt:")
     st.stop()
@@ -102,7 +102,7 @@ with st.form(f"reconcile.decide.{item.segment_id}.{item.code}"):
                 with db.transaction() as session:
                     decide(session, get_user(session, me.name), item.segment_id, item.code, decision,
                            replacement=replacement if decision == REPLACE else None, reason=reason)
-                st.session_state["reconcile.message"] = t("reconcile.saved", line=item.line, code=literal(item.code))
+                st.session_state["reconcile.message"] = t("reconcile.saved", line=item.line, code=item.code)
                 st.rerun()
             except FgiError as error:
                 show_error(error)

@@ -28,7 +28,7 @@ st.dataframe([{t("team.col.name"): u.name, t("team.col.role"): t(f"role.{u.role}
              hide_index=True, width="stretch")
 
 if message := st.session_state.pop("team.message", None):
-    st.success(message, icon=":material/check:")
+    st.success(literal(message), icon=":material/check:")
 
 
 def _do(action, message: str) -> None:
@@ -56,7 +56,7 @@ with left, st.form("team.add_user", clear_on_submit=True):
             user = create_user(session, name, password, role=role, actor=me.name)
             if join:
                 add_member(session, get_project(session, project_name), user, actor=me.name)
-        _do(create, t("team.created", name=literal(name.strip())))
+        _do(create, t("team.created", name=name.strip()))
 
 with right:
     st.subheader(t("team.members", project=literal(project_name)))
@@ -69,7 +69,7 @@ with right:
                 from fgi.study import get_project
 
                 add_member(session, get_project(session, project_name), get_user(session, chosen), actor=me.name)
-            _do(join_project, t("team.added", name=literal(chosen)))
+            _do(join_project, t("team.added", name=chosen))
     with st.form("team.leave"):
         chosen = st.selectbox(t("team.user"), [m for m in members if m != me.name], index=None, key="team.leave.user")
         if st.form_submit_button(t("team.remove_member")) and chosen:
@@ -77,4 +77,4 @@ with right:
                 from fgi.study import get_project
 
                 remove_member(session, get_project(session, project_name), get_user(session, chosen), actor=me.name)
-            _do(leave, t("team.removed", name=literal(chosen)))
+            _do(leave, t("team.removed", name=chosen))

@@ -48,7 +48,7 @@ def change(action, message_key: str = "themes.done") -> None:
 
 
 if message := st.session_state.pop("themes.message", None):
-    st.success(message, icon=":material/check:")
+    st.success(literal(message), icon=":material/check:")
 
 with st.expander(t("themes.propose"), expanded=not runs), st.form("themes.propose"):
     a, b, c, d = st.columns(4)
