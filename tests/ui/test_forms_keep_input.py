@@ -134,3 +134,51 @@ def test_a_refused_theme_node_keeps_its_name(demo_url):
     app.run()
     assert _errors(app)
     assert _text(app, "themes.new.1.name").value == "영역 하나"
+
+
+# ---- on the source: what AppTest cannot see (clear_on_submit acts in the browser) ----------
+
+WIDGETS = {"text_input", "text_area", "number_input", "selectbox", "multiselect", "radio", "checkbox", "toggle",
+           "color_picker", "file_uploader", "slider", "select_slider", "date_input", "time_input", "pills",
+           "segmented_control"}
+
+
+def _forms(tree):
+    import ast
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.With):
+            for item in node.items:
+                call = item.context_expr
+                if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "form":
+                    yield call, node
+
+
+def _form_problems(source: str) -> list[str]:
+    import ast
+
+    problems = []
+    for call, block in _forms(ast.parse(source)):
+        if any(k.arg == "clear_on_submit" and not (isinstance(k.value, ast.Constant) and k.value.value is False)
+               for k in call.keywords):
+            problems.append(f"{call.lineno}: clear_on_submit drops what was typed when a change is refused")
+        for node in ast.walk(ast.Module(body=block.body, type_ignores=[])):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in WIDGETS \
+                    and not any(k.arg == "key" for k in node.keywords):
+                problems.append(f"{node.lineno}: {node.func.attr} in a form without a key")
+    return problems
+
+
+def test_every_form_keeps_its_input_and_keys_its_widgets():
+    sources = sorted([REPO / "app.py", *(REPO / "ui").rglob("*.py")])
+    forms = sum(1 for path in sources for _ in _forms(__import__("ast").parse(path.read_text(encoding="utf-8"))))
+    problems = [f"{path.relative_to(REPO)}:{p}" for path in sources
+                for p in _form_problems(path.read_text(encoding="utf-8"))]
+    assert forms >= 15
+    assert problems == []
+
+
+def test_the_form_check_finds_clearing_and_unkeyed_forms():
+    assert _form_problems('with st.form("f", clear_on_submit=True):\n    st.text_input("x", key="k")')
+    assert _form_problems('with left, st.form("f"):\n    a.selectbox("x", [1])')
+    assert not _form_problems('with st.form("f"):\n    a.selectbox("x", [1], key="k")')

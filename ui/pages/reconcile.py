@@ -91,9 +91,10 @@ with st.container(border=True, key="reconcile-item"):
 paths = [c.path for c in cached_codes(project_name)]
 with st.form(f"reconcile.decide.{item.segment_id}.{item.code}"):
     decision = st.radio(t("reconcile.decision"), DECISIONS, horizontal=True,
-                        format_func=lambda d: t(f"reconcile.decision.{d}"))
-    replacement = st.selectbox(t("reconcile.replacement"), [p for p in paths if p != item.code], index=None)
-    reason = st.text_area(t("reconcile.reason"), height=80)
+                        format_func=lambda d: t(f"reconcile.decision.{d}"), key=f"reconcile.{item.segment_id}.{item.code}.decision")
+    replacement = st.selectbox(t("reconcile.replacement"), [p for p in paths if p != item.code], index=None,
+                               key=f"reconcile.{item.segment_id}.{item.code}.replacement")
+    reason = st.text_area(t("reconcile.reason"), height=80, key=f"reconcile.{item.segment_id}.{item.code}.reason")
     if st.form_submit_button(t("reconcile.submit"), type="primary"):
         if not reason.strip():
             st.error(t("reconcile.reason_needed"), icon=":material/error:")
