@@ -15,6 +15,10 @@ autolinks (``www.x``, ``a@b.kr``, ``<http://..>``), colour and other directives
 (``:red[..]``, ``:material/..:``), KaTeX (``$..$``), HTML (``<b>``), tables (``|``) and block
 marks at the start of a line (``#``, ``>``, ``-``, ``+``, ``1.``) come out as the characters
 typed. Leading spaces become character references, so an indented line is not a code block.
+Streamlit also turns bare ``http://``, ``www.`` and e-mail addresses into links *after*
+parsing, where escapes no longer count; there :func:`literal` puts an invisible WORD JOINER
+(U+2060) inside the pattern (``http\u2060://``, ``www\u2060.``, ``a\u2060@b``), so the text
+reads the same and is not a link.
 
 Plotly reads a few HTML tags in its texts (``<b>``, ``<a href>``, ``<br>``), so texts of
 figures go through :func:`plot_text`.
@@ -35,6 +39,8 @@ from ui.text import t
 _ESCAPES = {ord(c): "\\" + c for c in string.punctuation}
 _SPACES = {ord("\n"): " ", ord("\r"): " ", ord("\t"): " "}
 _INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
+_AUTOLINK = re.compile(r"(?i)(?<=https)(?=:)|(?<=http)(?=:)|(?<=mailto)(?=:)|(?<=xmpp)(?=:)|(?<=www)(?=\.)|(?=@)")
+JOINER = "\u2060"
 
 
 def literal(text: object, *, one_line: bool = False) -> str:
@@ -42,7 +48,7 @@ def literal(text: object, *, one_line: bool = False) -> str:
     value = "" if text is None else str(text)
     if one_line:
         value = value.translate(_SPACES)
-    value = value.translate(_ESCAPES)
+    value = _AUTOLINK.sub(JOINER, value).translate(_ESCAPES)
     return _INDENT.sub(lambda m: "&#32;" * len(m.group(0)), value)
 
 

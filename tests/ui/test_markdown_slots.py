@@ -164,9 +164,12 @@ HOSTILE = [
 
 
 def _render(markdown: str) -> str:
+    """CommonMark's HTML, without the invisible joiners literal() puts in would-be autolinks."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(markdown)
+    from ui.safe import JOINER
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(markdown).replace(JOINER, "")
 
 
 def _as_paragraph(text: str) -> str:
@@ -202,6 +205,19 @@ def test_literal_keeps_lines_plain():
     text = "첫 줄\n    들여쓴 줄\n# 제목\n==="
     assert _render(literal(text)) == _as_paragraph(text)
     assert _render(literal(text, one_line=True)) == _as_paragraph(text.replace("\n", " "))
+
+
+@pytest.mark.parametrize("text", ["http://127.0.0.1:9/p.png", "HTTPS://x.kr", "www.example.com", "a@b.kr",
+                                  "mailto:a@b.kr", "xmpp:a@b.kr", "<http://x.kr>"])
+def test_literal_breaks_what_streamlit_would_link_after_parsing(text):
+    """GFM autolink literals are found in the parsed text, where escapes are gone."""
+    import re
+
+    from ui.safe import JOINER, literal
+
+    parsed = re.sub(r"\\(.)", r"\1", literal(text))  # what the text node holds
+    assert not re.search(r"(?i)(https?|mailto|xmpp):|www\.|\w@", parsed)
+    assert parsed.replace(JOINER, "") == text
 
 
 def test_md_escapes_parameters_and_keeps_numbers():

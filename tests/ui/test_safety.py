@@ -28,7 +28,7 @@ def test_no_page_allows_raw_html():
 ])
 def test_literal_escapes_every_markdown_and_html_mark(text):
     escaped = literal(text)
-    assert re.sub(r"\\(.)", r"\1", escaped) == text
+    assert re.sub(r"\\(.)", r"\1", escaped).replace("\u2060", "") == text  # less the autolink breakers
     assert not re.search(r"(?<!\\)[<>*\[\]$:#`_]", escaped)
 
 
