@@ -138,7 +138,7 @@ def _settle(page) -> None:
 
 
 def _open(page, title: str) -> None:
-    page.locator("[data-testid='stSidebarNav']").get_by_text(title, exact=True).click()
+    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=title, exact=True).click()
     page.get_by_role("heading", name=title).wait_for(timeout=60_000)
     _settle(page)
     for tab in TABS.get(title, []):
@@ -158,10 +158,15 @@ def _visit(page, pages, port, who) -> None:
         _check(page, port, f"{who} on {title}")
 
 
-def _alert_with(page, text: str):
-    alert = page.locator("[data-testid='stAlert']").filter(has_text=text)
-    alert.first.wait_for(timeout=60_000)
-    return alert
+def _shown(page, selector: str, text: str) -> None:
+    """Wait until an element of ``selector`` shows ``text`` as typed (less literal()'s
+    invisible joiners in would-be links)."""
+    for _ in range(120):
+        texts = page.eval_on_selector_all(selector, "elements => elements.map(e => e.innerText)")
+        if any(text in shown.replace("\u2060", "") for shown in texts):
+            return
+        page.wait_for_timeout(500)
+    raise AssertionError(f"{text!r} is not shown in {selector}")
 
 
 def test_hostile_names_render_as_plain_text_everywhere(study, browser):
@@ -176,23 +181,23 @@ def test_hostile_names_render_as_plain_text_everywhere(study, browser):
         _visit(page, LEAD_PAGES, pixel.port, "lead")
 
         _open(page, "전사본 보기")  # the group, as typed, in the caption
-        page.get_by_text(names["group"], exact=False).first.wait_for(timeout=10_000)
+        _shown(page, "[data-testid='stCaptionContainer']", names["group"])
 
         _open(page, "프로젝트 / 가져오기")  # error messages that quote user text
         page.get_by_label("프로젝트 이름").fill(names["project"])
         page.get_by_role("button", name="만들기").click()
-        _alert_with(page, names["project"])
+        _shown(page, "[data-testid='stAlert']", names["project"])
         page.locator("input[type=file]").first.set_input_files(
             files=[{"name": names["file"], "mimeType": "text/plain", "buffer": b""}])
         page.get_by_role("button", name="가져오기").click()
-        _alert_with(page, f"{names['file']}: the file is empty")
+        _shown(page, "[data-testid='stAlert']", f"{names['file']}: the file is empty")
         _settle(page)
         screenshot(page, "hostile-lead-errors")
         _check(page, pixel.port, "lead: error messages")
         assert page.get_by_label("프로젝트 이름").input_value() == names["project"]  # the refused name stays
 
         log_out(page)
-        log_in(page, names["coder1"], PASSWORD)  # the coder's own name, as typed, in the sidebar
+        log_in(page, names["coder1"], PASSWORD)  # waits for the coder's own name, as typed, in the sidebar
         _visit(page, CODER_PAGES, pixel.port, "coder")
     except AssertionError:
         screenshot(page, "hostile-failed")

@@ -63,7 +63,7 @@ with left, st.form("team.add_user"):
         _do(create, t("team.created", name=name.strip()), "team.add_user")
 
 with right:
-    st.subheader(t("team.members", project=literal(project_name)))
+    st.subheader(t("team.members", project=literal(project_name)), anchor=False)  # no link slug of user text
     st.text(", ".join(members) or t("coding.none"))
     others = [u.name for u in everyone if u.name not in members]
     with st.form("team.membership"):
