@@ -69,3 +69,16 @@ def test_a_tab_without_a_session_token_is_not_logged_in(demo_url):
     app.session_state[USER_KEY] = SessionUser("팀장", "lead")  # no session behind it
     app.run()
     assert _login_form(app)
+
+
+def test_the_login_form_does_not_tell_whether_a_name_exists(demo_url):
+    answers = []
+    for name in ["코더1", "없는사람"]:  # a user with a wrong password, and nobody
+        app = run_as(None)
+        app.text_input(key="login.name").input(name)
+        app.text_input(key="login.password").input("틀린비밀번호")
+        next(b for b in app.button if b.label == "로그인").click()
+        app.run()
+        answers.append([e.value for e in app.error])
+        assert app.text_input(key="login.name").value == name
+    assert answers[0] == answers[1] and len(answers[0]) == 1
