@@ -189,7 +189,7 @@ def test_hostile_names_render_as_plain_text_everywhere(study, browser):
         _shown(page, "[data-testid='stAlert']", names["project"])
         page.locator("input[type=file]").first.set_input_files(
             files=[{"name": names["file"], "mimeType": "text/plain", "buffer": b""}])
-        page.locator("[data-testid='stFileUploaderFile']").first.wait_for(timeout=30_000)
+        page.locator("[data-testid='stFileChipDeleteBtn']").first.wait_for(timeout=30_000)
         _settle(page)  # the upload is done before the form is sent
         page.get_by_role("button", name="가져오기").click()
         _shown(page, "[data-testid='stAlert']", f"{names['file']}: the file is empty")
