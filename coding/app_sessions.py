@@ -69,7 +69,8 @@ def start_session(session: Session, user: User, *, hours: float | None = None,
 
 def session_user(session: Session, token: str | None, *, now: datetime | None = None) -> User | None:
     """The user of a live session, or None (unknown, expired, or the user changed since).
-    A session found dead is removed, so a token never works again."""
+    Only reads (the app checks on every run); a dead session stays refused for good, and
+    ``end_session`` or the next ``start_session`` removes its row."""
     if not token or len(token) > 200:
         return None
     row = session.get(AppSession, _hash(token))
@@ -77,8 +78,6 @@ def session_user(session: Session, token: str | None, *, now: datetime | None = 
         return None
     user = session.get(User, row.user_id)
     if row.expires_at <= (now or utcnow()) or user is None or row.credential != credential(user):
-        session.delete(row)
-        session.flush()
         return None
     return user
 

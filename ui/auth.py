@@ -54,10 +54,12 @@ def current_user() -> SessionUser | None:
     if token is None:
         st.session_state.pop(USER_KEY, None)
         return None
-    with database().transaction() as session:
+    with database().reading() as session:  # a read on every run; writes only for a dead session
         user = session_user(session, token)
         fresh = SessionUser(user.name, user.role) if user is not None else None
     if fresh is None:
+        with database().transaction() as session:
+            end_session(session, token)
         _forget()
         return None
     st.session_state[TOKEN_KEY] = token  # restored from the cookie: the browser keeps it as it is

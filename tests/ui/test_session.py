@@ -55,8 +55,10 @@ def test_a_changed_password_logs_the_tab_out(demo_url):
     with db.transaction() as session:
         set_password(session, get_user(session, "코더2"), "새비밀번호5678", actor="팀장")
     db.dispose()
+    assert _tokens(demo_url) == 1
     app.run()
     assert _login_form(app)
+    assert _tokens(demo_url) == 0  # the dead session's row is gone
 
 
 def test_a_tab_without_a_session_token_is_not_logged_in(demo_url):
