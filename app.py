@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.auth import current_user, login_page, sidebar_user
+from ui.auth import current_user, keep_cookie, login_page, sidebar_user
 from ui.context import project_picker
 from ui.navigation import sections_for
 from ui.text import t
@@ -21,5 +21,6 @@ if user is None:
     st.stop()
 
 sidebar_user(user)
+keep_cookie()
 project_picker(user)
 st.navigation(sections_for(user)).run()

@@ -161,3 +161,17 @@ class LoginAttempt(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     window_start: Mapped[float] = mapped_column(Float)
     locked_until: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class AppSession(Base):
+    """A logged-in browser (the app's session cookie). Only a hash of the token is stored;
+    ``credential`` fingerprints the user's password hash and role at login, so a changed
+    password or role ends the session (coding.app_sessions)."""
+
+    __tablename__ = "app_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 hex
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    credential: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

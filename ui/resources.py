@@ -11,7 +11,7 @@ from fgi.errors import FgiError
 from fgi.morphology import get_analyzer
 from fgi.settings import load_settings
 from fgi.storage import Database, open_database
-from ui.text import t
+from ui.safe import md
 
 
 @st.cache_resource(show_spinner=False)
@@ -53,6 +53,6 @@ def login_throttle() -> LoginThrottle:
 
 def show_error(error: FgiError) -> None:
     """One place that turns an error into what the page shows (as plain text, never HTML)."""
-    st.error(t("error", message=error.message), icon=":material/error:")
+    st.error(md("error", message=error.message), icon=":material/error:")
     if error.hint:
         st.text(error.hint)

@@ -66,14 +66,30 @@ def empty_url(tmp_path, monkeypatch):
     return url
 
 
-def run_as(name: str | None, page: str | None = None, *, role: str | None = None) -> AppTest:
-    """The app with ``name`` logged in (None: nobody), switched to ``page`` (ui/pages/<page>.py)."""
-    from ui.auth import USER_KEY, SessionUser
+def sign_in(app: AppTest, name: str) -> str:
+    """Give ``app`` a real session of ``name`` (as a login does) in the database of
+    FGI_DATABASE_URL; the token."""
+    import os
 
+    from coding.app_sessions import start_session
+    from coding.users import get_user
+    from ui.auth import TOKEN_KEY, USER_KEY, SessionUser
+
+    db = database(os.environ["FGI_DATABASE_URL"])
+    with db.transaction() as session:
+        user = get_user(session, name)
+        token, _ = start_session(session, user, hours=1)
+        app.session_state[USER_KEY] = SessionUser(user.name, user.role)
+    db.dispose()
+    app.session_state[TOKEN_KEY] = token
+    return token
+
+
+def run_as(name: str | None, page: str | None = None) -> AppTest:
+    """The app with ``name`` logged in (None: nobody), switched to ``page`` (ui/pages/<page>.py)."""
     app = AppTest.from_file(APP, default_timeout=90)
     if name is not None:
-        roles = {"팀장": "lead", "코더1": "coder", "코더2": "coder"}
-        app.session_state[USER_KEY] = SessionUser(name, role or roles.get(name, "coder"))
+        sign_in(app, name)
     app.run()
     if page:
         app.switch_page(f"ui/pages/{page}.py")

@@ -20,18 +20,7 @@ def test_no_page_allows_raw_html():
     assert not any("st.html(" in p.read_text(encoding="utf-8") for p in SOURCES)
 
 
-def test_markdown_slots_get_constants_or_escaped_text():
-    """Every st.markdown / caption / success / error / info call passes a t(...) label, a
-    literal(...) value, or an f-string whose parts are t(...) or literal(...)."""
-    call = re.compile(r"\b(?:st|column|text)\.(markdown|caption|success|error|info|warning)\((.*)")
-    allowed = re.compile(r'^(t\(|literal\(|f"\*\*\{(t\(|literal\(|label\})|f"\*\*\{c\.position|message,|notice\))')
-    bad = []
-    for path in SOURCES:
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            match = call.search(line)
-            if match and not allowed.match(match.group(2).strip()):
-                bad.append(f"{path.relative_to(REPO)}:{number}: {line.strip()}")
-    assert bad == []
+# Markdown slots: tests/ui/test_markdown_slots.py reads every call of the app's source.
 
 
 @pytest.mark.parametrize("text", [
@@ -39,7 +28,7 @@ def test_markdown_slots_get_constants_or_escaped_text():
 ])
 def test_literal_escapes_every_markdown_and_html_mark(text):
     escaped = literal(text)
-    assert re.sub(r"\\(.)", r"\1", escaped) == text
+    assert re.sub(r"\\(.)", r"\1", escaped).replace("\u2060", "") == text  # less the autolink breakers
     assert not re.search(r"(?<!\\)[<>*\[\]$:#`_]", escaped)
 
 

@@ -7,6 +7,7 @@ from fgi.study import get_project
 from tests.ui.conftest import database, read_demo, run_as
 from themes.runs import list_runs
 from themes.tree import hierarchy_tree, walk
+from ui.safe import literal
 
 
 
@@ -33,7 +34,7 @@ def test_a_lead_proposes_accepts_merges_and_undoes(demo_url):
     assert not app.exception, app.exception
     nodes = read_demo(demo_url, lambda s, p: list(walk(hierarchy_tree(s, p))))
     assert [n.level for n in nodes] == ["subtheme"]  # two accepted, merged into one
-    assert app.success[0].value == "합쳤습니다."
+    assert app.success[0].value == literal("합쳤습니다.")  # messages are shown as literal text
     tree = app.dataframe[0].value if app.dataframe else None
     assert tree is not None and len(tree) == 1
     _button(app, "되돌리기").click()

@@ -12,6 +12,7 @@ from coding import multilabel, stats
 from coding.agreement import NOT_COMPUTED, AgreementReport
 from coding.bands import band_guide
 from coding.stats import Stat
+from ui.safe import literal, md, plot_text
 from ui.text import t
 
 # The domain's reasons (English constants) and their Korean labels in ui/text.py.
@@ -68,10 +69,10 @@ def overall(report: AgreementReport) -> None:
     o = report.overall
     a, b, c, d = st.columns(WIDTHS)
     a.metric(t("agreement.alpha"), number(o.alpha), help=t("agreement.alpha.help"))
-    b.metric(t("agreement.band"), band(o.band), help=t("agreement.band.help", guide=guide()))
+    b.metric(t("agreement.band"), band(o.band), help=md("agreement.band.help", guide=guide()))
     c.metric(t("agreement.percent"), number(o.percent), help=t("agreement.percent.help"))
-    d.metric(t("agreement.units"), o.n_units, help=t("agreement.units.help"))
-    st.caption(t("agreement.overall_caption", ci=interval(o.alpha_ci), coders=", ".join(report.coders),
+    d.metric(t("agreement.units"), literal(o.n_units), help=t("agreement.units.help"))
+    st.caption(md("agreement.overall_caption", ci=interval(o.alpha_ci), coders=", ".join(report.coders),
                  boot=report.n_boot))
     if not o.alpha.defined:
         st.text(t("agreement.undefined", reason=reason(o.alpha.reason)))
@@ -159,7 +160,8 @@ def heat_map(rows: Sequence[str], columns: Sequence[str], values: Sequence[Seque
         extra["customdata"] = hover_units[1]
         hover += "<br>" + hover_units[0] + " %{customdata}"
     figure = go.Figure(go.Heatmap(
-        z=z, x=list(columns), y=list(rows), zmin=-0.2, zmax=1.0, text=text, texttemplate="%{text}",
+        z=z, x=[plot_text(c) for c in columns], y=[plot_text(r) for r in rows], zmin=-0.2, zmax=1.0,
+        text=text, texttemplate="%{text}",
         colorscale=[[0.0, "#d7301f"], [0.72, "#fdcc8a"], [0.83, "#fef0d9"], [0.84, "#c7e9c0"], [1.0, "#238b45"]],
         colorbar={"title": title}, hovertemplate=hover + "<extra></extra>", **extra,
     ))

@@ -18,7 +18,7 @@ from fgi.study import SegmentRow
 from ui.components import suggestions
 from ui.components.tables import segment_table
 from ui.resources import database
-from ui.safe import literal
+from ui.safe import literal, md
 from ui.text import t
 
 WINDOW = 25  # lines shown before and after the current one
@@ -179,13 +179,13 @@ def coding_panel(project_name: str, transcript_id: str, user_name: str) -> None:
 
     done = progress(rows, coded_ids)
     st.progress(done.coded / done.total if done.total else 0.0,
-                text=t("coding.progress", coded=done.coded, total=done.total))
+                text=md("coding.progress", coded=done.coded, total=done.total))
     if error := st.session_state.pop("coding.error", None):
         st.error(literal(error[0]), icon=":material/error:")
         if error[1]:
             st.text(error[1])
     if notice := st.session_state.pop("coding.notice", None):
-        st.toast(notice)
+        st.toast(literal(notice))
 
     left, right = st.columns([3, 2], gap="medium")
     with left:
@@ -197,7 +197,7 @@ def coding_panel(project_name: str, transcript_id: str, user_name: str) -> None:
             lead[t("coding.col.others")] = {
                 sid: "; ".join(f"{c.coder}: {c.code_path}" for c in cs) for sid, cs in others.items()}
         table_key = f"coding.window.{transcript_id}.{position}"
-        st.caption(t("coding.window", first=window[0].line, last=window[-1].line, total=len(rows)))
+        st.caption(md("coding.window", first=window[0].line, last=window[-1].line, total=len(rows)))
         segment_table(window, height=min(560, 35 * (len(window) + 1) + 3), key=table_key, lead=lead, compact=True,
                       on_select=lambda: _on_window_select(transcript_id, table_key, start))
     with right:
@@ -208,7 +208,7 @@ def coding_panel(project_name: str, transcript_id: str, user_name: str) -> None:
 def _current_line(project_name, transcript_id, user_name, rows, position, row, paths, mine, others,
                   coded_ids, codebook) -> None:
     with st.container(border=True, key="coding-current"):
-        st.caption(t("coding.line_head", line=row.line, speaker=literal(row.participant or row.speaker or "-"),
+        st.caption(md("coding.line_head", line=row.line, speaker=row.participant or row.speaker or "-",
                      time=row.timestamp or "-"))
         st.text(row.text)
     my_paths = [c.code_path for c in mine]

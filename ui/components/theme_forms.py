@@ -10,10 +10,21 @@ from themes.hierarchy import create_node, delete_node, move_node, rename_node
 from themes.models import DOMAIN, LEVELS, SUBTHEME, THEME
 from themes.reshape import merge_nodes, split_node
 from themes.tree import TreeNode
+from ui.components.forms import clear_form, field
 from ui.components.theme_view import node_label
 from ui.text import t
 
 PARENT_LEVEL = {THEME: DOMAIN, SUBTHEME: THEME, DOMAIN: None}
+
+
+def _clearing(form: str, action: Callable) -> Callable:
+    """``action`` that empties ``form`` once the hierarchy change went through (``change``
+    reruns the page on success, so nothing runs after it)."""
+    def run(session, project):
+        result = action(session, project)
+        clear_form(form)
+        return result
+    return run
 
 
 def hierarchy_forms(nodes: Sequence[TreeNode], actor: str, change: Callable) -> None:
@@ -22,36 +33,40 @@ def hierarchy_forms(nodes: Sequence[TreeNode], actor: str, change: Callable) -> 
     new, rename, merge, split, move, remove = st.tabs([
         t("themes.op.new"), t("themes.op.rename"), t("themes.op.merge"), t("themes.op.split"),
         t("themes.op.move"), t("themes.op.delete")])
-    with new, st.form("themes.new", clear_on_submit=True):
-        level = st.selectbox(t("themes.level"), LEVELS, format_func=lambda v: t(f"themes.level.{v}"))
-        name = st.text_input(t("themes.name"), max_chars=200)
+    with new, st.form("themes.new"):
+        level = st.selectbox(t("themes.level"), LEVELS, format_func=lambda v: t(f"themes.level.{v}"),
+                             key=field("themes.new", "level"))
+        name = st.text_input(t("themes.name"), max_chars=200, key=field("themes.new", "name"))
         parents = [None] + [n.id for n in nodes if n.level in (DOMAIN, THEME)]
-        parent = st.selectbox(t("themes.parent"), parents, format_func=label)
+        parent = st.selectbox(t("themes.parent"), parents, format_func=label, key=field("themes.new", "parent"))
         if st.form_submit_button(t("themes.op.new")) and name.strip():
-            change(lambda s, p: create_node(s, p, level, name, actor=actor, parent_id=parent))
+            change(_clearing("themes.new", lambda s, p: create_node(s, p, level, name, actor=actor, parent_id=parent)))
     if not nodes:
         return
     ids = list(by_id)
     with rename, st.form("themes.rename"):
         node = st.selectbox(t("themes.node"), ids, format_func=label, key="themes.rename.node")
-        name = st.text_input(t("themes.new_name"), max_chars=200)
+        name = st.text_input(t("themes.new_name"), max_chars=200, key=field("themes.rename", "name"))
         if st.form_submit_button(t("themes.op.rename")) and name.strip():
-            change(lambda s, p: rename_node(s, p, node, name, actor=actor))
+            change(_clearing("themes.rename", lambda s, p: rename_node(s, p, node, name, actor=actor)))
     with merge, st.form("themes.merge"):
         target = st.selectbox(t("themes.merge.target"), ids, format_func=label, key="themes.merge.target")
         sources = st.multiselect(t("themes.merge.sources"), ids, format_func=label, key="themes.merge.sources")
-        name = st.text_input(t("themes.merge.name"), max_chars=200)
+        name = st.text_input(t("themes.merge.name"), max_chars=200, key=field("themes.merge", "name"))
         if st.form_submit_button(t("themes.op.merge")) and sources:
-            change(lambda s, p: merge_nodes(s, p, target, sources, actor=actor, name=name.strip() or None))
+            change(_clearing("themes.merge", lambda s, p: merge_nodes(s, p, target, sources, actor=actor,
+                                                                      name=name.strip() or None)))
     with split:
         node = st.selectbox(t("themes.node"), ids, format_func=label, key="themes.split.node")
         with st.form("themes.split"):
-            name = st.text_input(t("themes.split.name"), max_chars=200)
-            codes = st.multiselect(t("themes.split.codes"), [c.path for c in by_id[node].codes])
+            form = f"themes.split.{node}"
+            name = st.text_input(t("themes.split.name"), max_chars=200, key=field(form, "name"))
+            codes = st.multiselect(t("themes.split.codes"), [c.path for c in by_id[node].codes], key=field(form, "codes"))
             children = st.multiselect(t("themes.split.children"), [c.id for c in by_id[node].children],
-                                      format_func=label)
+                                      format_func=label, key=field(form, "children"))
             if st.form_submit_button(t("themes.op.split")) and name.strip():
-                change(lambda s, p: split_node(s, p, node, name, actor=actor, codes=codes, children=children))
+                change(_clearing(form, lambda s, p: split_node(s, p, node, name, actor=actor, codes=codes,
+                                                               children=children)))
     with move, st.form("themes.move"):
         node = st.selectbox(t("themes.node"), ids, format_func=label, key="themes.move.node")
         parent = st.selectbox(t("themes.parent"), [None] + ids, format_func=label, key="themes.move.parent")

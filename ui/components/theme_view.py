@@ -9,7 +9,7 @@ import streamlit as st
 from themes.runs import CandidateView
 from themes.scatter import Point
 from themes.tree import TreeNode, walk
-from ui.safe import literal
+from ui.safe import literal, md, plot_text
 from ui.text import t
 
 INDENT = "\u3000"
@@ -17,8 +17,8 @@ INDENT = "\u3000"
 
 def candidate_card(c: CandidateView, *, selected_key: str) -> None:
     with st.container(border=True, key=f"candidate-{c.id}"):
-        st.markdown(f"**{c.position + 1}. {literal(c.label)}**")
-        st.caption(t("themes.card.counts", size=c.size, participants=c.participants, groups=c.groups))
+        st.markdown(f"**{literal(c.position + 1)}. {literal(c.label)}**")
+        st.caption(md("themes.card.counts", size=c.size, participants=c.participants, groups=c.groups))
         st.text(t("themes.card.keywords", keywords=", ".join(c.keywords[:8])))
         if c.codes:
             st.text(t("themes.card.codes", codes=", ".join(
@@ -26,7 +26,7 @@ def candidate_card(c: CandidateView, *, selected_key: str) -> None:
         for quote in c.representatives:
             st.text(f"“{quote.text}” ({quote.speaker or '-'})")
         if c.accepted_as is not None:
-            st.caption(t("themes.card.accepted", node=c.accepted_as))
+            st.caption(md("themes.card.accepted", node=c.accepted_as))
         else:
             st.checkbox(t("themes.card.select"), key=f"{selected_key}.{c.id}")
 
@@ -42,8 +42,8 @@ def scatter(points: Sequence[Point]) -> None:
         group = [p for p in points if p.candidate == position]
         label = group[0].label
         figure.add_trace(go.Scattergl(
-            x=[p.x for p in group], y=[p.y for p in group], mode="markers", name=f"{position + 1}. {label}",
-            text=[f"{p.speaker or '-'}: {p.text[:80]}" for p in group],
+            x=[p.x for p in group], y=[p.y for p in group], mode="markers", name=plot_text(f"{position + 1}. {label}"),
+            text=[plot_text(f"{p.speaker or '-'}: {p.text[:80]}") for p in group],
             hovertemplate="%{text}<extra>%{fullData.name}</extra>", marker={"size": 9, "opacity": 0.8, "color": palette[position % len(palette)]}))
     figure.update_layout(height=480, margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"itemclick": "toggle"},
                          font={"family": "NanumGothic, sans-serif"}, xaxis={"title": "PC1"}, yaxis={"title": "PC2"})

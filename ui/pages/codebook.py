@@ -38,7 +38,7 @@ if codes:
             (t("codebook.field.color"), code.color), (t("codebook.field.codings"), str(code.codings)),
         ]:
             if value:
-                st.markdown(f"**{label}**")
+                st.markdown(f"**{literal(label)}**")
                 st.text(value)
 else:
     st.info(t("codebook.empty"), icon=":material/info:")

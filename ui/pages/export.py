@@ -16,6 +16,7 @@ from ui.components.exports import ROWS
 from ui.components.files import download, written_bytes
 from ui.context import acting
 from ui.resources import database
+from ui.safe import literal
 from ui.text import t
 
 db = database()
@@ -45,7 +46,7 @@ for row in ROWS:
         columns = st.columns(max(4, len(row.files)))
         for column, (filename, write) in zip(columns, row.files.items(), strict=False):
             with column:
-                download(Path(filename).suffix.lstrip(".").upper(), filename, make(write, filename),
+                download(literal(Path(filename).suffix.lstrip(".").upper()), filename, make(write, filename),
                          key=f"{row.key}.{filename}")
 if not lead:
     st.info(t("export.lead_only"), icon=":material/lock:")

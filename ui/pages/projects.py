@@ -13,9 +13,10 @@ from fgi.errors import FgiError
 from fgi.ingest import ImportOptions, import_files
 from fgi.study import create_project, get_project
 from ui.auth import require_user
+from ui.components.forms import clear_form, field
 from ui.context import PROJECT_KEY, choose_project, visible_projects
 from ui.resources import analyzer, database, show_error
-from ui.safe import literal
+from ui.safe import literal, md
 from ui.text import t
 
 db = database()
@@ -34,16 +35,17 @@ else:
     st.info(t("projects.none") if me.is_lead else t("projects.none_visible"), icon=":material/info:")
 
 if me.is_lead:
-    with st.form("create-project", clear_on_submit=True):
+    with st.form("create-project"):
         st.subheader(t("projects.create"))
-        name = st.text_input(t("projects.name"), max_chars=200)
-        blind = st.checkbox(t("projects.blind"), value=True)
+        name = st.text_input(t("projects.name"), max_chars=200, key=field("create-project", "name"))
+        blind = st.checkbox(t("projects.blind"), value=True, key=field("create-project", "blind"))
         if st.form_submit_button(t("projects.create.button")) and name.strip():
             try:
                 with db.transaction() as session:
                     project = create_project(session, name, actor=me.name, blind_coding=blind)
                     add_member(session, project, get_user(session, me.name), actor=me.name)
                 choose_project(name.strip())
+                clear_form("create-project")
                 st.rerun()
             except FgiError as error:
                 show_error(error)
@@ -52,13 +54,18 @@ if projects:
     st.subheader(t("import.title"))
     names = [p.name for p in projects]
     current = st.session_state.get(PROJECT_KEY)
-    with st.form("import", clear_on_submit=True):
-        project_name = st.selectbox(t("import.project"), names,
+    for r in st.session_state.pop("import.results", []):  # the last import, shown above a fresh form
+        st.success(md("import.done", name=r.name, segments=r.segments,
+                      backchannels=r.backchannels, speakers=", ".join(r.speakers)))
+        for note in r.notes:
+            st.text(note)
+    with st.form("import"):
+        project_name = st.selectbox(t("import.project"), names, key=field("import", "project"),
                                     index=names.index(current) if current in names else 0)
         uploads = st.file_uploader(t("import.files"), accept_multiple_files=True,
-                                   type=["txt", "docx", "srt", "vtt"])
-        group = st.text_input(t("import.group"), max_chars=100)
-        unit = st.radio(t("import.unit"), ["line", "sentence"], horizontal=True,
+                                   type=["txt", "docx", "srt", "vtt"], key=field("import", "files"))
+        group = st.text_input(t("import.group"), max_chars=100, key=field("import", "group"))
+        unit = st.radio(t("import.unit"), ["line", "sentence"], horizontal=True, key=field("import", "unit"),
                         format_func=lambda u: t(f"import.unit.{u}"))
         submitted = st.form_submit_button(t("import.button"), type="primary")
     if submitted and uploads:
@@ -79,11 +86,9 @@ if projects:
                                                                         text=literal(what, one_line=True)),
                     )
             bar.progress(1.0, text=t("import.finished"))
-            for r in results:
-                st.success(t("import.done", name=literal(r.name), segments=r.segments,
-                             backchannels=r.backchannels, speakers=literal(", ".join(r.speakers))))
-                for note in r.notes:
-                    st.text(note)
+            st.session_state["import.results"] = results
+            clear_form("import")
+            st.rerun()
         except FgiError as error:
             bar.empty()
             show_error(error)

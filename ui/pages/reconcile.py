@@ -44,7 +44,7 @@ a, b, c = st.columns(3)
 a.metric(t("reconcile.open"), len(open_items))
 b.metric(t("reconcile.before"), view.number(before_after.overall.alpha), help=t("reconcile.before.help"))
 after = before_after.consensus or []
-c.metric(t("reconcile.settled"), f"{before_after.settled_units or 0} / {before_after.n_units}")
+c.metric(t("reconcile.settled"), literal(f"{before_after.settled_units or 0} / {before_after.n_units}"))
 if after:
     st.dataframe([{t("reconcile.col.coder"): x.coder, t("reconcile.col.alpha_after"): view.number(x.alpha),
                    t("agreement.band"): view.band(x.band), "κ": view.number(x.kappa),
@@ -53,7 +53,7 @@ if after:
     st.caption(t("reconcile.after.help"))
 
 if message := st.session_state.pop("reconcile.message", None):
-    st.success(message, icon=":material/check:")
+    st.success(literal(message), icon=":material/check:")
 if not queue:
     st.success(t("reconcile.empty"), icon=":material/task_alt:")
     st.stop()
@@ -91,9 +91,10 @@ with st.container(border=True, key="reconcile-item"):
 paths = [c.path for c in cached_codes(project_name)]
 with st.form(f"reconcile.decide.{item.segment_id}.{item.code}"):
     decision = st.radio(t("reconcile.decision"), DECISIONS, horizontal=True,
-                        format_func=lambda d: t(f"reconcile.decision.{d}"))
-    replacement = st.selectbox(t("reconcile.replacement"), [p for p in paths if p != item.code], index=None)
-    reason = st.text_area(t("reconcile.reason"), height=80)
+                        format_func=lambda d: t(f"reconcile.decision.{d}"), key=f"reconcile.{item.segment_id}.{item.code}.decision")
+    replacement = st.selectbox(t("reconcile.replacement"), [p for p in paths if p != item.code], index=None,
+                               key=f"reconcile.{item.segment_id}.{item.code}.replacement")
+    reason = st.text_area(t("reconcile.reason"), height=80, key=f"reconcile.{item.segment_id}.{item.code}.reason")
     if st.form_submit_button(t("reconcile.submit"), type="primary"):
         if not reason.strip():
             st.error(t("reconcile.reason_needed"), icon=":material/error:")
@@ -102,7 +103,7 @@ with st.form(f"reconcile.decide.{item.segment_id}.{item.code}"):
                 with db.transaction() as session:
                     decide(session, get_user(session, me.name), item.segment_id, item.code, decision,
                            replacement=replacement if decision == REPLACE else None, reason=reason)
-                st.session_state["reconcile.message"] = t("reconcile.saved", line=item.line, code=literal(item.code))
+                st.session_state["reconcile.message"] = t("reconcile.saved", line=item.line, code=item.code)
                 st.rerun()
             except FgiError as error:
                 show_error(error)

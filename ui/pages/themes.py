@@ -48,16 +48,16 @@ def change(action, message_key: str = "themes.done") -> None:
 
 
 if message := st.session_state.pop("themes.message", None):
-    st.success(message, icon=":material/check:")
+    st.success(literal(message), icon=":material/check:")
 
 with st.expander(t("themes.propose"), expanded=not runs), st.form("themes.propose"):
     a, b, c, d = st.columns(4)
-    name = a.selectbox(t("themes.embedder"), ["kiwi-lsa", "char-lsa"], help=t("themes.embedder.help"))
-    model = a.text_input(t("themes.model"), placeholder="jhgan/ko-sroberta-multitask")
-    level = b.radio(t("themes.level"), [SUBTHEME, THEME], format_func=lambda v: t(f"themes.level.{v}"))
-    units = b.radio(t("themes.units"), ["coded", "all"], format_func=lambda v: t(f"themes.units.{v}"))
-    k = c.number_input(t("themes.k"), min_value=0, max_value=100, value=0, help=t("themes.k.help"))
-    seed = d.number_input(t("themes.seed"), min_value=0, value=0)
+    name = a.selectbox(t("themes.embedder"), ["kiwi-lsa", "char-lsa"], help=t("themes.embedder.help"), key="themes.propose.embedder")
+    model = a.text_input(t("themes.model"), placeholder="jhgan/ko-sroberta-multitask", key="themes.propose.model")
+    level = b.radio(t("themes.level"), [SUBTHEME, THEME], format_func=lambda v: t(f"themes.level.{v}"), key="themes.propose.level")
+    units = b.radio(t("themes.units"), ["coded", "all"], format_func=lambda v: t(f"themes.units.{v}"), key="themes.propose.units")
+    k = c.number_input(t("themes.k"), min_value=0, max_value=100, value=0, help=t("themes.k.help"), key="themes.propose.k")
+    seed = d.number_input(t("themes.seed"), min_value=0, value=0, key="themes.propose.seed")
     if st.form_submit_button(t("themes.run"), type="primary"):
         chosen = f"sentence-transformers:{model.strip()}" if model.strip() else name
         settings = ProposalSettings(level=level, units=units, embedder=chosen, k=int(k) if k >= 2 else "auto",

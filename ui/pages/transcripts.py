@@ -11,6 +11,7 @@ from fgi.study import list_participants, list_segments, update_participant
 from ui.components.tables import segment_table
 from ui.context import acting, transcript_picker
 from ui.resources import database, show_error
+from ui.safe import md
 from ui.text import t
 
 db = database()
@@ -22,7 +23,7 @@ with db.reading() as session:
     rows = list_segments(session, chosen.id)
     participants = [p for p in list_participants(session, project) if p.transcript_id == chosen.id]
 
-st.caption(t("transcripts.summary", segments=chosen.segments, format=chosen.format, group=chosen.group or "-"))
+st.caption(md("transcripts.summary", segments=chosen.segments, format=chosen.format, group=chosen.group or "-"))
 hide = st.toggle(t("transcripts.hide_backchannels"))
 segment_table([r for r in rows if not (hide and r.backchannel)], height=520)
 
