@@ -85,7 +85,7 @@ def overall(report: AgreementReport) -> None:
 
 
 def _columns(helps: dict[str, str]) -> dict:
-    return {name: st.column_config.TextColumn(name, help=text) for name, text in helps.items()}
+    return {name: st.column_config.TextColumn(name, help=literal(text)) for name, text in helps.items()}
 
 
 def code_table(report: AgreementReport) -> None:
@@ -134,7 +134,7 @@ def coder_matrix(report: AgreementReport) -> None:
     """Every coder against every other as a heat map, for the statistic the user picks."""
     matrix = report.coder_matrix
     labels = {field: t(key) for key, field in MATRIX_STATS}
-    chosen = st.radio(t("agreement.matrix.stat"), list(labels), format_func=labels.get, horizontal=True,
+    chosen = st.radio(t("agreement.matrix.stat"), list(labels), format_func=lambda field: literal(labels[field]), horizontal=True,
                       key="agreement.matrix.stat")
     help_keys = {"kappa": "agreement.kappa.help", "gwet_ac1": "agreement.ac1.help",
                  "percent": "agreement.pair_percent.help", "holsti": "agreement.holsti.help",

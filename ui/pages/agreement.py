@@ -17,6 +17,7 @@ from fgi.study import get_project, list_transcripts
 from ui.components import agreement_view as view
 from ui.context import acting
 from ui.resources import database, show_error
+from ui.safe import literal, md
 from ui.text import t
 
 db = database()
@@ -41,7 +42,7 @@ names = {tr.id: tr.name for tr in transcripts}
 scope = st.selectbox(t("agreement.scope"), [None, *names], format_func=lambda i: t("agreement.all") if i is None else names[i])
 if st.button(t("agreement.refresh"), icon=":material/refresh:"):
     report.clear()
-st.caption(t("agreement.bands", guide=view.guide()))
+st.caption(md("agreement.bands", guide=view.guide()))
 
 try:
     with st.spinner(t("agreement.computing")):
@@ -59,15 +60,17 @@ if len(result.coders) < 2:
 
 view.overall(result)
 many = len(result.coders) > 2 and result.coder_matrix is not None
-labels = [t("agreement.tab.codes"), t("agreement.tab.pairs"), *([t("agreement.tab.coders")] if many else []),
-          t("agreement.tab.heatmap")]
-by_code, by_pair, *by_coder, heat = st.tabs(labels)
+if many:
+    by_code, by_pair, by_coder, heat = st.tabs([t("agreement.tab.codes"), t("agreement.tab.pairs"),
+                                                t("agreement.tab.coders"), t("agreement.tab.heatmap")])
+else:
+    by_code, by_pair, heat = st.tabs([t("agreement.tab.codes"), t("agreement.tab.pairs"), t("agreement.tab.heatmap")])
 with by_code:
     view.code_table(result)
 with by_pair:
     view.pair_table(result)
 if many:
-    with by_coder[0]:
+    with by_coder:
         view.coder_matrix(result)
 with heat:
     pairs = list(itertools.combinations(result.coders, 2))
