@@ -1,6 +1,6 @@
 """Who may do what: one table of actions, read by the CLI, the app and any future front end.
 
-Four levels, each including the ones after it in the table below only where it says so:
+Each action has the lowest level that may do it; every higher level may too:
 
 - ``anyone``: no user at all. Only operations on the database itself (create, migrate,
   back up, restore), which need the database URL, an administrator's credential.
