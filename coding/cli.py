@@ -72,10 +72,10 @@ def codebook_export(
 
 
 @codebook_app.command("show")
-def codebook_show(project: ProjectOption, fmt: FormatOption = OutputFormat.table) -> None:
-    """Show the codebook as a tree, with each code's number of codings."""
+def codebook_show(project: ProjectOption, fmt: FormatOption = OutputFormat.table, as_user: AsOption = None) -> None:
+    """Show the codebook as a tree, with each code's number of codings you may see."""
     with console.database().reading() as session:
-        codes = codebook.list_codes(session, get_project(session, project))
+        codes = codebook.counted_codes(session, get_project(session, project), viewer=acting_user(session, as_user))
     if fmt is OutputFormat.json:
         print_json(codes)
         return

@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 import typer
 from rich.tree import Tree
 
+from coding.cli import acting_user
 from fgi import console
 from themes.cli_export import register_export
 from fgi.console import OutputFormat, actor, info, print_json, print_table, transaction
@@ -25,6 +26,7 @@ hierarchy_app = typer.Typer(help="The theme hierarchy: domain > theme > sub-them
 ProjectOption = Annotated[str, typer.Option("--project", "-p", help="project name")]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json")]
 ReasonOption = Annotated[Optional[str], typer.Option(help="why (kept in the history)")]
+AsOption = Annotated[Optional[str], typer.Option("--as", help="acting user (default: FGI_USER or login name)")]
 NodeArg = Annotated[int, typer.Argument(help="node id (see fgi hierarchy show)")]
 
 
@@ -71,6 +73,7 @@ def themes_propose(
     seed: Annotated[int, typer.Option(help="random seed; the same seed gives the same candidates")] = 0,
     quotes: Annotated[int, typer.Option(help="representative quotes per candidate")] = 3,
     fmt: FormatOption = OutputFormat.table,
+    as_user: AsOption = None,
 ) -> None:
     """Propose candidate sub-themes (or themes) and store them; accept one with fgi hierarchy accept."""
     settings = proposals.ProposalSettings(level.value, units.value, embedder or load_settings().embedder,
@@ -78,9 +81,10 @@ def themes_propose(
     with transaction() as session, console.progress_bar() as bar:
         task = bar.add_task("analysing lines", total=None)
         target = get_project(session, project)
-        run_id = proposals.propose(session, target, settings, actor=actor(),
+        viewer = acting_user(session, as_user)
+        run_id = proposals.propose(session, target, settings, viewer=viewer,
                                    progress=lambda done, total: bar.update(task, completed=done, total=total))
-        run = runs.get_run(session, target, run_id)
+        run = runs.get_run(session, target, run_id, viewer=viewer)
     if fmt is OutputFormat.json:
         print_json(run)
         return
@@ -94,10 +98,10 @@ def themes_propose(
 @themes_app.command("show")
 def themes_show(project: ProjectOption,
                 run: Annotated[Optional[int], typer.Argument(help="run id (default: the latest)")] = None,
-                fmt: FormatOption = OutputFormat.table) -> None:
+                fmt: FormatOption = OutputFormat.table, as_user: AsOption = None) -> None:
     """Show a stored run's candidates."""
     with console.database().reading() as session:
-        view = runs.get_run(session, get_project(session, project), run)
+        view = runs.get_run(session, get_project(session, project), run, viewer=acting_user(session, as_user))
     if fmt is OutputFormat.json:
         print_json(view)
     else:
@@ -105,10 +109,10 @@ def themes_show(project: ProjectOption,
 
 
 @themes_app.command("runs")
-def themes_runs(project: ProjectOption, fmt: FormatOption = OutputFormat.table) -> None:
+def themes_runs(project: ProjectOption, fmt: FormatOption = OutputFormat.table, as_user: AsOption = None) -> None:
     """List the project's proposal runs."""
     with console.database().reading() as session:
-        rows = runs.list_runs(session, get_project(session, project))
+        rows = runs.list_runs(session, get_project(session, project), viewer=acting_user(session, as_user))
     if fmt is OutputFormat.json:
         print_json(rows)
         return
@@ -149,12 +153,13 @@ def _add(parent: Tree, node: tree.TreeNode, show_quotes: bool) -> None:
 @hierarchy_app.command("show")
 def hierarchy_show(project: ProjectOption, fmt: FormatOption = OutputFormat.table,
                    quotes: Annotated[bool, typer.Option("--quotes/--no-quotes", help="representative quotes")] = False,
-                   ) -> None:
+                   as_user: AsOption = None) -> None:
     """The hierarchy as a tree, with counts of codes, lines, participants and groups."""
     with console.database().reading() as session:
         target = get_project(session, project)
-        nodes = tree.hierarchy_tree(session, target)
-        loose = tree.unplaced_codes(session, target)
+        viewer = acting_user(session, as_user)
+        nodes = tree.hierarchy_tree(session, target, viewer=viewer)
+        loose = tree.unplaced_codes(session, target, viewer=viewer)
     if fmt is OutputFormat.json:
         print_json({"nodes": nodes, "unplaced_codes": loose})
         return
@@ -277,10 +282,8 @@ def suggest(project: ProjectOption,
             as_user: Annotated[Optional[str], typer.Option("--as", help="acting user (default: FGI_USER)")] = None,
             fmt: FormatOption = OutputFormat.table) -> None:
     """Rank codes for a line from the lines you may see coded and the code definitions."""
-    from coding.users import get_user
-
     with transaction() as session:  # a transaction, so the lemma cache keeps what it learns
-        viewer = get_user(session, as_user or load_settings().user)
+        viewer = acting_user(session, as_user)
         found = suggestions.suggest_codes(session, viewer, get_project(session, project), segment, k=k)
     if fmt is OutputFormat.json:
         print_json(found)
