@@ -105,7 +105,8 @@ def build_team(db, url: str, analyzer, tmp_path: Path) -> Team:
         for code in [*B_ONLY, SHARED[1]]:
             place_code(session, project, code, sub, actor=LEAD)
         place_code(session, project, A_ONLY, accepted, actor=LEAD)
-        team.a_file = export_codings(session, coder_a, project, tmp_path / "a_codings.csv")
+        team.a_file = tmp_path / "a_codings.csv"
+        export_codings(session, coder_a, project, team.a_file, coder=coder_a)
     return team
 
 
