@@ -8,6 +8,8 @@ import dataclasses
 import pytest
 from sqlalchemy import func, select
 
+from coding.applications import reveal
+from coding.codebook import get_code
 from coding.errors import PermissionDenied
 from coding.models import REJECT
 from coding.reconcile import decide
@@ -125,6 +127,33 @@ def test_all_units_and_the_latest_run(study):
         every = proposal_units(session, project, "all", viewer=_lead(session))
     assert latest.units == "all" and latest.n_units == len(every) and len(latest.candidates) == 5
     assert [(s.id, s.candidates) for s in summaries] == [(latest.id, 5)]
+
+
+def test_blind_coding_holds_in_proposals_and_runs(study):
+    """A coder's proposal and theme units come from their own codings; the lead's run from
+    everyone's is hidden from the coder until every transcript in it is revealed."""
+    with study.db.transaction() as session:
+        project = study.project(session)
+        lead, coder_a, coder_b = _lead(session), get_user(session, A), get_user(session, B)
+        b_code = get_code(session, project, B_CODE).id
+        a_view, lead_view = team_codes(session, project, viewer=coder_a), team_codes(session, project, viewer=lead)
+        assert set(a_view) == {s for s, _ in study.a_codings} and not any(b_code in c for c in a_view.values())
+        assert sum(b_code in c for c in lead_view.values()) == len(study.b_codings)
+        mine = propose(session, project, ProposalSettings(k=3), viewer=coder_a)
+        everyone = propose(session, project, ProposalSettings(k=3), viewer=lead)
+        own = get_run(session, project, viewer=coder_a)
+        assert own.id == mine and [r.id for r in list_runs(session, project, viewer=coder_a)] == [mine]
+        assert {s for c in own.candidates for s in c.members} == {s for s, _ in study.a_codings}
+        assert [r.id for r in list_runs(session, project, viewer=lead)] == [mine, everyone]
+        assert list_runs(session, project, viewer=coder_b) == []  # A's run holds A's unrevealed lines
+        with pytest.raises(PermissionDenied, match="not yet revealed"):
+            get_run(session, project, everyone, viewer=coder_a)
+        with pytest.raises(NotFound, match="that you may see"):
+            get_run(session, project, viewer=coder_b)
+        for transcript in study.transcripts.values():
+            reveal(session, lead, transcript)
+        assert [r.id for r in list_runs(session, project, viewer=coder_b)] == [mine, everyone]
+        assert get_run(session, project, everyone, viewer=coder_a).id == everyone
 
 
 def test_proposal_errors_say_what_to_do(db, study):
