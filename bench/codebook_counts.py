@@ -57,7 +57,8 @@ def build(database, n_codings: int) -> None:
         codes = [c.id for c in list_codes(session, project)]
         seen, rows = set(), []
         while len(rows) < n_codings:
-            key = (f"{rng.choice(tids)}-{rng.randint(1, LINES):04d}", rng.choice(codes), users[rng.randrange(CODERS)].id)
+            segment = f"{rng.choice(tids)}-{rng.randint(1, LINES):04d}"
+            key = (segment, rng.choice(codes), users[rng.randrange(CODERS)].id)
             if key not in seen:
                 seen.add(key)
                 rows.append(dict(segment_id=key[0], code_id=key[1], coder_id=key[2], source="manual"))

@@ -41,8 +41,9 @@ def export_themes_command(
     quotes: Annotated[int, typer.Option("--quotes", min=0, max=20, help="representative quotes per sub-theme")] = 2,
     domain: Annotated[Optional[str], typer.Option("--domain", help="only this domain (영역)")] = None,
     sections: Annotated[bool, typer.Option("--sections/--no-sections", help="docx: each theme's quotes in full after the table")] = True,
-    as_user: Annotated[Optional[str], typer.Option("--as", help="acting user: counts and quotes come from the codings "
-                                                                "they may see (xlsx: a user who may see every coder's)")] = None,
+    as_user: Annotated[Optional[str], typer.Option(
+        "--as", help="acting user: counts and quotes come from the codings they may see "
+                     "(xlsx: a user who may see every coder's)")] = None,
 ) -> None:
     """Write the theme table (영역 | 주제 | 하위주제 | 내용 | 대표 인용) for a report."""
     try:

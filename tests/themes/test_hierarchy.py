@@ -43,6 +43,11 @@ def _lead(session):
     """The lead the trees are read as (they see every coding)."""
     return users.get_user(session, LEAD)
 
+def _proposed(session, project, settings, **options):
+    """A run proposed and read back as the lead."""
+    lead = _lead(session)
+    return get_run(session, project, propose(session, project, settings, viewer=lead, **options), viewer=lead)
+
 
 def _project(session):
     return get_project(session, "주제 위계")
@@ -102,7 +107,8 @@ def test_build_by_hand_with_every_operation_and_undo_all_of_it(book):
             undo(session, p, actor=ME)
         redo(session, p, actor=ME)
         redo(session, p, actor=ME)
-        assert _shape(hierarchy_tree(session, p, viewer=_lead(session))) == [(DOMAIN, "실무자가 본 성과", [], [(THEME, "사례관리의 목적", [], [])])]
+        assert _shape(hierarchy_tree(session, p, viewer=_lead(session))) == [
+            (DOMAIN, "실무자가 본 성과", [], [(THEME, "사례관리의 목적", [], [])])]
         undo(session, p, actor=ME)  # a redone change can be undone again
         assert _shape(hierarchy_tree(session, p, viewer=_lead(session))) == [(DOMAIN, "실무자가 본 성과", [], [])]
         create_node(session, p, DOMAIN, "새 영역", actor=ME)  # a new change ends the redo chain
@@ -214,8 +220,8 @@ def test_undo_skips_codes_deleted_since(book):
 def test_accepting_sub_theme_and_theme_candidates(study):
     with study.db.transaction() as session:
         p = study.project(session)
-        lines_run = get_run(session, p, propose(session, p, ProposalSettings(k=6), viewer=_lead(session)), viewer=_lead(session))
-        codes_run = get_run(session, p, propose(session, p, ProposalSettings(level="theme", k=3), viewer=_lead(session)), viewer=_lead(session))
+        lines_run = _proposed(session, p, ProposalSettings(k=6))
+        codes_run = _proposed(session, p, ProposalSettings(level="theme", k=3))
 
         first = lines_run.candidates[0]
         change = accept_candidate(session, p, first.id, actor=ME)
@@ -265,7 +271,7 @@ def test_split_moves_the_lines_of_the_codes_that_go(study):
     # Ward at k=4 gives this study a candidate with two dominant codes, the case to split.
     with study.db.transaction() as session:
         p = study.project(session)
-        run = get_run(session, p, propose(session, p, ProposalSettings(k=4, clusterer="agglomerative"), viewer=_lead(session)), viewer=_lead(session))
+        run = _proposed(session, p, ProposalSettings(k=4, clusterer="agglomerative"))
         candidate = next(c for c in run.candidates if sum(s.dominant for s in c.codes) >= 2)
         sub = accept_candidate(session, p, candidate.id, actor=ME).node_id
         [node] = hierarchy_tree(session, p, viewer=_lead(session))

@@ -29,6 +29,11 @@ from themes.units import proposal_units, team_codes
 def _lead(session):
     return get_user(session, LEAD)
 
+def _proposed(session, project, settings, **options):
+    """A run proposed and read back as the lead."""
+    lead = _lead(session)
+    return get_run(session, project, propose(session, project, settings, viewer=lead, **options), viewer=lead)
+
 
 def _candidates(run):
     return [(c.label, c.keywords, c.members, [q.segment_id for q in c.representatives],
@@ -100,14 +105,14 @@ def test_same_input_and_seed_give_the_same_candidates_and_compute_nothing_new(st
 
     with study.db.transaction() as session:
         project = study.project(session)
-        fixed = get_run(session, project, propose(session, project, ProposalSettings(k=4, seed=3), viewer=_lead(session)), viewer=_lead(session))
+        fixed = _proposed(session, project, ProposalSettings(k=4, seed=3))
     assert len(fixed.candidates) == 4 and len(analysed) == first_count
 
 
 def test_theme_level_groups_codes_by_their_lines(study):
     with study.db.transaction() as session:
         project = study.project(session)
-        run = get_run(session, project, propose(session, project, ProposalSettings(level="theme"), viewer=_lead(session)), viewer=_lead(session))
+        run = _proposed(session, project, ProposalSettings(level="theme"))
     used = {p for _, p in study.a_codings | study.b_codings}
     grouped = [s.path for c in run.candidates for s in c.codes]
     assert sorted(grouped) == sorted(used)  # every code used once
@@ -229,10 +234,10 @@ def test_an_inductive_embedder_embeds_each_line_once_across_runs(study):
     first, second = CountingEmbedder(), CountingEmbedder()
     with study.db.transaction() as session:
         project = study.project(session)
-        a = get_run(session, project, propose(session, project, ProposalSettings(k=3), viewer=_lead(session), embedder=first), viewer=_lead(session))
+        a = _proposed(session, project, ProposalSettings(k=3), embedder=first)
     with study.db.transaction() as session:
         project = study.project(session)
-        b = get_run(session, project, propose(session, project, ProposalSettings(k=3), viewer=_lead(session), embedder=second), viewer=_lead(session))
+        b = _proposed(session, project, ProposalSettings(k=3), embedder=second)
     assert first.embedded and len(first.embedded) == len(set(first.embedded)) <= a.n_units  # each text once
     assert second.embedded == []  # the second run computes nothing new
     assert a.embedder == b.embedder == "counting.v1" and _candidates(a) == _candidates(b)

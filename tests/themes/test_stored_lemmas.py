@@ -28,6 +28,11 @@ THEMES = ProposalSettings(level="theme", seed=5)
 def _lead(session):
     return get_user(session, LEAD)
 
+def _proposed(session, project, settings, **options):
+    """A run proposed and read back as the lead."""
+    lead = _lead(session)
+    return get_run(session, project, propose(session, project, settings, viewer=lead, **options), viewer=lead)
+
 
 def watch_kiwi(monkeypatch, kiwi) -> list[str]:
     """Every text the Kiwi analyser is asked to analyse from now on."""
@@ -51,7 +56,7 @@ def _candidates(run):
 def _runs(db, *settings):
     with db.transaction() as session:
         project = get_project(session, "자활 FGI 주제")
-        return [get_run(session, project, propose(session, project, s, viewer=_lead(session)), viewer=_lead(session)) for s in settings]
+        return [_proposed(session, project, s) for s in settings]
 
 
 def _every_line(session, project):
@@ -83,7 +88,7 @@ def test_proposals_labels_and_the_scatter_analyse_no_kiwi_imported_line(study, a
         project = study.project(session)
         every = proposal_units(session, project, "all", viewer=_lead(session))
         coded = proposal_units(session, project, "coded", viewer=_lead(session))
-        sub, theme = (get_run(session, project, propose(session, project, s, viewer=_lead(session)), viewer=_lead(session)) for s in (ALL, THEMES))
+        sub, theme = (_proposed(session, project, s) for s in (ALL, THEMES))
         points = run_points(session, project, sub.id, make_embedder("kiwi-lsa", 0), viewer=_lead(session))
     assert analysed == []
     assert sub.details["cache"] == {"hits": 0, "computed": 0, "stored": len(every)}
@@ -138,7 +143,7 @@ def test_qdpx_imported_lines_read_their_stored_lemmas(study, kiwi, monkeypatch, 
         backends = set(session.scalars(select(Transcript.meta["morphology"].as_string())
                                        .where(Transcript.project_id == copy.id)))
         lines = proposal_units(session, copy, "all", viewer=_lead(session))
-        run = get_run(session, copy, propose(session, copy, ALL, viewer=_lead(session)), viewer=_lead(session))
+        run = _proposed(session, copy, ALL)
     assert backends == {"kiwi"} and len(lines) == len(original)
     assert {line.text: line.nouns for line in lines} == original
     assert analysed == [] and run.details["cache"] == {"hits": 0, "computed": 0, "stored": len(lines)}
