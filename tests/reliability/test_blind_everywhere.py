@@ -2,8 +2,8 @@
 or export changes when coder B codes it.
 
 The team: a lead and coders A and B. Transcript T1 is revealed (both coded it); T2 and T3
-are not (A coded them). Codes: some both coders use, one only A uses, some only B uses (B
-has not used them yet). A has a proposal run of their own; the lead has runs from everyone's
+are not (A coded them). Codes: some both coders use, one only A uses, two only B uses (the
+second one B applies for the first time in the change). A has a proposal run of their own; the lead has runs from everyone's
 codings, accepted a candidate and built a hierarchy holding shared, A-only and B-only codes.
 
 The snapshot of what A sees is every CLI command a coder may run (walked from the Typer app,
@@ -48,7 +48,7 @@ PASSWORD = "비밀번호1234"
 LEAD, A, B = "팀장", "코더A", "코더B"
 SHARED = ["실무의 어려움/행정 서류 부담", "실무의 어려움/실적 압박", "참여주민의 변화/자신감 회복"]
 A_ONLY = "자활사례관리의 목적/근로 준비"
-B_ONLY = ["실무의 어려움/인력 부족", "개선 제언/행정 간소화"]  # B applies them only in the change
+B_ONLY = ["실무의 어려움/인력 부족", "개선 제언/행정 간소화"]  # the first also on T1 (revealed)
 T1, T2, T3 = "주민_FGI_1차", "실무자_FGI_1차", "실무자_FGI_2차"
 
 
@@ -410,6 +410,9 @@ def test_nothing_coder_a_reads_or_exports_changes_when_b_codes_blind(team, tmp_p
     assert _diff(cli_before, cli_after) == []
     assert _diff(pages_before, pages_after) == []
     assert_refused(team, out, capsys)
+    _, shown, _ = run_cli(["codebook", "show", "-p", PROJECT, "--as", LEAD, "--format", "json"], capsys)
+    lead_counts = {c["path"]: c["codings"] for c in json.loads(shown)}
+    assert all(lead_counts[path] > 0 for path in B_ONLY)  # B did code: the lead counts it
 
     # The lead reveals T2: now A sees B's codings there, so the snapshots differ and name them.
     with team.db.transaction() as session:
