@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, false, or_, select, true
+from sqlalchemy import delete, false, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -221,6 +221,48 @@ def codings_for(session: Session, viewer: User, *, project: Project | None = Non
                              application.code_id, paths[application.code_id], user.name,
                              application.memo, application.source, application.created_at))
     return result
+
+
+def _visible_scope(session: Session, viewer: User, project: Project, *columns):
+    """``columns`` of the codings of ``project`` that ``viewer`` may see (the same rule as
+    ``codings_for``), for the aggregate reads below."""
+    require_member(session, viewer, project.id)
+    return (
+        select(*columns)
+        .join(Segment, Segment.id == CodeApplication.segment_id)
+        .join(Transcript, Transcript.id == Segment.transcript_id)
+        .where(Transcript.project_id == project.id,
+               _visible_to(viewer, [] if project.blind_coding else [project.id]))
+    )
+
+
+def visible_code_counts(session: Session, viewer: User, *, project: Project) -> dict[int, int]:
+    """How many codings of each code ``viewer`` may see in ``project`` (code id -> count):
+    ``codings_for``'s rule counted in SQL, so the codebook stays quick on large projects."""
+    query = _visible_scope(session, viewer, project, CodeApplication.code_id, func.count(CodeApplication.id)) \
+        .group_by(CodeApplication.code_id)
+    return {code_id: n for code_id, n in session.execute(query).all()}
+
+
+def visible_line_codes(session: Session, viewer: User, *, project: Project) -> dict[str, set[int]]:
+    """The codes ``viewer`` may see on each coded line of ``project`` (segment id -> code
+    ids, any coder's), by ``codings_for``'s rule, without loading every coding."""
+    query = _visible_scope(session, viewer, project, CodeApplication.segment_id, CodeApplication.code_id).distinct()
+    codes: dict[str, set[int]] = {}
+    for segment_id, code_id in session.execute(query).all():
+        codes.setdefault(segment_id, set()).add(code_id)
+    return codes
+
+
+def sees_every_coding(session: Session, viewer: User, project: Project) -> set[str] | None:
+    """The transcripts of ``project`` whose every coding ``viewer`` may see (None: all of
+    them: a lead or admin, or a project without blind coding). What was computed from
+    everyone's codings may be shown to the viewer only when it comes from these."""
+    require_member(session, viewer, project.id)
+    if viewer.is_lead or not project.blind_coding:
+        return None
+    return set(session.scalars(select(Reveal.transcript_id).join(Transcript, Transcript.id == Reveal.transcript_id)
+                               .where(Transcript.project_id == project.id)))
 
 
 def _visible_to(viewer: User, open_project_ids: list[int]):

@@ -76,11 +76,12 @@ def codebook_export(
 
 @codebook_app.command("show")
 def codebook_show(project: ProjectOption, fmt: FormatOption = OutputFormat.table, as_user: AsOption = None) -> None:
-    """Show the codebook as a tree, with each code's number of codings."""
+    """Show the codebook as a tree, with each code's number of codings you may see."""
     with console.database().reading() as session:
         target = get_project(session, project)
-        permissions.require(session, acting_user(session, as_user), "codebook.read", target)
-        codes = codebook.list_codes(session, target)
+        viewer = acting_user(session, as_user)
+        permissions.require(session, viewer, "codebook.read", target)
+        codes = codebook.counted_codes(session, target, viewer=viewer)
     if fmt is OutputFormat.json:
         print_json(codes)
         return

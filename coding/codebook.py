@@ -42,7 +42,9 @@ class CodeView:
     example_segments: list[str]
     color: str | None
     keywords: list[str]
-    codings: int = 0  # applications of this code itself (all coders)
+    # Codings of this code itself that the viewer may see (``counted_codes``); None when the
+    # codebook was read without a viewer (``list_codes``), so nothing is counted.
+    codings: int | None = None
 
 
 @dataclass(frozen=True)
@@ -93,14 +95,23 @@ def code_path(session: Session, code: Code) -> str:
 
 
 def list_codes(session: Session, project: Project) -> list[CodeView]:
-    """The codebook in tree order (parents before children, siblings by position)."""
+    """The codebook in tree order (parents before children, siblings by position), without
+    counts: nothing of anyone's coding is read. Use ``counted_codes`` to show counts."""
+    return _code_views(session, project, None)
+
+
+def counted_codes(session: Session, project: Project, *, viewer: User) -> list[CodeView]:
+    """The codebook as ``list_codes`` gives it, each code with the number of its codings
+    ``viewer`` may see (blind coding: a coder counts only their own until a transcript is
+    revealed), counted in SQL by the rule of ``coding.applications.codings_for``."""
+    from coding.applications import visible_code_counts  # applications imports this module
+
+    return _code_views(session, project, visible_code_counts(session, viewer, project=project))
+
+
+def _code_views(session: Session, project: Project, counts: dict[int, int] | None) -> list[CodeView]:
     codes = _codes(session, project)
     paths = _paths(codes)
-    counts = dict(session.execute(
-        select(CodeApplication.code_id, func.count(CodeApplication.id))
-        .join(Code, Code.id == CodeApplication.code_id)
-        .where(Code.project_id == project.id).group_by(CodeApplication.code_id)
-    ).all())
     children: dict[int | None, list[Code]] = {}
     for code in codes:
         children.setdefault(code.parent_id, []).append(code)
@@ -111,7 +122,8 @@ def list_codes(session: Session, project: Project) -> list[CodeView]:
             ordered.append(CodeView(
                 c.id, c.project_id, c.parent_id, c.name, join_path(paths[c.id]), len(paths[c.id]) - 1,
                 c.position, c.definition, c.inclusion, c.exclusion, list(c.examples or []),
-                list(c.example_segments or []), c.color, list(c.keywords or []), counts.get(c.id, 0),
+                list(c.example_segments or []), c.color, list(c.keywords or []),
+                None if counts is None else counts.get(c.id, 0),
             ))
             walk(c.id)
 

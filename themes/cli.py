@@ -82,11 +82,11 @@ def themes_propose(
     with transaction() as session, console.progress_bar() as bar:
         task = bar.add_task("analysing lines", total=None)
         target = get_project(session, project)
-        me = signed_in(session, as_user)
-        require(session, me, "themes.propose", target)
-        run_id = proposals.propose(session, target, settings, actor=me.name,
+        viewer = signed_in(session, as_user)
+        require(session, viewer, "themes.propose", target)
+        run_id = proposals.propose(session, target, settings, viewer=viewer,
                                    progress=lambda done, total: bar.update(task, completed=done, total=total))
-        run = runs.get_run(session, target, run_id)
+        run = runs.get_run(session, target, run_id, viewer=viewer)
     if fmt is OutputFormat.json:
         print_json(run)
         return
@@ -104,8 +104,9 @@ def themes_show(project: ProjectOption,
     """Show a stored run's candidates."""
     with console.database().reading() as session:
         target = get_project(session, project)
-        require(session, signed_in(session, as_user), "themes.read", target)
-        view = runs.get_run(session, target, run)
+        viewer = signed_in(session, as_user)
+        require(session, viewer, "themes.read", target)
+        view = runs.get_run(session, target, run, viewer=viewer)
     if fmt is OutputFormat.json:
         print_json(view)
     else:
@@ -117,8 +118,9 @@ def themes_runs(project: ProjectOption, fmt: FormatOption = OutputFormat.table, 
     """List the project's proposal runs."""
     with console.database().reading() as session:
         target = get_project(session, project)
-        require(session, signed_in(session, as_user), "themes.read", target)
-        rows = runs.list_runs(session, target)
+        viewer = signed_in(session, as_user)
+        require(session, viewer, "themes.read", target)
+        rows = runs.list_runs(session, target, viewer=viewer)
     if fmt is OutputFormat.json:
         print_json(rows)
         return
@@ -164,9 +166,10 @@ def hierarchy_show(project: ProjectOption, fmt: FormatOption = OutputFormat.tabl
     """The hierarchy as a tree, with counts of codes, lines, participants and groups."""
     with console.database().reading() as session:
         target = get_project(session, project)
-        require(session, signed_in(session, as_user), "themes.read", target)
-        nodes = tree.hierarchy_tree(session, target)
-        loose = tree.unplaced_codes(session, target)
+        viewer = signed_in(session, as_user)
+        require(session, viewer, "themes.read", target)
+        nodes = tree.hierarchy_tree(session, target, viewer=viewer)
+        loose = tree.unplaced_codes(session, target, viewer=viewer)
     if fmt is OutputFormat.json:
         print_json({"nodes": nodes, "unplaced_codes": loose})
         return

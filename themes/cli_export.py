@@ -41,7 +41,9 @@ def export_themes_command(
     quotes: Annotated[int, typer.Option("--quotes", min=0, max=20, help="representative quotes per sub-theme")] = 2,
     domain: Annotated[Optional[str], typer.Option("--domain", help="only this domain (영역)")] = None,
     sections: Annotated[bool, typer.Option("--sections/--no-sections", help="docx: each theme's quotes in full after the table")] = True,
-    as_user: Annotated[Optional[str], typer.Option("--as", help="acting user (default: FGI_USER, else the user of fgi login)")] = None,
+    as_user: Annotated[Optional[str], typer.Option(
+        "--as", help="acting user: counts and quotes come from the codings they may see "
+                     "(xlsx: a user who may see every coder's)")] = None,
 ) -> None:
     """Write the theme table (영역 | 주제 | 하위주제 | 내용 | 대표 인용) for a report."""
     try:
@@ -51,14 +53,13 @@ def export_themes_command(
                          hint="end the file in .docx, .xlsx, .csv or .md, or give --format") from None
     with console.database().reading() as session:
         target = get_project(session, project)
-        me = console.signed_in(session, as_user)
-        require(session, me, "export.themes", target)
+        viewer = console.signed_in(session, as_user)
+        require(session, viewer, "export.themes", target)
         if chosen is TableFormat.xlsx:
-            data = workbook_data(session, target, viewer=me,
-                                 quotes=quotes, domain=domain)
+            data = workbook_data(session, target, viewer=viewer, quotes=quotes, domain=domain)
             table = data.table
         else:
-            table = theme_table(session, target, quotes=quotes, domain=domain)
+            table = theme_table(session, target, viewer=viewer, quotes=quotes, domain=domain)
     if chosen is TableFormat.docx:
         write_docx(table, output, sections=sections)
     elif chosen is TableFormat.xlsx:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from coding.applications import codings_for
-from coding.codebook import CodeView, list_codes
+from coding.codebook import CodeView, counted_codes
 from coding.consensus import consensus_codings
 from coding.matrix import require_full_view
 from coding.models import User
@@ -70,5 +70,6 @@ def workbook_data(session: Session, project: Project, *, viewer: User, quotes: i
                   domain: str | None = None) -> WorkbookData:
     require_full_view(session, viewer, project, [t.id for t in list_transcripts(session, project)])
     coders, segments = coded_segments(session, project, viewer)
-    return WorkbookData(theme_table(session, project, quotes=quotes, domain=domain), list_codes(session, project),
+    return WorkbookData(theme_table(session, project, viewer=viewer, quotes=quotes, domain=domain),
+                        counted_codes(session, project, viewer=viewer),
                         coders, segments, reconciliation_log(session, project, viewer=viewer))

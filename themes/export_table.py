@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from coding.models import User
 from fgi.errors import NotFound
 from fgi.models import Project
 from themes.models import DOMAIN, SUBTHEME, THEME
@@ -112,10 +113,12 @@ def _theme_rows(domain: str, theme: TreeNode) -> list[ThemeRow]:
     return [_subtheme_row(domain, theme.name, counts, s) for s in subthemes]
 
 
-def theme_table(session: Session, project: Project, *, quotes: int = 2, domain: str | None = None) -> ThemeTable:
+def theme_table(session: Session, project: Project, *, viewer: User, quotes: int = 2,
+                domain: str | None = None) -> ThemeTable:
     """The project's hierarchy as report rows (``quotes`` per sub-theme; one ``domain`` only
-    if given), domains in their order, unplaced themes and sub-themes last."""
-    tree = hierarchy_tree(session, project, n_quotes=max(0, quotes))
+    if given), domains in their order, unplaced themes and sub-themes last; counts and
+    quotes from what ``viewer`` may see (``themes.tree``)."""
+    tree = hierarchy_tree(session, project, viewer=viewer, n_quotes=max(0, quotes))
     table = ThemeTable(project.name)
     for node in tree:
         if node.level == DOMAIN:

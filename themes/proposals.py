@@ -27,6 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy.orm import Session
 
+from coding.applications import sees_every_coding
+from coding.models import User
 from fgi.errors import FgiError
 from fgi.models import Event, Project
 from themes.cache import CacheStats, Progress, embed_with_cache, keyword_tokens
@@ -169,14 +171,18 @@ def _code_candidates(lines, Z, tokens, views, emb, settings) -> tuple[list[dict]
 
 
 def propose(session: Session, project: Project, settings: ProposalSettings = ProposalSettings(), *,
-            actor: str, embedder=None, progress: Progress | None = None) -> int:
-    """Run a proposal and store it; returns the run id (read it with ``themes.runs.get_run``).
+            viewer: User, embedder=None, progress: Progress | None = None) -> int:
+    """Run a proposal from the codings ``viewer`` may see and store it, recording whose
+    view it was computed from (``details["view"]``, see ``themes.runs``); returns the run id
+    (read it with ``themes.runs.get_run``).
 
     ``embedder``: an Embedder object to use instead of ``settings.embedder`` (tests, the
     app's cached model). ``progress(done, total)`` is called while lines are analysed.
     """
     _check(settings)
-    lines = proposal_units(session, project, settings.units)
+    actor = viewer.name
+    full_view = sees_every_coding(session, viewer, project) is None
+    lines = proposal_units(session, project, settings.units, viewer=viewer)
     if len(lines) < MIN_UNITS:
         raise FgiError(
             f"only {len(lines)} {'coded ' if settings.units == CODED else ''}participant lines in "
@@ -190,7 +196,8 @@ def propose(session: Session, project: Project, settings: ProposalSettings = Pro
                    clusterer=settings.clusterer, k=str(settings.k), seed=settings.seed, n_units=len(lines),
                    input_hash=_input_hash(settings.level, lines), created_by=actor,
                    details={"k_scores": {str(k): round(float(v), 6) for k, v in k_scores.items()},
-                            "cache": {"hits": stats.hits, "computed": stats.computed, "stored": stats.stored}})
+                            "cache": {"hits": stats.hits, "computed": stats.computed, "stored": stats.stored},
+                            "view": {"viewer_id": viewer.id, "viewer": viewer.name, "full": full_view}})
     session.add(run)
     session.flush()
     for position, c in enumerate(candidates):

@@ -8,23 +8,36 @@ and this module converts. ``ThemeHierarchyBridge`` is what ``coding.refi.cli`` i
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coding.refi.data import Folder
 from fgi.models import Project
 from themes.hierarchy import create_node, place_code
-from themes.models import LEVELS
-from themes.tree import TreeNode, hierarchy_tree
-
-
-def _folder(node: TreeNode) -> Folder:
-    return Folder(f"node-{node.id}", node.name, node.level, node.memo or "",
-                  [_folder(child) for child in node.children], [code.id for code in node.codes])
+from themes.models import LEVELS, ThemeNode, ThemeNodeCode
 
 
 def hierarchy_folders(session: Session, project: Project) -> list[Folder]:
-    """The project's hierarchy, top-level nodes first, as folders with their codes."""
-    return [_folder(node) for node in hierarchy_tree(session, project, n_quotes=0)]
+    """The project's hierarchy, top-level nodes first (domains, then unplaced themes and
+    sub-themes), as folders with their codes. Only the hierarchy's own rows are read, no
+    coding, so it is the same for every viewer."""
+    nodes = list(session.scalars(select(ThemeNode).where(ThemeNode.project_id == project.id)
+                                 .order_by(ThemeNode.position, ThemeNode.id)))
+    children: dict[int | None, list[ThemeNode]] = {}
+    for node in nodes:
+        children.setdefault(node.parent_id, []).append(node)
+    codes: dict[int, list[int]] = {}
+    for code_id, node_id in session.execute(
+            select(ThemeNodeCode.code_id, ThemeNodeCode.node_id).where(ThemeNodeCode.node_id.in_([n.id for n in nodes]))
+            .order_by(ThemeNodeCode.position, ThemeNodeCode.code_id)):
+        codes.setdefault(node_id, []).append(code_id)
+
+    def folder(node: ThemeNode) -> Folder:
+        return Folder(f"node-{node.id}", node.name, node.level, node.memo or "",
+                      [folder(child) for child in children.get(node.id, [])], codes.get(node.id, []))
+
+    top = sorted(children.get(None, []), key=lambda n: LEVELS.index(n.level))
+    return [folder(node) for node in top]
 
 
 def store_folders(session: Session, project: Project, folders: list[Folder], *, actor: str) -> int:

@@ -14,7 +14,7 @@ from themes.hierarchy import (HierarchyError, clean_name, check_unique, code_of,
                               get_node, next_position, node_dict, placements, plural, siblings)
 from themes.history import Change, lock, record, take_snapshot
 from themes.models import SUBTHEME, ThemeNode, ThemeNodeSegment
-from themes.units import team_codes
+from themes.units import team_lines
 
 
 def merge_nodes(session: Session, project: Project, target_id: int, source_ids: Sequence[int], *, actor: str,
@@ -109,7 +109,7 @@ def split_node(session: Session, project: Project, node_id: int, name: str, *, a
     else:
         going = {p.code_id for p in moved_codes}
         staying = set(placed) - going
-        view = team_codes(session, project) if going else {}
+        view = team_lines(session, project) if going else {}
         moved_lines = [s for s in held if view.get(s, set()) & going and not view.get(s, set()) & staying]
     check_unique(session, project, node.parent_id, name)
     new = ThemeNode(project_id=project.id, parent_id=node.parent_id, level=node.level, name=name,

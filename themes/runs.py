@@ -1,4 +1,13 @@
-"""Stored proposal runs and their candidates, as plain data for the CLI and the app."""
+"""Stored proposal runs and their candidates, as plain data for the CLI and the app.
+
+Who may see a run (blind coding): a run holds what was computed from one viewer's codings
+(``details["view"]``, see ``themes.proposals``). A viewer sees a run when they see every
+coding of the project (a lead or admin, or a project without blind coding), when it was
+computed from their own view, or when every line of every candidate lies in a transcript
+whose codings they all see (revealed). Anything else, a coder does not see at all: not
+listed, not shown, not counted. Runs stored before views were recorded count as computed
+from every coder's codings.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +17,15 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from coding.applications import sees_every_coding
 from coding.codebook import code_index
+from coding.errors import PermissionDenied
+from coding.models import User
 from fgi.errors import NotFound
 from fgi.models import Project
 from themes.models import ThemeCandidate, ThemeNode, ThemeRun
 from themes.proposals import dominant_codes
-from themes.units import Line, lines_by_id, ordered, team_codes
+from themes.units import Line, lines_by_id, ordered, team_codes, transcript_of
 
 
 @dataclass(frozen=True)
@@ -84,24 +96,48 @@ def get_candidate(session: Session, project: Project, candidate_id: int) -> tupl
     return candidate, run
 
 
-def _get_run(session: Session, project: Project, run_id: int | None) -> ThemeRun:
+def _members(session: Session, run_ids: list[int]) -> dict[int, set[str]]:
+    """The transcripts each run's candidates take their lines from."""
+    found: dict[int, set[str]] = {i: set() for i in run_ids}
+    for run_id, members in session.execute(
+            select(ThemeCandidate.run_id, ThemeCandidate.members).where(ThemeCandidate.run_id.in_(run_ids))):
+        found[run_id] |= {transcript_of(s) for s in members}
+    return found
+
+
+def visible_runs(session: Session, project: Project, runs: list[ThemeRun], *, viewer: User) -> list[ThemeRun]:
+    """The runs ``viewer`` may see (see the module), in the order given."""
+    full = sees_every_coding(session, viewer, project)
+    if full is None:
+        return list(runs)
+    own = [r for r in runs if (r.details or {}).get("view", {}).get("viewer_id") == viewer.id]
+    others = _members(session, [r.id for r in runs if r not in own])
+    return [r for r in runs if r in own or others[r.id] <= full]
+
+
+def _get_run(session: Session, project: Project, run_id: int | None, viewer: User) -> ThemeRun:
     if run_id is None:
-        run = session.scalar(select(ThemeRun).where(ThemeRun.project_id == project.id)
-                             .order_by(ThemeRun.id.desc()).limit(1))
+        runs = list(session.scalars(select(ThemeRun).where(ThemeRun.project_id == project.id)
+                                    .order_by(ThemeRun.id.desc())))
+        run = next(iter(visible_runs(session, project, runs, viewer=viewer)), None)
     else:
         run = session.get(ThemeRun, run_id)
     if run is None or run.project_id != project.id:
         what = "no proposal runs" if run_id is None else f"no proposal run {run_id}"
-        raise NotFound(f"{what} in project {project.name!r}",
+        raise NotFound(f"{what} in project {project.name!r}" + (" that you may see" if run_id is None else ""),
                        hint=f"fgi themes propose --project {project.name!r}")
+    if not visible_runs(session, project, [run], viewer=viewer):
+        raise PermissionDenied(
+            f"proposal run {run.id} was computed from codings of transcripts not yet revealed to {viewer.name}",
+            hint=f"propose from your own codings: fgi themes propose --project {project.name!r} --as {viewer.name}")
     return run
 
 
 def candidate_views(session: Session, project: Project, run: ThemeRun,
-                    candidates: list[ThemeCandidate]) -> list[CandidateView]:
+                    candidates: list[ThemeCandidate], *, viewer: User) -> list[CandidateView]:
     paths = {code.id: path for path, code in code_index(session, project).items()}
     quotes = lines_by_id(session, project, [s for c in candidates for s in c.representatives],
-                         team_codes(session, project))
+                         team_codes(session, project, viewer=viewer))
     accepted = dict(session.execute(
         select(ThemeNode.candidate_id, func.min(ThemeNode.id))
         .where(ThemeNode.candidate_id.in_([c.id for c in candidates])).group_by(ThemeNode.candidate_id)).all())
@@ -118,21 +154,24 @@ def candidate_views(session: Session, project: Project, run: ThemeRun,
     return views
 
 
-def get_run(session: Session, project: Project, run_id: int | None = None) -> RunView:
-    """A stored run with its candidates (the latest run when ``run_id`` is None)."""
-    run = _get_run(session, project, run_id)
+def get_run(session: Session, project: Project, run_id: int | None = None, *, viewer: User) -> RunView:
+    """A stored run with its candidates (the latest run ``viewer`` may see when ``run_id``
+    is None); a run the viewer may not see is refused (see the module)."""
+    run = _get_run(session, project, run_id, viewer)
     candidates = list(session.scalars(
         select(ThemeCandidate).where(ThemeCandidate.run_id == run.id).order_by(ThemeCandidate.position)))
     return RunView(run.id, project.name, run.level, run.units, run.embedder, run.clusterer, run.k, run.seed,
                    run.n_units, run.created_by, run.created_at, dict(run.details),
-                   candidate_views(session, project, run, candidates))
+                   candidate_views(session, project, run, candidates, viewer=viewer))
 
 
-def list_runs(session: Session, project: Project) -> list[RunSummary]:
+def list_runs(session: Session, project: Project, *, viewer: User) -> list[RunSummary]:
+    """The runs ``viewer`` may see, oldest first."""
     counts = (select(ThemeCandidate.run_id, func.count(ThemeCandidate.id).label("n"))
               .group_by(ThemeCandidate.run_id).subquery())
     rows = session.execute(
         select(ThemeRun, func.coalesce(counts.c.n, 0)).outerjoin(counts, counts.c.run_id == ThemeRun.id)
         .where(ThemeRun.project_id == project.id).order_by(ThemeRun.id)).all()
+    shown = {r.id for r in visible_runs(session, project, [r for r, _ in rows], viewer=viewer)}
     return [RunSummary(r.id, r.level, r.units, r.embedder, r.k, r.seed, r.n_units, n, r.created_by, r.created_at)
-            for r, n in rows]
+            for r, n in rows if r.id in shown]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy.orm import Session
 
+from coding.models import User
 from fgi.models import Project
 from themes.cache import embed_with_cache
 from themes.runs import get_run
@@ -47,10 +48,10 @@ def to_2d(vectors: np.ndarray) -> np.ndarray:
     return xy if xy.shape[1] == 2 else np.hstack([xy, np.zeros((len(xy), 2 - xy.shape[1]))])
 
 
-def run_points(session: Session, project: Project, run_id: int, embedder) -> list[Point]:
+def run_points(session: Session, project: Project, run_id: int, embedder, *, viewer: User) -> list[Point]:
     """Every member line of the run's candidates, placed by its embedding. Writes to the
     embedding / feature cache, so call it in a transaction."""
-    run = get_run(session, project, run_id)
+    run = get_run(session, project, run_id, viewer=viewer)
     members = [(sid, c.position, c.label) for c in run.candidates for sid in c.members]
     lines = lines_by_id(session, project, [sid for sid, _, _ in members])
     members = [m for m in members if m[0] in lines]

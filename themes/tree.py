@@ -7,6 +7,12 @@ those below it. Counts are of distinct lines, participants (pseudonymous ids) an
 groups. Quotes: for a sub-theme, the representatives of the candidate it was accepted
 from (nearest the candidate's centre) that are still its lines, then its longest lines,
 one per speaker first; for a theme or domain, the first quotes of its children in turn.
+
+Blind coding: the tree is read for a viewer. Its nodes, names, memos and placed codes are
+the team's hand-made hierarchy and the same for everyone; every count, line and quote
+under them comes from the viewer's view (``themes.units.team_codes``), and evidence lines
+(stored when a lead accepted a candidate) only from transcripts whose every coding the
+viewer sees. A coder's tree therefore changes with nobody else's unrevealed coding.
 """
 
 from __future__ import annotations
@@ -16,10 +22,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from coding.applications import sees_every_coding
 from coding.codebook import list_codes
+from coding.models import User
 from fgi.models import Project
 from themes.models import CODED, LEVELS, SUBTHEME, ThemeCandidate, ThemeNode, ThemeNodeCode, ThemeNodeSegment
-from themes.units import Line, lines_by_id, proposal_units
+from themes.units import Line, lines_by_id, proposal_units, transcript_of
 
 N_QUOTES = 3
 
@@ -79,9 +87,10 @@ def _round_robin(children: list[TreeNode], n: int) -> list[Line]:
 
 
 class _Builder:
-    def __init__(self, session: Session, project: Project, n_quotes: int) -> None:
+    def __init__(self, session: Session, project: Project, n_quotes: int, viewer: User) -> None:
         self.n = n_quotes
-        coded = proposal_units(session, project, CODED)
+        coded = proposal_units(session, project, CODED, viewer=viewer)
+        full = sees_every_coding(session, viewer, project)
         self.by_code: dict[int, list[Line]] = {}
         for line in coded:
             for c in line.code_ids:
@@ -102,7 +111,8 @@ class _Builder:
         for node_id, segment_id in session.execute(
                 select(ThemeNodeSegment.node_id, ThemeNodeSegment.segment_id)
                 .where(ThemeNodeSegment.node_id.in_(ids)).order_by(ThemeNodeSegment.segment_id)):
-            self.evidence.setdefault(node_id, []).append(segment_id)
+            if full is None or transcript_of(segment_id) in full:
+                self.evidence.setdefault(node_id, []).append(segment_id)
         known = {line.segment_id: line for line in coded}
         wanted = {s for ss in self.evidence.values() for s in ss} - set(known)
         self.lines = known | lines_by_id(session, project, wanted)
@@ -137,17 +147,19 @@ class _Builder:
         return tree, lines
 
 
-def hierarchy_tree(session: Session, project: Project, *, n_quotes: int = N_QUOTES) -> list[TreeNode]:
+def hierarchy_tree(session: Session, project: Project, *, viewer: User, n_quotes: int = N_QUOTES) -> list[TreeNode]:
     """The project's top-level nodes with everything under them: domains first, then
-    themes and sub-themes not yet placed, each in their order."""
-    builder = _Builder(session, project, n_quotes)
+    themes and sub-themes not yet placed, each in their order; counts and quotes as
+    ``viewer`` may see them."""
+    builder = _Builder(session, project, n_quotes, viewer)
     top = sorted(builder.children.get(None, []), key=lambda n: LEVELS.index(n.level))
     return [builder.node(node)[0] for node in top]
 
 
-def unplaced_codes(session: Session, project: Project) -> list[CodeLeaf]:
-    """Codes of the codebook that sit under no sub-theme, in codebook order."""
-    builder = _Builder(session, project, 0)
+def unplaced_codes(session: Session, project: Project, *, viewer: User) -> list[CodeLeaf]:
+    """Codes of the codebook that sit under no sub-theme, in codebook order, with the
+    counts ``viewer`` may see."""
+    builder = _Builder(session, project, 0, viewer)
     placed = {c for codes in builder.placed.values() for c in codes}
     return [builder.leaf(c) for c in builder.codes if c not in placed]
 

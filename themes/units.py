@@ -5,10 +5,13 @@ left out always. With ``units="coded"`` (the default) only lines that carry a co
 with ``units="all"`` every participant line does.
 
 *The team's coding* of a line (``team_codes``) is what theme work reads: every coder's
-codes on it, corrected by the leads' consensus decisions (a decided ``apply`` adds the
-code, ``reject`` removes it, ``replace`` swaps it for the replacement). Before
-reconciliation that is any coder's code; after it, the consensus. Blind coding is a rule
-for coders while they code; theme work is the team's (a lead's) view of the whole.
+codes on it that the viewer may see, corrected by the leads' consensus decisions (a
+decided ``apply`` adds the code, ``reject`` removes it, ``replace`` swaps it for the
+replacement). Before reconciliation that is any coder's code; after it, the consensus.
+Blind coding holds here as everywhere: codings are read by ``codings_for``'s rule
+(``coding.applications.visible_line_codes``), so a lead's view is the whole team's and a
+coder's is their own codings plus revealed transcripts; decisions count only on
+transcripts whose every coding the viewer sees (``sees_every_coding``).
 
 *A line's noun lemmas* (``Line.nouns``, tags ``themes.embedders.NOUN_TAGS``) come from the
 lemmas stored at import (``Segment.lemmas``) when the transcript records that Kiwi analysed
@@ -24,8 +27,9 @@ from dataclasses import dataclass
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
+from coding.applications import sees_every_coding, visible_line_codes
 from coding.consensus import decision_rows
-from coding.models import APPLY, REJECT, REPLACE, CodeApplication
+from coding.models import APPLY, REJECT, REPLACE, CodeApplication, User
 from fgi.errors import FgiError
 from fgi.models import MODERATOR, Participant, Project, Segment, Transcript
 from fgi.morphology import split_tagged
@@ -72,8 +76,20 @@ def _line(row, codes: dict[str, set[int]]) -> Line:
     return Line(sid, tid, tname, line, text, pseudonym or speaker, group, tuple(sorted(codes.get(sid, ()))), nouns)
 
 
-def team_codes(session: Session, project: Project) -> dict[str, set[int]]:
-    """The codes of every coded line of the project in the team's view (see the module)."""
+def team_codes(session: Session, project: Project, *, viewer: User) -> dict[str, set[int]]:
+    """The codes of every coded line of the project in the team's view as ``viewer`` may
+    see it (see the module)."""
+    codes = visible_line_codes(session, viewer, project=project)
+    full = sees_every_coding(session, viewer, project)
+    decisions = [d for d in decision_rows(session, project) if full is None or transcript_of(d.segment_id) in full]
+    return _with_decisions(codes, decisions)
+
+
+def team_lines(session: Session, project: Project) -> dict[str, set[int]]:
+    """Every coder's codes of every coded line with the decisions applied, for hierarchy
+    *writes* only (``themes.reshape`` decides by it which stored evidence lines move), so
+    the stored hierarchy does not depend on who changed it. Never shown: reads go through
+    ``team_codes`` with a viewer."""
     rows = session.execute(
         select(CodeApplication.segment_id, CodeApplication.code_id)
         .join(Segment, Segment.id == CodeApplication.segment_id)
@@ -83,7 +99,11 @@ def team_codes(session: Session, project: Project) -> dict[str, set[int]]:
     codes: dict[str, set[int]] = {}
     for segment_id, code_id in rows:
         codes.setdefault(segment_id, set()).add(code_id)
-    decisions = sorted(decision_rows(session, project), key=lambda d: d.id)
+    return _with_decisions(codes, decision_rows(session, project))
+
+
+def _with_decisions(codes: dict[str, set[int]], decisions: Iterable) -> dict[str, set[int]]:
+    decisions = sorted(decisions, key=lambda d: d.id)
     for d in decisions:  # removals first, so an explicit apply of a replacement still wins
         if d.decision in (REJECT, REPLACE):
             codes.get(d.segment_id, set()).discard(d.code_id)
@@ -97,12 +117,17 @@ def team_codes(session: Session, project: Project) -> dict[str, set[int]]:
     return {s: c for s, c in codes.items() if c}
 
 
-def proposal_units(session: Session, project: Project, units: str = CODED) -> list[Line]:
+def transcript_of(segment_id: str) -> str:
+    """The transcript id of a segment id (``<transcript id>-<line:04d>``)."""
+    return segment_id.rsplit("-", 1)[0]
+
+
+def proposal_units(session: Session, project: Project, units: str = CODED, *, viewer: User) -> list[Line]:
     """Participants' lines in transcript and line order (no back-channels, no moderators);
-    ``coded``: only those that carry a code in the team's view."""
+    ``coded``: only those that carry a code in the team's view as ``viewer`` may see it."""
     if units not in UNIT_CHOICES:
         raise FgiError(f"unknown units {units!r}", hint=f"use one of: {', '.join(UNIT_CHOICES)}")
-    codes = team_codes(session, project)
+    codes = team_codes(session, project, viewer=viewer)
     lines = []
     for row in session.execute(_line_query(project)):
         backchannel, role = row[7], row[9]

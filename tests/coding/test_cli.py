@@ -43,6 +43,7 @@ def test_codebook_commands(fgi, tmp_path):
     fgi("project", "create", PROJECT)
     _, _, err = fgi("codebook", "import", str(SAMPLE_CODEBOOK), "--project", PROJECT)
     assert "29 codes added, 0 updated, 0 unchanged" in err
+    fgi("user", "add", "팀장", "--role", "lead", "--project", PROJECT)  # counts are read as a user
     _, out, _ = fgi("codebook", "show", "--project", PROJECT)
     assert "참여주민의 변화" in out and "자신감 회복  [0]" in out
     fgi("codebook", "add", "참여주민의 변화/희망", "--project", PROJECT, "--color", "#abcdef",

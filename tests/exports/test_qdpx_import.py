@@ -11,10 +11,11 @@ from coding.models import CodeApplication, ConsensusDecision, User
 from coding.refi import import_qdpx
 from coding.refi.archive import SafeArchive
 from coding.refi.parse import read_qdpx
+from coding import users
 from coding.users import authenticate
 from fgi.models import Participant, Segment, Transcript
 from fgi.study import create_project, get_project
-from tests.exports.conftest import HIERARCHY, PROJECT
+from tests.exports.conftest import HIERARCHY, PASSWORD, PROJECT
 from tests.exports.test_qdpx import export
 from themes.refi_hierarchy import hierarchy_folders, store_folders
 from themes.tree import hierarchy_tree, walk
@@ -61,12 +62,13 @@ def test_round_trip(db, study, kiwi, tmp_path):
     assert result.decisions == 2 and not result.users_created[1:]  # only (consensus) was new
     second = export(db, tmp_path / "second.qdpx", COPY)
     assert content(first) == content(second)
-    with db.reading() as session:
+    with db.transaction() as session:
+        admin = users.create_user(session, "관리자", PASSWORD, role="admin", actor="setup")  # sees both projects
         assert _segments(session, PROJECT) == _segments(session, COPY)
         original = [(n.level, n.name, n.memo, [c.path for c in n.codes], n.lines)
-                    for n in walk(hierarchy_tree(session, get_project(session, PROJECT)))]
+                    for n in walk(hierarchy_tree(session, get_project(session, PROJECT), viewer=admin))]
         copied = [(n.level, n.name, n.memo, [c.path for c in n.codes], n.lines)
-                  for n in walk(hierarchy_tree(session, get_project(session, COPY)))]
+                  for n in walk(hierarchy_tree(session, get_project(session, COPY), viewer=admin))]
         assert copied == original and [n[1] for n in copied if n[0] == "domain"] == list(HIERARCHY)
         decisions = session.scalars(select(ConsensusDecision.decision).join(Segment).join(Transcript)
                                     .where(Transcript.project_id == get_project(session, COPY).id)).all()

@@ -41,7 +41,7 @@ def test_speaker_tags(speaker, group, tag):
 
 def _table(db, **options):
     with db.reading() as session:
-        return theme_table(session, get_project(session, PROJECT), **options)
+        return theme_table(session, get_project(session, PROJECT), viewer=get_user(session, LEAD), **options)
 
 
 def test_theme_table_rows_follow_the_hierarchy(db, study):

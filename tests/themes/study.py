@@ -67,8 +67,9 @@ def build_study(db, analyzer) -> Study:
         codes = [c for c in list_codes(session, project) if c.keywords]
         coder_a, coder_b = users.get_user(session, A), users.get_user(session, B)
         first = study.transcripts["실무자_FGI_1차"]
-        b_lines = [line for line in proposal_units(session, project, "all") if line.transcript_id == first][:B_LINES]
-        for line in proposal_units(session, project, "all"):
+        every = proposal_units(session, project, "all", viewer=users.get_user(session, LEAD))
+        b_lines = [line for line in every if line.transcript_id == first][:B_LINES]
+        for line in every:
             for code in codes:
                 if any(k in line.text for k in code.keywords) and code.path != B_CODE:
                     apply_code(session, coder_a, line.segment_id, code.id)

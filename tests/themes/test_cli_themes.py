@@ -7,11 +7,12 @@ import json
 import pytest
 
 from fgi.storage import open_database
-from tests.themes.study import A, PROJECT, build_study
+from tests.themes.study import A, LEAD, PROJECT, build_study
 
 
 @pytest.fixture
-def fgi(cli, database_url, kiwi):
+def fgi(cli, database_url, kiwi, monkeypatch):
+    monkeypatch.setenv("FGI_USER", LEAD)  # the lead proposes and reads from every coder's codings
     database = open_database(database_url, upgrade=True)
     cli.study = build_study(database, kiwi)
     database.dispose()

@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from coding import users
 from coding.codebook import delete_code, get_code
 from coding.codebook_io import import_codebook_file
 from fgi.errors import NotFound
 from fgi.models import Event
 from fgi.study import create_project, get_project
-from tests.themes.study import CODEBOOK, study  # noqa: F401 (fixture)
+from tests.themes.study import CODEBOOK, LEAD, study  # noqa: F401 (fixture)
 from themes.accept import accept_candidate
 from themes.hierarchy import (HierarchyError, create_node, delete_node, move_node, place_code, rename_node,
                               set_memo)
@@ -32,7 +33,20 @@ def book(db):
     with db.transaction() as session:
         project = create_project(session, "주제 위계", actor="setup")
         import_codebook_file(session, project, CODEBOOK, actor="setup")
+        users.BCRYPT_ROUNDS = 4
+        lead = users.create_user(session, LEAD, "비밀번호1234", role="lead", actor="setup")
+        users.add_member(session, project, lead, actor="setup")
     return db
+
+
+def _lead(session):
+    """The lead the trees are read as (they see every coding)."""
+    return users.get_user(session, LEAD)
+
+def _proposed(session, project, settings, **options):
+    """A run proposed and read back as the lead."""
+    lead = _lead(session)
+    return get_run(session, project, propose(session, project, settings, viewer=lead, **options), viewer=lead)
 
 
 def _project(session):
@@ -67,7 +81,7 @@ def test_build_by_hand_with_every_operation_and_undo_all_of_it(book):
         move_node(session, p, loose, theme, actor=ME)
         merge_nodes(session, p, mind, [loose], actor=ME, name="마음과 서류")
         built = take_snapshot(session, p)
-        shape = _shape(hierarchy_tree(session, p))
+        shape = _shape(hierarchy_tree(session, p, viewer=_lead(session)))
     assert shape == [(DOMAIN, "실무자가 본 성과", [], [
         (THEME, "사례관리의 목적", [], [
             (SUBTHEME, "경제적 자립과 근로", [FIN, JOB], []),
@@ -75,11 +89,11 @@ def test_build_by_hand_with_every_operation_and_undo_all_of_it(book):
         ])])]
     with book.transaction() as session:
         p = _project(session)
-        [top] = hierarchy_tree(session, p)
+        [top] = hierarchy_tree(session, p, viewer=_lead(session))
         assert top.children[0].memo == "보고서 3장에 씀"
         delete_node(session, p, domain, actor=ME, reason="다시 짜기")
-        assert hierarchy_tree(session, p) == []
-        assert {c.path for c in unplaced_codes(session, p)} >= {FIN, JOB, STABLE, PAPER}
+        assert hierarchy_tree(session, p, viewer=_lead(session)) == []
+        assert {c.path for c in unplaced_codes(session, p, viewer=_lead(session))} >= {FIN, JOB, STABLE, PAPER}
         undo(session, p, actor=ME)
         assert take_snapshot(session, p) == built  # ids included
         kinds = [e.kind for e in hierarchy_history(session, p)]
@@ -93,9 +107,10 @@ def test_build_by_hand_with_every_operation_and_undo_all_of_it(book):
             undo(session, p, actor=ME)
         redo(session, p, actor=ME)
         redo(session, p, actor=ME)
-        assert _shape(hierarchy_tree(session, p)) == [(DOMAIN, "실무자가 본 성과", [], [(THEME, "사례관리의 목적", [], [])])]
+        assert _shape(hierarchy_tree(session, p, viewer=_lead(session))) == [
+            (DOMAIN, "실무자가 본 성과", [], [(THEME, "사례관리의 목적", [], [])])]
         undo(session, p, actor=ME)  # a redone change can be undone again
-        assert _shape(hierarchy_tree(session, p)) == [(DOMAIN, "실무자가 본 성과", [], [])]
+        assert _shape(hierarchy_tree(session, p, viewer=_lead(session))) == [(DOMAIN, "실무자가 본 성과", [], [])]
         create_node(session, p, DOMAIN, "새 영역", actor=ME)  # a new change ends the redo chain
         with pytest.raises(NothingToUndo, match="nothing to redo"):
             redo(session, p, actor=ME)
@@ -195,7 +210,7 @@ def test_undo_skips_codes_deleted_since(book):
         delete_node(session, p, sub, actor=ME)
         delete_code(session, p, JOB, actor=ME)
         undo(session, p, actor=ME)
-        [node] = hierarchy_tree(session, p)
+        [node] = hierarchy_tree(session, p, viewer=_lead(session))
     assert node.id == sub and [c.path for c in node.codes] == [FIN]
 
 
@@ -205,13 +220,13 @@ def test_undo_skips_codes_deleted_since(book):
 def test_accepting_sub_theme_and_theme_candidates(study):
     with study.db.transaction() as session:
         p = study.project(session)
-        lines_run = get_run(session, p, propose(session, p, ProposalSettings(k=6), actor=ME))
-        codes_run = get_run(session, p, propose(session, p, ProposalSettings(level="theme", k=3), actor=ME))
+        lines_run = _proposed(session, p, ProposalSettings(k=6))
+        codes_run = _proposed(session, p, ProposalSettings(level="theme", k=3))
 
         first = lines_run.candidates[0]
         change = accept_candidate(session, p, first.id, actor=ME)
         sub = change.node_id
-        [node] = hierarchy_tree(session, p)
+        [node] = hierarchy_tree(session, p, viewer=_lead(session))
         dominant = [s.path for s in first.codes if s.dominant]
         assert (node.level, node.name, node.candidate_id) == (SUBTHEME, first.label, first.id)
         assert [c.path for c in node.codes] == dominant
@@ -221,7 +236,7 @@ def test_accepting_sub_theme_and_theme_candidates(study):
         assert node.lines == len(set(first.members) | coded)
         assert [q.segment_id for q in node.quotes] == [q.segment_id for q in first.representatives]
         assert all(q.speaker and q.group for q in node.quotes)
-        assert get_run(session, p, lines_run.id).candidates[0].accepted_as == sub
+        assert get_run(session, p, lines_run.id, viewer=_lead(session)).candidates[0].accepted_as == sub
         with pytest.raises(HierarchyError, match="already accepted"):
             accept_candidate(session, p, first.id, actor=ME)
 
@@ -230,7 +245,7 @@ def test_accepting_sub_theme_and_theme_candidates(study):
         holder = next(c for c in codes_run.candidates if set(dominant) & {s.path for s in c.codes})
         domain = _ids(create_node(session, p, DOMAIN, "성과", actor=ME))
         change = accept_candidate(session, p, holder.id, actor=ME, name="주제 하나", parent_id=domain)
-        [top] = hierarchy_tree(session, p)
+        [top] = hierarchy_tree(session, p, viewer=_lead(session))
         [theme] = top.children
         assert (theme.level, theme.name, theme.id) == (THEME, "주제 하나", change.node_id)
         placed = [c.path for s in theme.children for c in s.codes]
@@ -244,11 +259,11 @@ def test_accepting_sub_theme_and_theme_candidates(study):
         assert top.participants >= 1 and top.groups >= 1
 
         # Another sub-theme candidate whose dominant code is already placed: the code stays put.
-        taken = {c.path for n in walk(hierarchy_tree(session, p)) for c in n.codes}
+        taken = {c.path for n in walk(hierarchy_tree(session, p, viewer=_lead(session))) for c in n.codes}
         other = next(c for c in lines_run.candidates[1:] if any(s.dominant and s.path in taken for s in c.codes))
         change = accept_candidate(session, p, other.id, actor=ME, parent_id=theme.id)
         assert change.skipped and all("stays under" in s for s in change.skipped)
-        again = {c.path for n in walk(hierarchy_tree(session, p)) for c in n.codes}
+        again = {c.path for n in walk(hierarchy_tree(session, p, viewer=_lead(session))) for c in n.codes}
         assert sorted(again - taken) == sorted(s.path for s in other.codes if s.dominant and s.path not in taken)
 
 
@@ -256,13 +271,13 @@ def test_split_moves_the_lines_of_the_codes_that_go(study):
     # Ward at k=4 gives this study a candidate with two dominant codes, the case to split.
     with study.db.transaction() as session:
         p = study.project(session)
-        run = get_run(session, p, propose(session, p, ProposalSettings(k=4, clusterer="agglomerative"), actor=ME))
+        run = _proposed(session, p, ProposalSettings(k=4, clusterer="agglomerative"))
         candidate = next(c for c in run.candidates if sum(s.dominant for s in c.codes) >= 2)
         sub = accept_candidate(session, p, candidate.id, actor=ME).node_id
-        [node] = hierarchy_tree(session, p)
+        [node] = hierarchy_tree(session, p, viewer=_lead(session))
         going = node.codes[-1].path
         change = split_node(session, p, sub, "갈라진 것", actor=ME, codes=[going])
-        nodes = {n.name: n for n in hierarchy_tree(session, p)}
+        nodes = {n.name: n for n in hierarchy_tree(session, p, viewer=_lead(session))}
     new = nodes["갈라진 것"]
     assert [c.path for c in new.codes] == [going] and going not in [c.path for c in nodes[node.name].codes]
     lines_of = {s for s, path in study.a_codings | study.b_codings if path == going}

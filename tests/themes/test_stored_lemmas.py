@@ -25,6 +25,15 @@ ALL = ProposalSettings(units="all", seed=5)
 THEMES = ProposalSettings(level="theme", seed=5)
 
 
+def _lead(session):
+    return get_user(session, LEAD)
+
+def _proposed(session, project, settings, **options):
+    """A run proposed and read back as the lead."""
+    lead = _lead(session)
+    return get_run(session, project, propose(session, project, settings, viewer=lead, **options), viewer=lead)
+
+
 def watch_kiwi(monkeypatch, kiwi) -> list[str]:
     """Every text the Kiwi analyser is asked to analyse from now on."""
     seen: list[str] = []
@@ -47,7 +56,7 @@ def _candidates(run):
 def _runs(db, *settings):
     with db.transaction() as session:
         project = get_project(session, "자활 FGI 주제")
-        return [get_run(session, project, propose(session, project, s, actor="연구자")) for s in settings]
+        return [_proposed(session, project, s) for s in settings]
 
 
 def _every_line(session, project):
@@ -77,10 +86,10 @@ def test_candidates_from_stored_lemmas_are_those_of_analysing_afresh(study, anal
 def test_proposals_labels_and_the_scatter_analyse_no_kiwi_imported_line(study, analysed):
     with study.db.transaction() as session:
         project = study.project(session)
-        every = proposal_units(session, project, "all")
-        coded = proposal_units(session, project, "coded")
-        sub, theme = (get_run(session, project, propose(session, project, s, actor="연구자")) for s in (ALL, THEMES))
-        points = run_points(session, project, sub.id, make_embedder("kiwi-lsa", 0))
+        every = proposal_units(session, project, "all", viewer=_lead(session))
+        coded = proposal_units(session, project, "coded", viewer=_lead(session))
+        sub, theme = (_proposed(session, project, s) for s in (ALL, THEMES))
+        points = run_points(session, project, sub.id, make_embedder("kiwi-lsa", 0), viewer=_lead(session))
     assert analysed == []
     assert sub.details["cache"] == {"hits": 0, "computed": 0, "stored": len(every)}
     assert theme.details["cache"] == {"hits": 0, "computed": 0, "stored": len(coded)}
@@ -109,7 +118,7 @@ def test_lines_without_a_kiwi_record_are_analysed_and_give_the_same_candidates(s
     recorded_as(study.db, ["주민_FGI_1차"], "okt", lemmas="가짜/NNG")  # Okt's lemmas are not Kiwi's nouns
     older = {study.transcripts["실무자_FGI_1차"], study.transcripts["주민_FGI_1차"]}
     with study.db.reading() as session:
-        lines = proposal_units(session, study.project(session), "all")
+        lines = proposal_units(session, study.project(session), "all", viewer=_lead(session))
     assert all((line.nouns is None) == (line.transcript_id in older) for line in lines)
     fallback = {line.text for line in lines if line.transcript_id in older}
     first, second = _runs(study.db, ALL, ALL)
@@ -125,7 +134,7 @@ def test_qdpx_imported_lines_read_their_stored_lemmas(study, kiwi, monkeypatch, 
     with study.db.transaction() as session:
         project = study.project(session)
         data = collect_project(session, project, viewer=get_user(session, LEAD))
-        original = {line.text: line.nouns for line in proposal_units(session, project, "all")}
+        original = {line.text: line.nouns for line in proposal_units(session, project, "all", viewer=_lead(session))}
         path = write_qdpx(data, tmp_path / "study.qdpx")
         import_qdpx(session, path, "복사본", actor="연구자", analyzer=kiwi)
     analysed = watch_kiwi(monkeypatch, kiwi)
@@ -133,8 +142,8 @@ def test_qdpx_imported_lines_read_their_stored_lemmas(study, kiwi, monkeypatch, 
         copy = get_project(session, "복사본")
         backends = set(session.scalars(select(Transcript.meta["morphology"].as_string())
                                        .where(Transcript.project_id == copy.id)))
-        lines = proposal_units(session, copy, "all")
-        run = get_run(session, copy, propose(session, copy, ALL, actor="연구자"))
+        lines = proposal_units(session, copy, "all", viewer=_lead(session))
+        run = _proposed(session, copy, ALL)
     assert backends == {"kiwi"} and len(lines) == len(original)
     assert {line.text: line.nouns for line in lines} == original
     assert analysed == [] and run.details["cache"] == {"hits": 0, "computed": 0, "stored": len(lines)}

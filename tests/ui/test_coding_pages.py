@@ -204,7 +204,8 @@ def test_every_export_makes_a_file_for_a_lead(demo_url):
     db = database(demo_url)
     with db.transaction() as session:
         project = get_project(session, DEMO)
-        run = get_run(session, project, propose(session, project, ProposalSettings(k=2), actor="팀장"))
+        lead = get_user(session, "팀장")
+        run = get_run(session, project, propose(session, project, ProposalSettings(k=2), viewer=lead), viewer=lead)
         accept_candidate(session, project, run.candidates[0].id, actor="팀장")
     db.dispose()
     app = run_as("팀장", "export")

@@ -31,7 +31,7 @@ class ExportRow:
 
 
 def _theme_table(write):
-    return lambda session, project, user, path: write(theme_table(session, project), path)
+    return lambda session, project, user, path: write(theme_table(session, project, viewer=user), path)
 
 
 def _qdpx(session, project, user, path):

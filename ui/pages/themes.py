@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from coding.users import get_user
 from fgi.errors import FgiError
 from fgi.study import get_project
 from themes.accept import accept_candidate
@@ -28,9 +29,9 @@ me = require_lead()
 st.header(t("page.themes"))
 
 with db.reading() as session:
-    _, project = acting(session)
+    viewer, project = acting(session)
     project_name = project.name
-    runs = list_runs(session, project)
+    runs = list_runs(session, project, viewer=viewer)
 
 
 def change(action, message_key: str = "themes.done") -> None:
@@ -66,7 +67,8 @@ with st.expander(t("themes.propose"), expanded=not runs), st.form("themes.propos
         try:
             emb = embedder(chosen, int(seed))
             with db.transaction() as session:
-                run_id = propose(session, get_project(session, project_name), settings, actor=me.name, embedder=emb,
+                run_id = propose(session, get_project(session, project_name), settings,
+                                 viewer=get_user(session, me.name), embedder=emb,
                                  progress=lambda done, total: bar.progress(min(1.0, done / max(total, 1)),
                                                                            text=t("themes.running")))
             st.session_state["themes.run"] = run_id
@@ -85,7 +87,7 @@ if runs:
         "themes.run_label", id=i, level=t(f"themes.level.{by_id[i].level}"), embedder=by_id[i].embedder,
         k=by_id[i].k, n=by_id[i].n_units, candidates=by_id[i].candidates))
     with db.reading() as session:
-        run = get_run(session, get_project(session, project_name), run_id)
+        run = get_run(session, get_project(session, project_name), run_id, viewer=get_user(session, me.name))
     cards, plot = st.tabs([t("themes.tab.cards"), t("themes.tab.scatter")])
     with cards:
         selected_key = f"themes.pick.{run.id}"
@@ -110,21 +112,22 @@ if runs:
             change(accept_merge)
     with plot:
         @st.cache_data(ttl=600, show_spinner=False, max_entries=10)
-        def points(project_name: str, run_id: int, embedder_id: str):
+        def points(project_name: str, run_id: int, embedder_id: str, viewer: str):
             name = st.session_state.get("themes.embedder", {}).get(run_id) or embedder_name(embedder_id)
             with database().transaction() as session:
-                return run_points(session, get_project(session, project_name), run_id, embedder(name, 0))
+                return run_points(session, get_project(session, project_name), run_id, embedder(name, 0),
+                                  viewer=get_user(session, viewer))
 
         with st.spinner(t("themes.plotting")):
             try:
-                view.scatter(points(project_name, run.id, run.embedder))
+                view.scatter(points(project_name, run.id, run.embedder, me.name))
             except FgiError as error:
                 show_error(error)
         st.caption(t("themes.scatter_caption"))
 
 st.subheader(t("themes.hierarchy"))
 with db.reading() as session:
-    tree = hierarchy_tree(session, get_project(session, project_name))
+    tree = hierarchy_tree(session, get_project(session, project_name), viewer=get_user(session, me.name))
 undo_col, redo_col, _ = st.columns([1, 1, 4])
 if undo_col.button(t("themes.undo"), icon=":material/undo:", key="themes.undo"):
     change(lambda s, p: undo(s, p, actor=me.name))
