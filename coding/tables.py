@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,11 +53,24 @@ def _cell(value: object) -> str:
 def _rows_of(path: Path) -> list[list[str]]:
     if _suffix(path) == ".csv":
         text, _ = decode_bytes(path.read_bytes(), path)
-        return [[csv_unescape(_cell(c)) for c in row] for row in csv.reader(io.StringIO(text))]
+        reader = csv.reader(io.StringIO(text))
+        try:
+            return [[csv_unescape(_cell(c)) for c in row] for row in reader]
+        except csv.Error as exc:  # e.g. a cell over the csv module's 131,072 characters
+            raise InputError(f"not readable as CSV ({exc})", path=path, line=reader.line_num,
+                             hint="check the quotes of that row; no cell of a codebook is that long") from None
     from openpyxl import load_workbook
 
+    from fgi.safe_zip import checked_copy, is_xml_part, zip_limits
+
+    # An .xlsx is a zip of XML: read within the limits before openpyxl sees it.
+    if not zipfile.is_zipfile(path):
+        raise InputError("not a readable Excel workbook (not a zip archive)", path=path,
+                         hint="save it from Excel as .xlsx, or export it as CSV")
+    package = checked_copy(path, zip_limits("office_xml_mb"), keep=is_xml_part,
+                           hint="save it from Excel as .xlsx, or export it as CSV")
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_workbook(package, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError or its own errors
         raise InputError(f"not a readable Excel workbook ({exc.__class__.__name__})", path=path,
                          hint="save it from Excel as .xlsx, or export it as CSV") from None

@@ -24,6 +24,7 @@ from coding.applications import codings_for
 from coding.codebook import CodeView, code_index, list_codes
 from coding.consensus import consensus_codings
 from coding.matrix import require_full_view
+from coding.permissions import require
 from coding.models import User
 from coding.qdc import code_guid
 from coding.refi.data import (
@@ -73,6 +74,7 @@ def collect_project(session: Session, project: Project, *, viewer: User,
         require_lead(session, viewer, project.id, "export the original file names")
     transcripts = list(session.scalars(
         select(Transcript).where(Transcript.project_id == project.id).order_by(Transcript.imported_at, Transcript.id)))
+    require(session, viewer, "export.qdpx", project)
     require_full_view(session, viewer, project, [t.id for t in transcripts])
     codes = list_codes(session, project)
     guid_of_code = {c.id: code_guid(project.id, c.id) for c in codes}

@@ -61,7 +61,7 @@ class QdpxImport:
     notes: list[str] = field(default_factory=list)
 
 
-def read_archive(path: str | Path, limits: Limits = Limits()) -> ParsedArchive:
+def read_archive(path: str | Path, limits: Limits | None = None) -> ParsedArchive:
     """The parsed archive (nothing written); raises InputError naming the file."""
     with SafeArchive(path, limits) as archive:
         return read_qdpx(archive)
@@ -194,7 +194,7 @@ def _decisions(session: Session, applied: set[tuple[str, int, int]], agreed: dic
 
 
 def import_qdpx(session: Session, path: str | Path, project_name: str | None = None, *, actor: str,
-                analyzer: Analyzer | None = None, limits: Limits = Limits()) -> QdpxImport:
+                analyzer: Analyzer | None = None, limits: Limits | None = None) -> QdpxImport:
     """Create a project from a ``.qdpx`` archive (named ``project_name``, else as in the file)."""
     path = Path(path)
     parsed = read_archive(path, limits)
