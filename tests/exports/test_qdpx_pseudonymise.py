@@ -96,3 +96,12 @@ def test_original_file_names_leave_only_when_a_lead_asks(db, kiwi, tmp_path):
         assert secret not in plain_text
     assert "김도현_이민지_면담" in named_text and "작성자: 정하늘" in named_text
     assert "작성자 [이름]" in named_text  # the text itself stays pseudonymised
+    import zipfile
+
+    import xmlschema
+
+    from tests.conftest import shared_path
+
+    schema = xmlschema.XMLSchema(str(shared_path("refi", "Project-mrt2019.xsd")))
+    with zipfile.ZipFile(named) as archive:
+        schema.validate(archive.read("project.qde").decode("utf-8"))
