@@ -165,6 +165,34 @@ def agreement_report(
     return replace(report, consensus=against_consensus(combined, n_boot, seed), settled_units=int(settled.sum()))
 
 
+@dataclass(frozen=True)
+class CodePairAlpha:
+    """Alpha per code (rows) and coder pair (columns), each pair on its own; NaN where undefined."""
+
+    codes: list[str]
+    pairs: list[tuple[str, str]]
+    values: list[list[float]]
+
+
+def alpha_by_code_and_pair(
+    session: Session, project: Project, *, viewer: User, transcript_id: str | None = None,
+    include_backchannels: bool = False, include_moderator: bool = False, only_coded_units: bool = False,
+    coders: Sequence[str] | None = None,
+) -> CodePairAlpha:
+    """Each coder pair's alpha on each code, from one read of the codings (no bootstrap)."""
+    scope = Scope(transcript_id, include_backchannels, include_moderator, only_coded_units,
+                  tuple(coders) if coders is not None else None)
+    data = load_coding(session, project, viewer, scope)
+    pairs_, columns = [], []
+    for i in range(len(data.coders)):
+        for j in range(i + 1, len(data.coders)):
+            result = multilabel_agreement(data.applied[:, [i, j]], data.coded[:, [i, j]], n_boot=0)
+            pairs_.append((data.coders[i], data.coders[j]))
+            columns.append([v.alpha.value for v in result.codes])
+    values = [[column[k] for column in columns] for k in range(len(data.code_paths))]
+    return CodePairAlpha(list(data.code_paths), pairs_, values)
+
+
 def summary(name: str, key: str, v: VariableAgreement) -> Summary:
     return Summary(name, key, v.alpha, v.alpha_ci, band(v.alpha.value), v.percent, v.fleiss_kappa,
                    v.n_units, v.applied, v.gwet_ac1, v.brennan_prediger, v.holsti)

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from coding.agreement import agreement_report, as_json
+from coding.agreement import agreement_report, alpha_by_code_and_pair, as_json
 from coding.applications import reveal
 from coding.errors import PermissionDenied
 from coding.stats import (
@@ -109,6 +109,18 @@ def test_coder_matrix_lays_every_pair_out(study):
     assert m.n_units[0][2] == 6 and m.n_units[0][1] == 8
     by_pair = {(p.coder_a, p.coder_b): p for p in result.pairs}
     assert m.holsti[0][1] == pytest.approx(by_pair[(s.A, s.B)].holsti.value)
+
+
+def test_alpha_by_code_and_pair_equals_a_report_per_pair(study):
+    with study.db.reading() as session:
+        grid = alpha_by_code_and_pair(session, s.project(session), viewer=get_user(session, s.LEAD))
+    assert grid.codes == s.USED
+    assert grid.pairs == [(s.A, s.B), (s.A, s.C), (s.B, s.C)]
+    for column, pair in enumerate(grid.pairs):
+        alone = {c.key: c.alpha.value for c in report(study, coders=list(pair), n_boot=0).codes}
+        for row, code in enumerate(grid.codes):
+            expected = alone.get(code, math.nan)
+            assert grid.values[row][column] == pytest.approx(expected, nan_ok=True), (pair, code)
 
 
 def test_a_coder_who_did_not_code_a_transcript_is_missing_there(study):

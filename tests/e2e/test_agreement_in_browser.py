@@ -54,8 +54,9 @@ def test_agreement_page_with_three_coders(server, page):
     # The hover on 일치율 says it counts line x code pairs.
     percent = page.get_by_test_id("stMetric").filter(has_text="일치율").first
     percent.get_by_test_id("stTooltipHoverTarget").hover()
-    tooltip = page.get_by_test_id("stTooltipContent").first
-    expect(tooltip).to_contain_text("(줄 × 코드) 쌍을 셉니다", timeout=10_000)
+    tooltip = page.get_by_test_id("stTooltipContent").filter(has_text="(줄 × 코드) 쌍을 셉니다")
+    expect(tooltip).to_be_visible(timeout=10_000)
+    page.wait_for_timeout(700)  # the tooltip fades in
     screenshot(page, "agreement-percent-hover")
     page.mouse.move(5, 5)
 

@@ -5,11 +5,9 @@ transcript. Leads always; coders once the transcripts in scope are revealed (bli
 
 from __future__ import annotations
 
-import itertools
-
 import streamlit as st
 
-from coding.agreement import agreement_report
+from coding.agreement import agreement_report, alpha_by_code_and_pair
 from coding.errors import PermissionDenied
 from coding.users import get_user
 from fgi.errors import FgiError
@@ -33,6 +31,13 @@ def report(project_name: str, viewer: str, transcript_id: str | None, coders: tu
                                 transcript_id=transcript_id, coders=coders, n_boot=n_boot)
 
 
+@st.cache_data(ttl=60, show_spinner=False, max_entries=30)
+def pair_alpha(project_name: str, viewer: str, transcript_id: str | None):
+    with database().reading() as session:
+        return alpha_by_code_and_pair(session, get_project(session, project_name), viewer=get_user(session, viewer),
+                                      transcript_id=transcript_id)
+
+
 with db.reading() as session:
     me, project = acting(session)
     project_name, viewer = project.name, me.name
@@ -42,6 +47,7 @@ names = {tr.id: tr.name for tr in transcripts}
 scope = st.selectbox(t("agreement.scope"), [None, *names], format_func=lambda i: t("agreement.all") if i is None else names[i])
 if st.button(t("agreement.refresh"), icon=":material/refresh:"):
     report.clear()
+    pair_alpha.clear()
 st.caption(md("agreement.bands", guide=view.guide()))
 
 try:
@@ -73,15 +79,6 @@ if many:
     with by_coder:
         view.coder_matrix(result)
 with heat:
-    pairs = list(itertools.combinations(result.coders, 2))
-    per_pair = [report(project_name, viewer, scope, pair, 0) for pair in pairs]
-    codes = [s.name for s in result.codes]
-    values = []
-    for code in codes:
-        row = []
-        for pair_report in per_pair:
-            found = next((s for s in pair_report.codes if s.name == code), None)
-            row.append(found.alpha.value if found is not None else None)
-        values.append(row)
-    view.heat_map(codes, [f"{a} – {b}" for a, b in pairs], values)
+    grid = pair_alpha(project_name, viewer, scope)
+    view.heat_map(grid.codes, [f"{a} – {b}" for a, b in grid.pairs], grid.values)
     st.caption(t("agreement.heatmap_caption"))
