@@ -1,4 +1,4 @@
-"""``fgi agreement``, ``fgi reconcile`` and ``fgi reveal``.
+"""``fgi agreement``, ``fgi reconcile`` and ``fgi reveal`` (confirmed on a terminal; ``--yes`` skips).
 
 coding/cli.py calls ``register_agreement(app)`` after registering its own commands. The
 acting user is ``--as NAME`` (default FGI_USER, else the login name), as in coding/cli.py.
@@ -208,14 +208,28 @@ def reveal_command(
     transcript: Annotated[str, typer.Option("--transcript", "-t", help="transcript id (or name, with --project)")],
     project: Annotated[Optional[str], typer.Option("--project", "-p", help="to find the transcript by name")] = None,
     reason: Annotated[Optional[str], typer.Option("--reason", help="why now")] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="do not ask for confirmation")] = False,
     as_user: AsOption = None,
 ) -> None:
-    """Lift blind coding for a transcript: coders then see each other's codings (leads and admins)."""
-    with transaction() as session:
+    """Lift blind coding for a transcript (leads and admins) after a confirmation on a terminal:
+    coders then see each other's codings, and the agreement at this moment is stored as the
+    independent coding's reliability."""
+    from coding.cli_rounds import on_terminal, require_confirmation, show_snapshot
+
+    with console.database().reading() as session:
         target = get_project(session, project) if project else None
         found = get_transcript(session, transcript, target)
-        done = applications.reveal(session, _user(session, as_user), found.id, reason=reason)
-    info(f"revealed {found.name} ({found.id})" if done else f"{found.name} was already revealed")
+        name, tid, already = found.name, found.id, applications.is_revealed(session, found.id)
+    if already:
+        info(f"{name} was already revealed")
+        return
+    require_confirmation(f"Reveal {name} ({tid})? Every coder will see every coding of it, and its agreement "
+                         "now is stored as the independent coding's reliability.", yes, on_terminal())
+    with transaction() as session:
+        done = applications.reveal(session, _user(session, as_user), tid, reason=reason)
+    info(f"revealed {name} ({tid})" if done else f"{name} was already revealed")
+    if done:
+        show_snapshot(tid, as_user)
 
 
 def register_agreement(app: typer.Typer) -> None:
