@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 import typer
 from sqlalchemy.orm import Session
 
-from coding import applications, consensus, reconcile, reconcile_log, users
+from coding import applications, consensus, reconcile, reconcile_log, round_export, users
 from coding.agreement import AgreementReport, agreement_report, as_json
 from coding.models import APPLY, REJECT, REPLACE, User
 from coding.stats import Stat
@@ -185,7 +185,12 @@ def reconcile_log_command(
         rows = reconcile_log.reconciliation_log(session, get_project(session, project),
                                                 viewer=_user(session, as_user), transcript_id=transcript)
     reconcile_log.export_log(rows, output)
-    info(f"wrote {len(rows)} decisions to {output}")
+    with console.database().reading() as session:  # the agreement stored at each reveal, after the log
+        target = get_project(session, project)
+        tid = get_transcript(session, transcript, target).id if transcript else None
+        snapshots = round_export.snapshot_rows(session, target, _user(session, as_user), tid)
+    round_export.append_snapshots(output, snapshots)
+    info(f"wrote {len(rows)} decisions to {output}, and {len(snapshots)} rows of agreement at reveal")
 
 
 @reconcile_app.command("consensus")

@@ -96,3 +96,61 @@ def _write_sheets(path: Path, tables: dict[str, tuple]) -> None:
             worksheet.append(["" if v is None else v for v in row])
         worksheet.freeze_panes = "A2"
     workbook.save(path)
+
+
+def export_all_rounds(session: Session, viewer: User, project: Project, path: str | Path) -> dict[str, int]:
+    """Every round in one workbook (.xlsx): each table with its round in the first column."""
+    merged: dict[str, tuple] = {}
+    for view in list_rounds(session, project, viewer=viewer):
+        for sheet, (columns, rows) in round_tables(session, viewer, project, view.number).items():
+            head = columns if sheet == "codings" else ("round", *columns)
+            body = rows if sheet == "codings" else [[view.number, *row] for row in rows]
+            merged.setdefault(sheet, (head, []))[1].extend(body)
+    _write_sheets(Path(path), merged)
+    return {sheet: len(rows) for sheet, (_, rows) in merged.items()}
+
+
+SNAPSHOT_COLUMNS = ("transcript", "round", "revealed_at", "revealed_by", "codings", "code", "alpha",
+                    "alpha_ci_low", "alpha_ci_high", "percent", "fleiss_kappa", "units")
+SNAPSHOT_TITLE = "독립 코딩 일치도 (공개 시점)"
+
+
+def snapshot_rows(session: Session, project: Project, viewer: User, transcript_id: str | None = None) -> list[list]:
+    """The stored agreement at every reveal in scope: overall, then per code."""
+    rows = []
+    for s in snapshots(session, project, viewer=viewer, transcript_id=transcript_id):
+        for entry in [s.report["overall"] | {"code": "overall"}, *s.report["codes"]]:
+            low, high = entry["alpha_ci"]
+            rows.append([s.transcript, s.round_number, s.revealed_at.isoformat(timespec="seconds"), s.revealed_by,
+                         s.codings, entry["code"], entry["alpha"], low, high, entry["percent"],
+                         entry["fleiss_kappa"], entry["n_units"]])
+    return rows
+
+
+def append_snapshots(path: str | Path, rows: list[list]) -> None:
+    """Add the reveal snapshots to an exported table: a sheet of a .xlsx, or a second block
+    (after an empty line and a title line) of a .csv."""
+    path = Path(path)
+    if not rows:
+        return
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import load_workbook
+        from openpyxl.styles import Font
+
+        workbook = load_workbook(path)
+        worksheet = workbook.create_sheet(SNAPSHOT_TITLE[:31])
+        worksheet.append(list(SNAPSHOT_COLUMNS))
+        for cell in worksheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            worksheet.append(["" if v is None else v for v in row])
+        workbook.save(path)
+        return
+    import csv
+
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([])
+        writer.writerow([SNAPSHOT_TITLE])
+        writer.writerow(SNAPSHOT_COLUMNS)
+        writer.writerows([["" if v is None else v for v in row] for row in rows])

@@ -14,6 +14,7 @@ from coding.users import get_user
 from fgi.errors import FgiError
 from fgi.study import get_project, list_transcripts
 from ui.components import agreement_view as view
+from ui.components.reveal import agreement_page_panel as reveal_panel
 from ui.context import acting
 from ui.resources import database, show_error
 from ui.text import t
@@ -41,6 +42,7 @@ scope = st.selectbox(t("agreement.scope"), [None, *names], format_func=lambda i:
 if st.button(t("agreement.refresh"), icon=":material/refresh:"):
     report.clear()
 st.caption(t("agreement.bands"))
+reveal_panel(project_name, viewer, scope)  # reveal with confirmation; the agreement stored at reveal
 
 try:
     with st.spinner(t("agreement.computing")):
