@@ -204,3 +204,65 @@ def test_next_round_recodes_blind_and_the_trend_shows_each_round(coded):
     assert overall[2].alpha > overall[1].alpha  # A now agrees with B on the residents' lines
     assert {p.round for p in trend if p.code == STIGMA} == {1, 2}
     assert [r.number for r in rounds] == [1, 2] and [r.open for r in rounds] == [False, True]
+
+
+def test_existing_projects_migrate_into_round_one(database_url, kiwi):
+    """A database with codings and a reveal made before rounds existed upgrades with every
+    coding in round 1 and the reveal kept (it has no snapshot: none was taken then)."""
+    from sqlalchemy.orm import Session
+
+    from coding import users
+    from coding.codebook_io import import_codebook_file
+    from coding.models import Code, Reveal
+    from fgi.ingest import import_files
+    from fgi.storage import migrate, open_database
+    from fgi.storage.engine import make_engine
+    from fgi.study import create_project
+    from tests.coding.conftest import SAMPLE_CODEBOOK, SAMPLE_TRANSCRIPTS
+
+    engine = make_engine(database_url)
+    migrate.downgrade(engine, "base")
+    migrate.upgrade(engine, "0003_themes")
+    users.BCRYPT_ROUNDS, rounds_before = 4, users.BCRYPT_ROUNDS
+    try:
+        with Session(engine) as session, session.begin():
+            project = create_project(session, "옛 연구", actor="setup")
+            import_codebook_file(session, project, SAMPLE_CODEBOOK, actor="setup")
+            results = import_files(session, project, [SAMPLE_TRANSCRIPTS / f"{RESIDENTS}.txt",
+                                                      SAMPLE_TRANSCRIPTS / f"{PRACTITIONERS}.txt"],
+                                   actor="setup", analyzer=kiwi)
+            lead = users.create_user(session, "팀장", "비밀번호1234", role="lead", actor="setup")
+            coders = [users.create_user(session, n, "비밀번호1234", role="coder", actor="setup") for n in ("가", "나")]
+            for user in (lead, *coders):
+                users.add_member(session, project, user, actor="setup")
+            code = session.scalars(select(Code).where(Code.name == "참여 초기의 낙인감")).one()
+            for result in results:
+                for line in (10, 11, 12):
+                    for coder in coders[: 1 + line % 2]:
+                        session.add(CodeApplication(segment_id=f"{result.transcript_id}-{line:04d}",
+                                                    code_id=code.id, coder_id=coder.id))
+            session.add(Reveal(transcript_id=results[0].transcript_id, revealed_by=lead.id))
+            ids = sorted(r.transcript_id for r in results)
+    finally:
+        users.BCRYPT_ROUNDS = rounds_before
+    engine.dispose()
+
+    db = open_database(database_url, upgrade=True)
+    assert migrate.current_revision(db.engine) == migrate.head_revision(db.engine)
+    with db.reading() as session:
+        project, lead = get_project(session, "옛 연구"), get_user(session, "팀장")
+        views = list_rounds(session, project, viewer=lead)
+        in_round = round_codings(session, project, 1, viewer=lead)
+        assert len(session.scalars(select(CodeApplication)).all()) == 8
+        assert is_revealed(session, ids[0]) or is_revealed(session, ids[1])
+        assert latest_snapshots(session, project, viewer=lead) == []
+    assert [(v.number, v.open) for v in views] == [(1, True)]
+    assert sorted(t for t, _ in views[0].transcripts) == ids
+    assert len(in_round) == 8  # every coding belongs to round 1
+    with db.transaction() as session:  # and coding goes on in round 1
+        project = get_project(session, "옛 연구")
+        unrevealed = next(t for t in ids if not is_revealed(session, t))
+        apply_code(session, get_user(session, "가"), f"{unrevealed}-0020", STIGMA)
+        view = close_round(session, get_user(session, "팀장"), project, n_boot=50)
+    assert view.number == 1 and not view.open
+    db.dispose()
