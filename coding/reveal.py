@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from coding.agreement import agreement_report, as_json
 from coding.models import (
-    POST_REVEAL_ALLOWED, POST_REVEAL_BLOCKED, POST_REVEAL_POLICIES, CodeApplication, CodingSettings, Reveal,
-    RevealSnapshot, User,
+    POST_REVEAL_ALLOWED, POST_REVEAL_BLOCKED, POST_REVEAL_POLICIES, CodeApplication, CodingRound, CodingSettings,
+    Reveal, RevealSnapshot, User,
 )
 from coding.users import require_lead, require_member
 from fgi.errors import FgiError, NotFound
@@ -169,8 +169,6 @@ def snapshots(session: Session, project: Project, *, viewer: User, transcript_id
     )
     if transcript_id is not None:
         query = query.where(RevealSnapshot.transcript_id == transcript_id)
-    from coding.models import CodingRound
-
     numbers = dict(session.execute(select(CodingRound.id, CodingRound.number)
                                    .where(CodingRound.project_id == project.id)).all())
     return [Snapshot(s.id, s.transcript_id, name, numbers.get(s.round_id), s.revealed_at, by, s.codings, s.report)

@@ -266,3 +266,11 @@ def test_existing_projects_migrate_into_round_one(database_url, kiwi):
         view = close_round(session, get_user(session, "팀장"), project, n_boot=50)
     assert view.number == 1 and not view.open
     db.dispose()
+
+
+def test_revealing_an_uncoded_transcript_stores_an_empty_report(coded):
+    assert _reveal(coded, PRACTITIONERS)
+    with coded.db.reading() as session:
+        stored = latest_snapshots(session, get_project(session, coded.project), viewer=_lead(session, coded),
+                                  transcript_id=coded.transcripts[PRACTITIONERS])
+    assert stored[0].codings == 0 and stored[0].overall["alpha"] is None and stored[0].overall["reason"]
