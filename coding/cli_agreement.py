@@ -78,6 +78,9 @@ def agreement_command(
         print_json(as_json(report))
         return
     _print_report(report, by)
+    from coding.cli_rounds import show_snapshots_after_live
+
+    show_snapshots_after_live(project, transcript, as_user)  # the agreement stored at reveal, labelled
 
 
 def _print_report(report: AgreementReport, by: By) -> None:

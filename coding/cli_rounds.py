@@ -198,7 +198,23 @@ def show_snapshot(transcript_id: str, as_user: str | None) -> None:
         transcript = session.get(Transcript, transcript_id)
         found = reveal.latest_snapshots(session, session.get(Project, transcript.project_id),
                                         viewer=_user(session, as_user), transcript_id=transcript_id)
+    _print_snapshots(found)
+
+
+def show_snapshots_after_live(project: str, transcript: str | None, as_user: str | None) -> None:
+    """After a live agreement table: the agreement stored at reveal in scope, and that the
+    table above is live."""
+    with console.database().reading() as session:
+        target = get_project(session, project)
+        tid = get_transcript(session, transcript, target).id if transcript else None
+        found = reveal.latest_snapshots(session, target, viewer=_user(session, as_user), transcript_id=tid)
+    if found:
+        info("the figures above are live: they include changes made after reveal")
+        _print_snapshots(found)
+
+
+def _print_snapshots(found) -> None:
     for s in found:
         o = s.overall
-        info(f"independent coding at reveal ({_when(s.revealed_at)}, {s.codings} codings): alpha {_num(o['alpha'])} "
+        info(f"independent coding at reveal of {s.transcript} ({_when(s.revealed_at)}, {s.codings} codings): alpha {_num(o['alpha'])} "
              f"{_ci(o['alpha_ci'])}, percent {_num(o['percent'])}, Fleiss' kappa {_num(o['fleiss_kappa'])}")

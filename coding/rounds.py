@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from coding.agreement import AgreementReport, as_json, pairs, per_transcript, summary
@@ -313,3 +313,9 @@ def round_codings(session: Session, project: Project, number: int, *, viewer: Us
     return [c for c in everything if c.transcript_id in ids and row.opened_at <= c.created_at
             and (row.closed_at is None or c.created_at < row.closed_at)]
 
+
+
+def change_marker(session: Session, project: Project) -> int:
+    """The project's latest event id: it grows with every coding, round or codebook change, so
+    a cached trend keyed on it is never stale."""
+    return session.scalar(select(func.max(Event.id)).where(Event.project_id == project.id)) or 0

@@ -60,6 +60,8 @@ def test_after_reveal_blocked_then_allowed_and_listed(coded):
     assert [(c["line"], c["kind"], c["coder"]) for c in json.loads(out)] == [(14, "code.apply", "코더A")]
     _, out, _ = fgi("rounds", "snapshots", "-p", PROJECT, "--format", "json")
     assert json.loads(out)[0]["codings"] == 6  # the snapshot is what it was
+    _, _, err = fgi("agreement", "-p", PROJECT, "-t", transcript, "--boot", "50")
+    assert "the figures above are live" in err and "independent coding at reveal" in err
 
 
 def test_rounds_close_open_agreement_and_export(coded, tmp_path):

@@ -129,3 +129,32 @@ def test_reveal_is_confirmed_and_its_snapshot_stays_put(server, page):
     database.dispose()
     assert f"{stored[0].overall['alpha']:.3f}" == snapshot_before and stored[0].codings == 8
     assert [(c.line, c.code, c.coder) for c in changes] == [(7, RELATIONS, "코더1")]
+
+
+def test_rounds_page_plots_the_trend(server, page):
+    """Round 1 closed on the page, round 2 coded on the same transcript with a revised codebook:
+    the 코딩 라운드 page plots α per round."""
+    page.goto(server.url)
+    log_in(page, "팀장", PASSWORD)
+    go(page, "코딩 라운드")
+    page.get_by_role("button", name="라운드 1 닫기").click()
+    page.get_by_text("라운드 1을(를) 닫았습니다.").wait_for(timeout=60_000)
+    settle(page)
+    database = open_database(server.database_url)
+    with database.transaction() as session:
+        from coding.codebook import update_code
+        from coding.rounds import open_round
+
+        project, lead = get_project(session, PROJECT), users.get_user(session, "팀장")
+        update_code(session, project, RELATIONS, {"definition": "동료·가족과의 관계가 나아짐"}, actor="팀장")
+        transcript = open_round(session, lead, project, [TRANSCRIPT], note="정의 보완").transcripts[0][0]
+        apply_code(session, users.get_user(session, "코더1"), f"{transcript}-0007", RELATIONS)
+        apply_code(session, users.get_user(session, "코더2"), f"{transcript}-0003", CONFIDENCE)
+    database.dispose()
+    go(page, "코딩")
+    go(page, "코딩 라운드")
+    page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+    settle(page, 1500)
+    no_exception(page)
+    screenshot(page, "rounds-01-trend")
+    assert page.locator(".js-plotly-plot .scatterlayer .trace").count() >= 3  # overall and two codes

@@ -92,9 +92,9 @@ def independent_figures(project_name: str, user_name: str, transcript_id: str | 
             s = found[0]
             o = s.overall
             a, b, c = st.columns(3)
-            a.metric(t("agreement.alpha"), _n(o["alpha"]))
-            b.metric(t("agreement.percent"), _n(o["percent"]))
-            c.metric(t("reveal.col.kappa"), _n(o["fleiss_kappa"]))
+            a.metric(t("reveal.alpha"), _n(o["alpha"]))
+            b.metric(t("reveal.percent"), _n(o["percent"]))
+            c.metric(t("reveal.kappa"), _n(o["fleiss_kappa"]))
             st.caption(t("reveal.snapshot.at", at=_at(s.revealed_at), by=s.revealed_by, codings=s.codings,
                          ci=_ci(o["alpha_ci"])))
         else:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from coding.errors import PermissionDenied
 from coding.reveal import post_reveal_policy
-from coding.rounds import agreement_trend, list_rounds
+from coding.rounds import agreement_trend, change_marker, list_rounds
 from coding.users import get_user
 from fgi.study import get_project, list_transcripts
 from ui.components import rounds_view as view
@@ -23,7 +23,7 @@ TREND_BOOTSTRAP = 500
 
 
 @st.cache_data(ttl=60, show_spinner=False, max_entries=20)
-def trend(project_name: str, viewer: str):
+def trend(project_name: str, viewer: str, marker: int):  # marker: the project's latest change
     with database().reading() as session:
         return agreement_trend(session, get_project(session, project_name), viewer=get_user(session, viewer),
                                n_boot=TREND_BOOTSTRAP)
@@ -35,6 +35,7 @@ with db.reading() as session:
     views = list_rounds(session, project, viewer=me)
     transcripts = {tr.id: tr.name for tr in list_transcripts(session, project)}
     policy = post_reveal_policy(session, project)
+    marker = change_marker(session, project)
 
 if message := st.session_state.pop("rounds.message", None):
     st.success(message, icon=":material/check:")
@@ -42,7 +43,7 @@ view.rounds_table(views)
 
 st.subheader(t("rounds.trend"))
 try:
-    points = trend(project_name, user_name)
+    points = trend(project_name, user_name, marker)
 except PermissionDenied:
     points = None
     st.info(t("rounds.trend.blind"), icon=":material/visibility_off:")
