@@ -428,7 +428,7 @@ KO.update({
     "rounds.col.opened": "시작 (UTC)",
     "rounds.col.closed": "종료 (UTC)",
     "rounds.col.transcripts": "전사본",
-    "rounds.col.codes": "코드 수 (종료 시)",
+    "rounds.col.codes": "코드 수 (종료 시, 진행 중이면 시작 시)",
     "rounds.col.note": "메모",
     "rounds.state.open": "진행 중",
     "rounds.state.closed": "종료",

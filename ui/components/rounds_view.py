@@ -26,12 +26,17 @@ def _at(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+def _count(n: int | None) -> str:
+    return "—" if n is None else str(n)
+
+
 def rounds_table(views: Sequence[RoundView]) -> None:
     st.dataframe([{t("rounds.col.round"): v.number,
                    t("rounds.col.state"): t("rounds.state.open" if v.open else "rounds.state.closed"),
                    t("rounds.col.opened"): _at(v.opened_at), t("rounds.col.closed"): _at(v.closed_at),
                    t("rounds.col.transcripts"): ", ".join(name for _, name in v.transcripts),
-                   t("rounds.col.codes"): v.codes_at_close, t("rounds.col.note"): v.note or ""} for v in views],
+                   t("rounds.col.codes"): _count(v.codes_at_close if not v.open else v.codes_at_open),
+                   t("rounds.col.note"): v.note or ""} for v in views],
                  hide_index=True, width="stretch")
 
 
