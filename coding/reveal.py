@@ -77,7 +77,7 @@ def reveal(session: Session, lead: User, transcript_id: str, *, reason: str | No
            n_boot: int = REVEAL_BOOTSTRAP, seed: int = 0) -> bool:
     """Lift blind coding for a transcript (leads and admins only) and store the agreement of
     its independent codings at this moment; False (and nothing stored) if it already was."""
-    from coding.rounds import round_of_transcript  # rounds reads reveals: imported late
+    from coding.rounds import ensure_first_round, round_of_transcript  # rounds imports this module
 
     transcript = session.get(Transcript, transcript_id)
     if transcript is None:
@@ -91,12 +91,12 @@ def reveal(session: Session, lead: User, transcript_id: str, *, reason: str | No
         .where(Segment.transcript_id == transcript_id).order_by(CodeApplication.id)))
     report = as_json(agreement_report(session, project, viewer=lead, transcript_id=transcript_id,
                                       n_boot=n_boot, seed=seed))
-    current = round_of_transcript(session, transcript)
+    current = round_of_transcript(session, transcript) or ensure_first_round(session, project, lead.name)
     revealed = Reveal(transcript_id=transcript_id, revealed_by=lead.id)
     session.add(revealed)
     session.flush()
     snapshot = RevealSnapshot(project_id=project.id, transcript_id=transcript_id,
-                              round_id=current.id if current is not None else None, revealed_by=lead.id,
+                              round_id=current.id, revealed_by=lead.id,
                               revealed_at=revealed.revealed_at, codings=len(ids), coding_ids=ids, report=report)
     session.add(snapshot)
     session.flush()

@@ -58,7 +58,7 @@ def round_tables(session: Session, viewer: User, project: Project, number: int) 
     if report is not None:
         agreement_rows += _agreement_rows("round_frozen" if report["frozen"] else "round_live", "", report)
     for s in snapshots(session, project, viewer=viewer):
-        if s.transcript_id in ids and (s.round_number in (number, None)):
+        if s.transcript_id in ids and s.round_number == number:
             agreement_rows += _agreement_rows("independent_at_reveal", s.transcript, s.report,
                                               s.revealed_at.isoformat(timespec="seconds"))
     changes = [[c.transcript, c.line, c.segment_id, c.kind, c.code, c.coder, c.at.isoformat(timespec="seconds"),

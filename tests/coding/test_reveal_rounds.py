@@ -71,6 +71,8 @@ def test_reveal_stores_the_agreement_of_that_moment(coded):
         ids = sorted(session.scalars(select(CodeApplication.id).where(
             CodeApplication.segment_id.like(coded.transcripts[RESIDENTS] + "-%"))))
         event = session.scalars(select(Event).where(Event.kind == "transcript.reveal")).one()
+        shown = latest_snapshots(session, get_project(session, coded.project), viewer=get_user(session, coded.coder))
+    assert [(s.round_number, s.transcript) for s in shown] == [(1, RESIDENTS)]  # round 1, written down now
     assert stored.report == before  # what agreement.py reported, computed from these codings
     assert stored.coding_ids == ids and stored.codings == 10
     assert 0 < before["overall"]["alpha"] < 1 and before["overall"]["alpha_ci"][0] < before["overall"]["alpha"]
