@@ -99,3 +99,18 @@ def test_rounds_close_open_agreement_and_export(coded, tmp_path):
     assert agreement[0]["basis"] == "round_frozen" and agreement[0]["code"] == "overall"
     code, _, err = fgi("code", "export", "-p", PROJECT, "--round", "9", "-o", str(tmp_path / "r9.xlsx"), ok=False)
     assert code == 1 and "no round 9" in err
+
+
+def test_reconciliation_log_carries_the_agreement_at_reveal(coded, tmp_path):
+    fgi, transcript = coded
+    fgi("reveal", "-t", transcript, "--yes")
+    _, _, err = fgi("reconcile", "log", "-p", PROJECT, "-o", str(tmp_path / "log.xlsx"))
+    assert "rows of agreement at reveal" in err
+    book = load_workbook(tmp_path / "log.xlsx")
+    assert book.sheetnames[1] == "독립 코딩 일치도 (공개 시점)"
+    rows = list(book["독립 코딩 일치도 (공개 시점)"].values)
+    assert rows[0][:6] == ("transcript", "round", "revealed_at", "revealed_by", "codings", "code")
+    assert rows[1][4:6] == (6, "overall") and rows[2][5] == STIGMA
+    fgi("reconcile", "log", "-p", PROJECT, "-o", str(tmp_path / "log.csv"))
+    text = (tmp_path / "log.csv").read_text(encoding="utf-8-sig")
+    assert "\n\n독립 코딩 일치도 (공개 시점)\ntranscript,round," in text.replace("\r\n", "\n")

@@ -95,6 +95,14 @@ def test_rounds_page_plots_the_trend_and_a_lead_closes_a_round(demo_url):
     views = read_demo(demo_url, lambda s, p: list_rounds(s, p, viewer=get_user(s, "팀장")))
     assert [v.open for v in views] == [False, False]
     assert "라운드 2을(를) 닫았습니다." in [s.value for s in app.success]
+    app.multiselect[-1].set_value([tid])  # open round 3 on the same transcript
+    app.text_area[-1].input("코드 정의 보완")
+    next(b for b in app.button if b.label == "라운드 열기").click()
+    app.run()
+    assert not app.exception, app.exception
+    views = read_demo(demo_url, lambda s, p: list_rounds(s, p, viewer=get_user(s, "팀장")))
+    assert [(v.number, v.open, v.note) for v in views][-1] == (3, True, "코드 정의 보완")
+    assert [t for t, _ in views[-1].transcripts] == [tid]
     coder = run_as("코더1", "rounds")  # blind: unrevealed rounds show no numbers to a coder
     assert not coder.get("plotly_chart")
     assert any("팀장만" in i.value for i in coder.info)
