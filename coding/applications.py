@@ -2,7 +2,9 @@
 
 Blind coding (``Project.blind_coding``, on by default) is enforced here and nowhere else:
 until a lead reveals a transcript, a coder reading codings gets only their own; leads and
-admins get everyone's; after ``reveal`` every member sees all codings of that transcript.
+admins get everyone's; after ``reveal`` (:mod:`coding.reveal`) every member sees all codings
+of that transcript. Applying and removing codes is refused on a revealed transcript unless
+the project allows post-reveal changes, and on a transcript whose round is closed.
 The CLI, the app, exports and agreement reports read codings through ``codings_for``.
 """
 
@@ -19,6 +21,7 @@ from sqlalchemy.orm import Session
 from coding.codebook import code_path, get_code
 from coding.models import APPLICATION_SOURCES, MANUAL, Code, CodeApplication, Reveal, User
 from coding.permissions import require
+from coding.reveal import check_change_allowed, is_revealed, reveal  # noqa: F401 - reveal lives in coding.reveal
 from fgi.errors import FgiError, NotFound
 from fgi.models import Event, Project, Segment, Transcript
 
@@ -76,6 +79,7 @@ def apply_code(session: Session, coder: User, segment_id: str, code: str | int, 
     if source not in APPLICATION_SOURCES:
         raise FgiError(f"unknown coding source {source!r}", hint=f"one of: {', '.join(APPLICATION_SOURCES)}")
     segment, transcript = get_segment(session, segment_id)
+    check_change_allowed(session, transcript)  # round open; not revealed, or post-reveal changes allowed
     project = session.get(Project, transcript.project_id)
     require(session, coder, "code", project)
     target = resolve_code(session, project, code)
@@ -127,6 +131,7 @@ def _insert(session: Session, segment_id: str, code_id: int, coder_id: int, memo
 def remove_code(session: Session, coder: User, segment_id: str, code: str | int) -> None:
     """Delete ``coder``'s coding of the segment with ``code``; recorded as an event."""
     segment, transcript = get_segment(session, segment_id)
+    check_change_allowed(session, transcript)  # round open; not revealed, or post-reveal changes allowed
     project = session.get(Project, transcript.project_id)
     require(session, coder, "code", project)
     target = resolve_code(session, project, code)
@@ -146,26 +151,6 @@ def remove_code(session: Session, coder: User, segment_id: str, code: str | int)
               "memo": deleted.memo, "source": deleted.source}
     Event.record(session, actor=coder.name, kind="code.remove", project_id=project.id, subject=segment.id,
                  payload={"before": before, "after": None})
-
-
-def is_revealed(session: Session, transcript_id: str) -> bool:
-    return session.get(Reveal, transcript_id) is not None
-
-
-def reveal(session: Session, lead: User, transcript_id: str, *, reason: str | None = None) -> bool:
-    """Lift blind coding for a transcript (leads and admins only); False if it already was."""
-    transcript = session.get(Transcript, transcript_id)
-    if transcript is None:
-        raise NotFound(f"no transcript {transcript_id!r}", hint="list them with: fgi transcripts --project NAME")
-    require(session, lead, "reveal", transcript.project_id)
-    if is_revealed(session, transcript_id):
-        return False
-    session.add(Reveal(transcript_id=transcript_id, revealed_by=lead.id))
-    session.flush()
-    Event.record(session, actor=lead.name, kind="transcript.reveal", project_id=transcript.project_id,
-                 subject=transcript_id, payload={"before": {"revealed": False}, "after": {"revealed": True}},
-                 reason=reason)
-    return True
 
 
 def _projects_in_scope(session: Session, project: Project | None, transcript_id: str | None,

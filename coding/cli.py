@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from coding import applications, bulk, cli_auth, codebook, codebook_io, keywords, permissions, tokens, users
 from coding.cli_agreement import register_agreement
+from coding.cli_rounds import register_rounds
 from coding.refi.cli import register_refi
 from coding.models import USER_ROLES, User
 from fgi import console
@@ -351,8 +352,22 @@ def _scope(session: Session, project: str, transcript: str | None):
 def code_export(project: ProjectOption, output: Annotated[Path, typer.Option("--output", "-o", help=".csv or .xlsx")],
                 as_user: AsOption = None,
                 coder: Annotated[Optional[str], typer.Option(help="only this coder's codings")] = None,
-                transcript: Annotated[Optional[str], typer.Option("--transcript", "-t")] = None) -> None:
+                transcript: Annotated[Optional[str], typer.Option("--transcript", "-t")] = None,
+                round_number: Annotated[Optional[int], typer.Option(
+                    "--round", "-r", help="one coding round: its codings, agreement and post-reveal changes")] = None,
+                ) -> None:
     """Export the codings the acting user may see (blind coding applies)."""
+    if round_number is not None:
+        if coder or transcript:
+            raise FgiError("--round exports the whole round; leave out --coder and --transcript")
+        from coding.round_export import export_round
+
+        with console.database().reading() as session:
+            counts = export_round(session, acting_user(session, as_user), get_project(session, project),
+                                  round_number, output)
+        info(f"wrote round {round_number} to {output}: {counts['codings']} codings, "
+             f"{counts['agreement']} agreement rows, {counts['changes']} post-reveal changes")
+        return
     with console.database().reading() as session:
         target, transcript_id = _scope(session, project, transcript)
         only = users.get_user(session, coder) if coder else None
@@ -445,3 +460,4 @@ def register(app: typer.Typer) -> None:
     project_app.command("identities")(project_identities)
     register_agreement(app)  # fgi agreement, fgi reconcile, fgi reveal (coding/cli_agreement.py)
     register_refi(app)  # fgi export qdpx (coding/refi/cli.py)
+    register_rounds(app)  # fgi rounds (coding/cli_rounds.py)

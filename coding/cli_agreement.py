@@ -1,4 +1,4 @@
-"""``fgi agreement``, ``fgi reconcile`` and ``fgi reveal``.
+"""``fgi agreement``, ``fgi reconcile`` and ``fgi reveal`` (confirmed on a terminal; ``--yes`` skips).
 
 coding/cli.py calls ``register_agreement(app)`` after registering its own commands. The
 acting user is ``--as NAME``, authenticated as in coding/cli.py (``coding.cli_auth``).
@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 import typer
 from sqlalchemy.orm import Session
 
-from coding import applications, consensus, reconcile, reconcile_log
+from coding import applications, consensus, reconcile, reconcile_log, round_export, users
 from coding.agreement import AgreementReport, agreement_report, as_json
 from coding.models import APPLY, REJECT, REPLACE, User
 from coding.stats import Stat
@@ -78,6 +78,9 @@ def agreement_command(
         print_json(as_json(report))
         return
     _print_report(report, by)
+    from coding.cli_rounds import show_snapshots_after_live
+
+    show_snapshots_after_live(project, transcript, as_user)  # the agreement stored at reveal, labelled
 
 
 def _print_report(report: AgreementReport, by: By) -> None:
@@ -208,7 +211,12 @@ def reconcile_log_command(
         rows = reconcile_log.reconciliation_log(session, get_project(session, project),
                                                 viewer=_user(session, as_user), transcript_id=transcript)
     reconcile_log.export_log(rows, output)
-    info(f"wrote {len(rows)} decisions to {output}")
+    with console.database().reading() as session:  # the agreement stored at each reveal, after the log
+        target = get_project(session, project)
+        tid = get_transcript(session, transcript, target).id if transcript else None
+        snapshots = round_export.snapshot_rows(session, target, _user(session, as_user), tid)
+    round_export.append_snapshots(output, snapshots)
+    info(f"wrote {len(rows)} decisions to {output}, and {len(snapshots)} rows of agreement at reveal")
 
 
 @reconcile_app.command("consensus")
@@ -231,14 +239,28 @@ def reveal_command(
     transcript: Annotated[str, typer.Option("--transcript", "-t", help="transcript id (or name, with --project)")],
     project: Annotated[Optional[str], typer.Option("--project", "-p", help="to find the transcript by name")] = None,
     reason: Annotated[Optional[str], typer.Option("--reason", help="why now")] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="do not ask for confirmation")] = False,
     as_user: AsOption = None,
 ) -> None:
-    """Lift blind coding for a transcript: coders then see each other's codings (leads and admins)."""
-    with transaction() as session:
+    """Lift blind coding for a transcript (leads and admins) after a confirmation on a terminal:
+    coders then see each other's codings, and the agreement at this moment is stored as the
+    independent coding's reliability."""
+    from coding.cli_rounds import on_terminal, require_confirmation, show_snapshot
+
+    with console.database().reading() as session:
         target = get_project(session, project) if project else None
         found = get_transcript(session, transcript, target)
-        done = applications.reveal(session, _user(session, as_user), found.id, reason=reason)
-    info(f"revealed {found.name} ({found.id})" if done else f"{found.name} was already revealed")
+        name, tid, already = found.name, found.id, applications.is_revealed(session, found.id)
+    if already:
+        info(f"{name} was already revealed")
+        return
+    require_confirmation(f"Reveal {name} ({tid})? Every coder will see every coding of it, and its agreement "
+                         "now is stored as the independent coding's reliability.", yes, on_terminal())
+    with transaction() as session:
+        done = applications.reveal(session, _user(session, as_user), tid, reason=reason)
+    info(f"revealed {name} ({tid})" if done else f"{name} was already revealed")
+    if done:
+        show_snapshot(tid, as_user)
 
 
 def register_agreement(app: typer.Typer) -> None:

@@ -1,5 +1,6 @@
 """Tables of team coding: users and memberships, the codebook, code applications,
-reveals, consensus decisions and rejected keyword suggestions.
+reveals and their agreement snapshots, coding rounds, consensus decisions and rejected
+keyword suggestions.
 
 A code's *path* is its ancestors' names and its own joined by ``/``
 (``참여주민의 변화/자신감 회복``). Names are unique among siblings; the domain code
@@ -27,6 +28,11 @@ KEYWORD = "keyword"
 SUGGESTION = "suggestion"
 IMPORT = "import"
 APPLICATION_SOURCES = (MANUAL, KEYWORD, SUGGESTION, IMPORT)
+
+# May coders change codings of a transcript after its reveal? (a project setting)
+POST_REVEAL_BLOCKED = "blocked"
+POST_REVEAL_ALLOWED = "allowed"
+POST_REVEAL_POLICIES = (POST_REVEAL_BLOCKED, POST_REVEAL_ALLOWED)
 
 # What a lead decided for a (segment, code) during reconciliation.
 APPLY = "apply"
@@ -175,3 +181,65 @@ class AppSession(Base):
     credential: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class RevealSnapshot(Base):
+    """The agreement of a transcript's independent coding at the moment it was revealed.
+
+    Written once by ``coding.reveal.reveal`` and never changed: it is the independent
+    coders' reliability, whatever coders change afterwards. A transcript recoded in a later
+    round gets a snapshot per reveal."""
+
+    __tablename__ = "reveal_snapshots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    transcript_id: Mapped[str] = mapped_column(ForeignKey("transcripts.id", ondelete="CASCADE"), index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("coding_rounds.id", ondelete="SET NULL"))
+    revealed_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    revealed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    codings: Mapped[int] = mapped_column(Integer)  # code applications the report was computed from
+    coding_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    report: Mapped[dict] = mapped_column(JSON)  # coding.agreement.as_json of the transcript
+
+
+class CodingRound(Base):
+    """A round of team coding: a set of transcripts, a time span and the codebook's state.
+
+    A coding belongs to the round whose transcripts include its transcript and whose span
+    (opened_at to closed_at) includes its time. The transcripts of the project's latest
+    round include every transcript no round lists (new imports join the current round);
+    closing a round lists them for good."""
+
+    __tablename__ = "coding_rounds"
+    __table_args__ = (UniqueConstraint("project_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+    opened_by: Mapped[str] = mapped_column(String(100))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_by: Mapped[str | None] = mapped_column(String(100))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    codebook_at_open: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    codebook_at_close: Mapped[list[dict] | None] = mapped_column(JSON)
+    agreement: Mapped[dict | None] = mapped_column(JSON)  # frozen at close
+
+
+class RoundTranscript(Base):
+    __tablename__ = "round_transcripts"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("coding_rounds.id", ondelete="CASCADE"), primary_key=True)
+    transcript_id: Mapped[str] = mapped_column(
+        ForeignKey("transcripts.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class CodingSettings(Base):
+    """Team-coding settings of a project (a missing row means the defaults)."""
+
+    __tablename__ = "coding_settings"
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    post_reveal: Mapped[str] = mapped_column(String(10), default=POST_REVEAL_BLOCKED)

@@ -169,7 +169,8 @@ def test_a_full_study(server, page, tmp_path):
     log_in(page, "팀장", PASSWORD)
     go(page, "코딩")
     pick(page, "전사본", "xss_집단토론")
-    page.get_by_role("button", name="이 전사본의 코딩 공개").click()
+    page.get_by_role("button", name="이 전사본의 코딩 공개…").click()
+    page.get_by_role("button", name="공개합니다").click()
     page.get_by_text("이 전사본의 코딩은 공개되었습니다").wait_for(timeout=30_000)
     settle(page)
 

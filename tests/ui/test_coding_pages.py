@@ -80,13 +80,16 @@ def test_keyword_suggestions_are_accepted_with_one_click(demo_url):
 def test_blind_mode_hides_other_coders_until_the_lead_reveals(demo_url):
     coder = run_as("코더2", "coding")
     assert "블라인드 코딩 중입니다: 팀장이 공개하기 전까지는 내 코딩만 보입니다." in [i.value for i in coder.info]
-    assert "이 전사본의 코딩 공개" not in _labels(coder)  # a coder cannot reveal
+    assert "이 전사본의 코딩 공개…" not in _labels(coder)  # a coder cannot reveal
     assert "다른 코더" not in coder.dataframe[0].value.columns
     lead = run_as("팀장", "coding")
     assert "다른 코더" in lead.dataframe[0].value.columns  # leads see everyone
-    next(b for b in lead.button if b.label == "이 전사본의 코딩 공개").click()
+    next(b for b in lead.button if b.label == "이 전사본의 코딩 공개…").click()
     lead.run()
     tid = read_demo(demo_url, lambda s, p: list_transcripts(s, p)[0].id)
+    assert not read_demo(demo_url, lambda s, p: is_revealed(s, tid))  # a confirmation first
+    next(b for b in lead.button if b.label == "공개합니다").click()
+    lead.run()
     assert read_demo(demo_url, lambda s, p: is_revealed(s, tid))
     coder = run_as("코더2", "coding")
     assert "다른 코더" in coder.dataframe[0].value.columns
@@ -213,7 +216,7 @@ def test_every_export_makes_a_file_for_a_lead(demo_url):
     from ui.components.exports import ROWS
 
     writers = {name: write for row in ROWS for name, write in row.files.items()}
-    assert len(writers) == 13
+    assert len(writers) == 14
     files = {}
     for name, write in writers.items():
         files[name] = read_demo(demo_url, lambda s, p, write=write, name=name: written_bytes(
@@ -221,4 +224,6 @@ def test_every_export_makes_a_file_for_a_lead(demo_url):
     assert "하위주제" in zipfile.ZipFile(BytesIO(files["themes.docx"])).read("word/document.xml").decode()
     assert "project.qde" in zipfile.ZipFile(BytesIO(files["project.qdpx"])).namelist()
     assert files["themes.md"].decode("utf-8").count("|") > 4
+    assert {"xl/worksheets/sheet1.xml", "xl/worksheets/sheet3.xml"} <= set(
+        zipfile.ZipFile(BytesIO(files["rounds.xlsx"])).namelist())  # codings, agreement, changes
     assert all(len(data) > 100 for name, data in files.items() if name != "reconciliation.csv")

@@ -16,6 +16,7 @@ from coding.users import get_user
 from fgi.errors import FgiError
 from fgi.study import SegmentRow
 from ui.components import suggestions
+from ui.components.reveal import error_text
 from ui.components.tables import segment_table
 from ui.resources import database
 from ui.safe import literal, md
@@ -69,7 +70,7 @@ def _remember(code_path: str) -> None:
 
 
 def _report(error: FgiError) -> None:
-    st.session_state["coding.error"] = (error.message, error.hint)
+    st.session_state["coding.error"] = (error_text(error), error.hint)
 
 
 def _refresh_codes(session, user, segment_id: str) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from coding.bulk import export_codings
 from coding.codebook_io import export_codebook
 from coding.reconcile_log import export_log, reconciliation_log
+from coding.round_export import append_snapshots, export_all_rounds, snapshot_rows
 from coding.refi.collect import collect_project
 from coding.refi.export import write_qdpx
 from themes.export_data import workbook_data
@@ -38,6 +39,12 @@ def _qdpx(session, project, user, path):
     write_qdpx(collect_project(session, project, viewer=user, folders=hierarchy_folders(session, project)), path)
 
 
+def _log(session, project, user, path):
+    """The reconciliation log, with the independent coding's agreement stored at each reveal."""
+    export_log(reconciliation_log(session, project, viewer=user), path)
+    append_snapshots(path, snapshot_rows(session, project, user))
+
+
 ROWS = [
     ExportRow("export.themes", {
         "themes.docx": _theme_table(write_docx),
@@ -53,8 +60,8 @@ ROWS = [
         f"codings.{fmt}": (lambda s, p, u, path: export_codings(s, u, p, path)) for fmt in ("csv", "xlsx")
     }, lead=False),
     ExportRow("export.log", {
-        f"reconciliation.{fmt}": (lambda s, p, u, path: export_log(reconciliation_log(s, p, viewer=u), path))
-        for fmt in ("csv", "xlsx")
+        f"reconciliation.{fmt}": _log for fmt in ("csv", "xlsx")
     }, lead=True),
+    ExportRow("export.rounds", {"rounds.xlsx": lambda s, p, u, path: export_all_rounds(s, u, p, path)}, lead=True),
     ExportRow("export.qdpx", {"project.qdpx": _qdpx}, lead=True),
 ]

@@ -13,6 +13,7 @@ from coding.users import get_user
 from fgi.errors import FgiError
 from fgi.study import get_project, list_transcripts
 from ui.components import agreement_view as view
+from ui.components.reveal import agreement_page_panel as reveal_panel
 from ui.context import acting
 from ui.resources import database, show_error
 from ui.safe import literal, md
@@ -49,6 +50,7 @@ if st.button(t("agreement.refresh"), icon=":material/refresh:"):
     report.clear()
     pair_alpha.clear()
 st.caption(md("agreement.bands", guide=view.guide()))
+reveal_panel(project_name, viewer, scope)  # reveal with confirmation; the agreement stored at reveal
 
 try:
     with st.spinner(t("agreement.computing")):

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from coding.applications import is_revealed, reveal
-from coding.users import get_user
-from fgi.errors import FgiError
+from coding.applications import is_revealed
 from ui.components.coding_panel import coding_panel
+from ui.components.reveal import change_notice, reveal_control
 from ui.context import acting, transcript_picker
-from ui.resources import database, show_error
+from ui.resources import database
 from ui.text import t
 
 db = database()
@@ -27,17 +26,12 @@ with db.reading() as session:
 if blind and not revealed:
     if lead:
         st.info(t("coding.blind.lead"), icon=":material/visibility_off:")
-        if st.button(t("coding.reveal"), icon=":material/visibility:", key="coding.reveal"):
-            try:
-                with db.transaction() as session:
-                    reveal(session, get_user(session, user_name), transcript.id, reason=t("coding.reveal.reason"))
-                st.rerun()
-            except FgiError as error:
-                show_error(error)
+        reveal_control(project_name, transcript.id, user_name, key="coding.reveal")
     else:
         st.info(t("coding.blind.coder"), icon=":material/visibility_off:")
 elif blind:
     st.caption(t("coding.revealed"))
+change_notice(project_name, transcript.id)
 
 st.caption(t("coding.keys"))
 with st.spinner(t("coding.loading")):

@@ -13,6 +13,7 @@ from fgi.errors import FgiError
 from fgi.study import get_project, list_transcripts
 from ui.auth import require_lead
 from ui.components import agreement_view as view
+from ui.components.reveal import independent_figures
 from ui.components.suggestions import codes as cached_codes, segments as cached_segments
 from ui.context import acting
 from ui.resources import database, show_error
@@ -45,6 +46,7 @@ a.metric(t("reconcile.open"), len(open_items))
 b.metric(t("reconcile.before"), view.number(before_after.overall.alpha), help=t("reconcile.before.help"))
 after = before_after.consensus or []
 c.metric(t("reconcile.settled"), literal(f"{before_after.settled_units or 0} / {before_after.n_units}"))
+independent_figures(project_name, me.name, scope)  # the agreement stored at reveal (the live ones are above)
 if after:
     st.dataframe([{t("reconcile.col.coder"): x.coder, t("reconcile.col.alpha_after"): view.number(x.alpha),
                    t("agreement.band"): view.band(x.band), "κ": view.number(x.kappa),

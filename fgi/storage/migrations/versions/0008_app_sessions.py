@@ -1,7 +1,7 @@
 """app sessions: logged-in browsers, by a hash of their cookie token
 
 Revision ID: 0008_app_sessions
-Revises: 0005_login_attempts
+Revises: 0006_rounds
 Create Date: 2026-11-29
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 from fgi.storage.base import UTCDateTime
 
 revision = "0008_app_sessions"
-down_revision = "0005_login_attempts"
+down_revision = "0006_rounds"
 branch_labels = None
 depends_on = None
 
