@@ -15,19 +15,19 @@ from coding.models import POST_REVEAL_POLICIES
 from fgi import console
 from fgi.console import OutputFormat, info, print_json, print_table, transaction
 from fgi.errors import FgiError
-from fgi.settings import load_settings
 from fgi.study import get_project, get_transcript
 
 rounds_app = typer.Typer(help="Coding rounds: close, revise the codebook, open the next; agreement per round.",
                          no_args_is_help=True)
 
 ProjectOption = Annotated[str, typer.Option("--project", "-p", help="project name")]
-AsOption = Annotated[Optional[str], typer.Option("--as", help="acting user (default: FGI_USER or login name)")]
+AsOption = Annotated[Optional[str], typer.Option("--as", help="acting user (default: FGI_USER, else the user of fgi login)")]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json")]
 
 
 def _user(session, name: str | None):
-    return users.get_user(session, name or load_settings().user)
+    """The authenticated acting user (coding.cli_auth, through fgi.console)."""
+    return console.signed_in(session, name)
 
 
 def _num(value: float | None) -> str:

@@ -112,6 +112,13 @@ TABLE: dict[str, tuple[str, list[str]]] = {
     "reveal": (LEAD, ["-t", "{transcript}"]),
     "demo": (ADMIN, ["--name", "데모 {role}"]),
     "db app-role": (ANONYMOUS, ["fgi_app_{n}"]),
+    "rounds list": (CODER, ["-p", "{project}"]),
+    "rounds agreement": (LEAD, ["-p", "{project}", "--boot", "10"]),
+    "rounds snapshots": (LEAD, ["-p", "{project}"]),
+    "rounds changes": (LEAD, ["-p", "{project}"]),
+    "rounds post-reveal": (LEAD, ["allowed", "-p", "{project}"]),
+    "rounds close": (LEAD, ["-p", "{project}", "--boot", "10"]),
+    "rounds open": (LEAD, ["-p", "{project}", "-t", "{transcript}"]),
 }
 
 

@@ -159,6 +159,7 @@ READS: dict[str, list[list[str]]] = {
     "themes show": [["-p", "{P}", "--as", A], ["-p", "{P}", "--as", A, "--format", "json"]],
     "transcripts": [["-p", "{P}", "--format", "json"]],
     "user list": [["--format", "json"]],
+    "rounds list": [["-p", "{P}", "--as", A], ["-p", "{P}", "--as", A, "--format", "json"]],
     # Last: it stores a run of A's (removed again after the snapshot, see _propose_as_a).
     "themes propose": [["-p", "{P}", "--as", A, "--k", "3", "--format", "json"]],
 }
@@ -177,6 +178,9 @@ REFUSED: dict[str, list[list[str]]] = {
     "reconcile withdraw": [["-s", "{S}", "-c", SHARED[0], "--reason", "시험", "--as", A]],
     "reveal": [["-t", "{T2}", "--as", A]],
     "themes show": [["{LEADRUN}", "-p", "{P}", "--as", A]],
+    "rounds agreement": [["-p", "{P}", "--as", A, "--boot", "10"]],
+    "rounds snapshots": [["-p", "{P}", "--as", A, "-t", "{T2}"]],
+    "rounds changes": [["-p", "{P}", "--as", A, "-t", "{T2}"]],
 }
 
 # Commands that change the team's shared state (codebook, hierarchy, users, projects,
@@ -188,7 +192,8 @@ NOT_READS = {
     "hierarchy accept", "hierarchy create", "hierarchy delete", "hierarchy memo", "hierarchy merge",
     "hierarchy move", "hierarchy place", "hierarchy redo", "hierarchy rename", "hierarchy split", "hierarchy undo",
     "project add-member", "project create", "project remove-member",
-    "user add", "user password", "user role",
+    "user add", "user password", "user role", "user revoke", "login", "logout", "db app-role",
+    "rounds close", "rounds open", "rounds post-reveal",
 }
 
 
