@@ -253,7 +253,6 @@ KO.update({
 
 KO.update({
     "reconcile.show_decided": "이미 결정한 불일치도 보기",
-    "reconcile.open": "남은 불일치",
     "reconcile.before": "조정 전 α (전체)",
     "reconcile.before.help": "코더들이 독립적으로 코딩한 결과의 일치도: 신뢰도는 이 값입니다.",
     "reconcile.settled": "합의가 끝난 줄",
@@ -263,25 +262,16 @@ KO.update({
     "reconcile.empty": "결정할 불일치가 없습니다.",
     "reconcile.queue": "불일치 목록",
     "reconcile.col.transcript": "전사본",
-    "reconcile.col.yes": "적용한 코더",
-    "reconcile.col.no": "적용하지 않은 코더",
-    "reconcile.col.decision": "결정",
     "reconcile.line_suffix": "줄",
-    "reconcile.item": "검토할 불일치",
     "reconcile.context": "앞뒤 맥락",
-    "reconcile.applied": "✓ 적용함",
-    "reconcile.not_applied": "✗ 적용하지 않음",
     "reconcile.memo": "메모: {memo}",
     "reconcile.decided": "현재 결정: {decision} ({by}) · 사유: {reason}",
-    "reconcile.decision": "결정",
     "reconcile.decision.apply": "적용",
     "reconcile.decision.reject": "기각",
     "reconcile.decision.replace": "다른 코드로 교체",
-    "reconcile.replacement": "교체할 코드 (교체일 때)",
     "reconcile.reason": "사유",
     "reconcile.reason_needed": "결정의 사유를 적어 주세요.",
     "reconcile.submit": "결정 저장",
-    "reconcile.saved": "{line}줄 '{code}' 결정을 저장했습니다.",
 })
 
 KO.update({
@@ -416,4 +406,5 @@ KO.update({
                        "저장하지 않았습니다. 지금 상태를 확인하고 다시 저장하세요.",
     "reconcile.saved_line": "{line}줄의 결정을 저장했습니다 (저장한 코드 결정 {count}개).",
     "reconcile.all_done": "남은 불일치가 없습니다.",
+    "reconcile.reason.help": "이 줄의 결정 모두에 남는 사유입니다. 코드별 이유를 적은 코드에는 그 이유가 남습니다.",
 })

@@ -32,8 +32,8 @@ def _key(item: LineItem, *parts: str) -> str:
     return ".".join(("reconcile", item.segment_id, *parts))
 
 
-def _code_row(item: LineItem, code: LineCode, paths: list[str]) -> tuple[str, str | None, str]:
-    with st.container(border=True):
+def _code_row(item: LineItem, row: int, code: LineCode, paths: list[str]) -> tuple[str, str | None, str]:
+    with st.container(border=True, key=f"reconcile-code-{row}"):
         left, middle, right = st.columns([3, 3, 3])
         with left:
             st.markdown(f"**{literal(code.code)}**")
@@ -62,12 +62,12 @@ def decision_form(item: LineItem, paths: list[str]) -> FormInput | None:
     """The form; returns what was submitted (None until the save button is pressed)."""
     with st.form(_key(item, "form"), border=False):
         st.caption(t("reconcile.card.decide"))
-        rows = [(code, *_code_row(item, code, paths)) for code in item.codes]
+        rows = [(code, *_code_row(item, n, code, paths)) for n, code in enumerate(item.codes)]
         on_line = {c.code for c in item.codes}
         added = st.multiselect(t("reconcile.add"), [p for p in paths if p not in on_line],
                                key=_key(item, "add"), placeholder=t("reconcile.add_placeholder"))
         add_reason = st.text_input(t("reconcile.add_reason"), key=_key(item, "add_why"))
-        reason = st.text_area(t("reconcile.reason"), height=80, key=_key(item, "reason"))
+        reason = st.text_area(t("reconcile.reason"), height=80, key=_key(item, "reason"), help=t("reconcile.reason.help"))
         if not st.form_submit_button(t("reconcile.submit"), type="primary"):
             return None
     choices, problem = [], None

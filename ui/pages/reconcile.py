@@ -63,9 +63,6 @@ if after:
                   for x in after], hide_index=True, width="stretch")
     st.caption(t("reconcile.after.help"))
 
-if message := st.session_state.pop(MESSAGE_KEY, None):
-    st.success(message, icon=":material/check:")
-
 # The lines to pick from: the open ones (all with the toggle), and always the current line,
 # so a line decided by someone else meanwhile stays on screen with what it shows now.
 wanted = st.session_state.pop(NEXT_KEY, None)
@@ -79,7 +76,7 @@ if not items:
 by_id = {i.segment_id: i for i in items}
 if current not in by_id:
     st.session_state[ITEM_KEY] = next((i.segment_id for i in items if i.is_open), items[0].segment_id)
-numbers = {item.segment_id: number for number, item in enumerate(items, start=1)}
+numbers = {item.segment_id: number for number, item in enumerate(queue.items, start=1)}  # stable while deciding
 
 st.subheader(t("reconcile.queue"))
 st.dataframe(overview_rows(items, numbers), hide_index=True, width="stretch", height=220)
@@ -88,11 +85,14 @@ sid = st.selectbox(t("reconcile.pick_line"), list(by_id), key=ITEM_KEY,
 item = by_id[sid]
 shown_before = st.session_state.get(SHOWN_KEY, {})
 
+notice = st.container()  # the outcome of a save, right above the card it is about
+if message := st.session_state.pop(MESSAGE_KEY, None):
+    notice.success(message, icon=":material/check:")
 show_card(item)
 submitted = decision_form(item, [code.path for code in cached_codes(project_name)])
 if submitted is not None:
     if message := submitted.problem:  # a t(...) label, user text in it escaped
-        st.error(message, icon=":material/error:")
+        notice.error(message, icon=":material/error:")
     else:
         try:
             with db.transaction() as session:
@@ -100,9 +100,10 @@ if submitted is not None:
                                      reason=submitted.reason or None,
                                      expected_version=shown_before.get(item.segment_id, ""))
         except StaleLine:
-            st.error(t("reconcile.stale", line=item.line), icon=":material/sync_problem:")
+            notice.error(t("reconcile.stale", line=item.line), icon=":material/sync_problem:")
         except FgiError as error:
-            show_error(error)
+            with notice:
+                show_error(error)
         else:
             with db.reading() as session:
                 fresh = line_queue(session, get_project(session, project_name), viewer=get_user(session, me.name),
