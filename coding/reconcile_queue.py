@@ -136,8 +136,7 @@ def line_queue(
         decisions[d.segment_id][d.code_id] = d
     paths = {code.id: path for path, code in code_index(session, project).items()}
     names = _user_names(session, {d.decided_by for d in rows})
-    memos = _memos(session, segment_ids)
-    versions = line_versions(session, segment_ids)
+    state = _line_state(session, segment_ids)
     details = _segments(session, segment_ids)
     around = _context(session, [(details[s][3], details[s][0]) for s in segment_ids], context)
     transcript_names = dict(data.transcripts)
@@ -151,7 +150,7 @@ def line_queue(
         coders = []
         for c in present:
             mine = [data.code_paths[k] for k in np.flatnonzero(data.applied[u, c]).tolist()]
-            notes = {data.code_paths[code_position[k]]: memo for (coder, k), memo in memos.get(sid, {}).items()
+            notes = {data.code_paths[code_position[k]]: memo for (coder, k), memo in state[sid][1].items()
                      if coder_index.get(coder) == c and k in code_position}
             coders.append(CoderCodes(data.coders[c], mine, notes))
         on_line = {data.code_ids[k] for k in np.flatnonzero(ones[u]).tolist()} | set(decisions.get(sid, {}))
@@ -164,24 +163,31 @@ def line_queue(
                                   _as_decision(row, paths, names) if row is not None else None))
         codes.sort(key=lambda c: (not c.disputed, c.code))  # what the coders differ on first
         items.append(LineItem(sid, tid, transcript_names[tid], line, speaker, text, around[sid], coders, codes,
-                              versions[sid]))
+                              _digest(state[sid][0])))
     settled = sum(1 for i in items if not i.is_open)
     return LineQueue(items, ReconcileProgress(len(items), settled, coded_lines))
 
 
 def line_versions(session: Session, segment_ids: Sequence[str]) -> dict[str, str]:
     """The version of each line: a digest of its codings (coder, code, memo) and decisions."""
-    state: dict[str, list] = {sid: [] for sid in segment_ids}
+    return {sid: _digest(parts) for sid, (parts, _) in _line_state(session, segment_ids).items()}
+
+
+def _line_state(session: Session, segment_ids: Sequence[str]) -> dict[str, tuple[list, dict]]:
+    """Per line: what its version is made of, and its memos by (coder id, code id)."""
+    state: dict[str, tuple[list, dict]] = {sid: ([], {}) for sid in segment_ids}
     for chunk in _chunks(segment_ids):
         for sid, code, coder, memo in session.execute(
             select(CodeApplication.segment_id, CodeApplication.code_id, CodeApplication.coder_id,
                    CodeApplication.memo).where(CodeApplication.segment_id.in_(chunk))
         ):
-            state[sid].append(("c", coder, code, memo or ""))
+            state[sid][0].append(("c", coder, code, memo or ""))
+            if memo:
+                state[sid][1][(coder, code)] = memo
         for row in session.scalars(select(ConsensusDecision).where(ConsensusDecision.segment_id.in_(chunk))):
-            state[row.segment_id].append(("d", row.code_id, row.decision, row.replacement_code_id or 0,
-                                          row.decided_by, row.reason or "", _instant(row.decided_at)))
-    return {sid: _digest(parts) for sid, parts in state.items()}
+            state[row.segment_id][0].append(("d", row.code_id, row.decision, row.replacement_code_id or 0,
+                                             row.decided_by, row.reason or "", _instant(row.decided_at)))
+    return state
 
 
 def _instant(moment: datetime | None) -> str:
@@ -194,25 +200,14 @@ def _instant(moment: datetime | None) -> str:
 
 
 def _digest(parts: list[tuple]) -> str:
-    text = json.dumps(sorted(parts, key=lambda p: json.dumps(p, ensure_ascii=False)), ensure_ascii=False)
+    # Tuples of one kind ("c" or "d") have the same types position by position, so they sort.
+    text = json.dumps(sorted(parts), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def _chunks(ids: Sequence[str]) -> Iterable[list[str]]:
     for start in range(0, len(ids), _CHUNK):
         yield list(ids[start:start + _CHUNK])
-
-
-def _memos(session: Session, segment_ids: Sequence[str]) -> dict[str, dict[tuple[int, int], str]]:
-    memos: dict[str, dict[tuple[int, int], str]] = defaultdict(dict)
-    for chunk in _chunks(segment_ids):
-        for sid, code, coder, memo in session.execute(
-            select(CodeApplication.segment_id, CodeApplication.code_id, CodeApplication.coder_id,
-                   CodeApplication.memo)
-            .where(CodeApplication.segment_id.in_(chunk), CodeApplication.memo.is_not(None))
-        ):
-            memos[sid][(coder, code)] = memo
-    return memos
 
 
 def _segments(session: Session, segment_ids: Sequence[str]) -> dict[str, tuple]:
