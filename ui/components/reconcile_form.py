@@ -67,7 +67,8 @@ def decision_form(item: LineItem, paths: list[str]) -> FormInput | None:
         added = st.multiselect(t("reconcile.add"), [p for p in paths if p not in on_line],
                                key=_key(item, "add"), placeholder=t("reconcile.add_placeholder"))
         add_reason = st.text_input(t("reconcile.add_reason"), key=_key(item, "add_why"))
-        reason = st.text_area(t("reconcile.reason"), height=80, key=_key(item, "reason"), help=t("reconcile.reason.help"))
+        reason = st.text_area(t("reconcile.reason"), height=80, key=_key(item, "reason"))
+        st.caption(t("reconcile.reason.help"))
         if not st.form_submit_button(t("reconcile.submit"), type="primary"):
             return None
     choices, problem = [], None
