@@ -85,7 +85,7 @@ def choose(page, code_row: int, action: str) -> None:
 
 
 def save(page, reason: str) -> None:
-    page.get_by_label("사유", exact=True).fill(reason)
+    page.get_by_label("사유").fill(reason)
     page.get_by_role("button", name="결정 저장").click()
 
 
@@ -183,7 +183,7 @@ def test_two_leads_decide_at_once(server, browser):
         two.get_by_text("다른 팀장의 결정").wait_for(timeout=60_000)
         settle(two)
         screenshot(two, "reconcile-04-refused")
-        assert two.get_by_label("사유", exact=True).input_value() == "둘째 팀장의 결정"  # kept
+        assert two.get_by_label("사유").input_value() == "둘째 팀장의 결정"  # kept
         assert current_line(two) == first  # the line stays, now with the first lead's decision
         assert "첫 팀장의 결정" in two.locator(".st-key-reconcile-code-0").inner_text()
         assert decisions(server)[first][CONFIDENCE] == ("apply", None, "팀장", "첫 팀장의 결정")
@@ -196,8 +196,8 @@ def test_two_leads_decide_at_once(server, browser):
         two.get_by_role("option", name=re.compile(rf"\b{second + 1}줄 ·")).first.click()
         settle(two)
         assert current_line(two) == second + 1
-        one.get_by_label("사유", exact=True).fill("첫 팀장: 동시에")
-        two.get_by_label("사유", exact=True).fill("둘째 팀장: 동시에")
+        one.get_by_label("사유").fill("첫 팀장: 동시에")
+        two.get_by_label("사유").fill("둘째 팀장: 동시에")
         one.get_by_role("button", name="결정 저장").click()
         two.get_by_role("button", name="결정 저장").click()
         one.get_by_text(f"{second}줄의 결정을 저장했습니다").wait_for(timeout=60_000)

@@ -79,7 +79,8 @@ if current not in by_id:
 numbers = {item.segment_id: number for number, item in enumerate(queue.items, start=1)}  # stable while deciding
 
 st.subheader(t("reconcile.queue"))
-st.dataframe(overview_rows(items, numbers), hide_index=True, width="stretch", height=220)
+st.dataframe(overview_rows(items, numbers), hide_index=True, width="stretch",
+             height=min(230, 35 * (len(items) + 1) + 3))  # no empty rows under a short queue
 sid = st.selectbox(t("reconcile.pick_line"), list(by_id), key=ITEM_KEY,
                    format_func=lambda i: item_label(numbers[i], by_id[i]))
 item = by_id[sid]
