@@ -1,5 +1,6 @@
 # The two commands of the README, plus their set-up. Every pip install takes constraints.txt
-# (it pins the CPU build of torch).
+# (it pins the CPU build of torch) and installs the pinned versions of the lock files, so two
+# installs of a team server run the same code; `make lock` updates them deliberately.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -7,18 +8,20 @@ PIP := $(BIN)/python -m pip install --quiet -c constraints.txt
 DEMO_DB ?= sqlite:///demo.db
 PORT ?= 8501
 
-.PHONY: demo test setup setup-dev bench clean
+.PHONY: demo test setup setup-dev bench clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.setup: $(BIN)/python pyproject.toml constraints.txt
-	$(PIP) -e .
+$(VENV)/.setup: $(BIN)/python pyproject.toml constraints.txt requirements.lock
+	$(PIP) -r requirements.lock
+	$(PIP) --no-deps -e .
 	touch $@
 
-$(VENV)/.setup-dev: $(BIN)/python pyproject.toml constraints.txt
-	$(PIP) -e ".[all,dev]"
+$(VENV)/.setup-dev: $(BIN)/python pyproject.toml constraints.txt requirements-dev.lock
+	$(PIP) -r requirements-dev.lock
+	$(PIP) --no-deps -e ".[all,dev]"
 	touch $@ $(VENV)/.setup
 
 setup: $(VENV)/.setup
@@ -32,6 +35,13 @@ demo: setup
 ## make test: set up with every extra and run the whole suite (PostgreSQL tests start their own server)
 test: setup-dev
 	$(BIN)/python -m pytest -n 2 --dist loadfile -p no:cacheprovider
+
+## make lock: pin every dependency of pyproject.toml anew (pip-tools), for the app and for the tests
+LOCK := $(BIN)/pip-compile --quiet --no-emit-find-links --no-emit-index-url --strip-extras --constraint constraints.txt
+lock: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt pip-tools
+	$(LOCK) --extra all --extra dev --output-file requirements-dev.lock pyproject.toml
+	$(LOCK) --constraint requirements-dev.lock --output-file requirements.lock pyproject.toml
 
 bench: setup-dev
 	$(BIN)/python bench/ingest.py

@@ -7,8 +7,9 @@ finds a true code with probability 0.75-0.95 and adds a false one with probabili
 0.1-1%; lines come in transcripts of 1,000 and each coder skips about 10% of transcripts
 (missing values, not absences). Timed: the statistics part only, from the units x coders
 x codes arrays to every per-code statistic (Krippendorff's alpha with a bootstrap 95%
-interval, Fleiss' kappa, pairwise percent agreement, Cohen's kappa for every coder pair)
-and the pooled overall values. Baselines: ``krippendorff.alpha`` per code in a Python loop
+interval, Fleiss' kappa, Gwet's AC1, Brennan-Prediger's kappa, pairwise percent agreement,
+Holsti's coefficient, and Cohen's kappa, percent, AC1, Brennan-Prediger and Holsti for every
+coder pair) and the pooled overall values. Baselines: ``krippendorff.alpha`` per code in a Python loop
 (point estimates only, measured in full), the same loop once per bootstrap resample
 (measured on a few resamples and scaled), and scikit-learn's ``cohen_kappa_score`` for every
 pair and code (measured on 10 codes and scaled). Prints a Markdown table.
@@ -121,7 +122,8 @@ def main() -> None:
     print(f"| naive: sklearn cohen_kappa_score for every pair and code (scaled from 10 codes) | {cohen:.1f} | "
           f"{cohen / points:.1f}x our point estimates |")
     print(f"\noverall alpha {pooled.alpha.value:.3f} [{pooled.alpha_ci[0]:.3f}, {pooled.alpha_ci[1]:.3f}], "
-          f"Fleiss {pooled.fleiss_kappa.value:.3f}, percent {pooled.percent.value:.3f}")
+          f"Fleiss {pooled.fleiss_kappa.value:.3f}, AC1 {pooled.gwet_ac1.value:.3f}, "
+          f"BP {pooled.brennan_prediger.value:.3f}, Holsti {pooled.holsti.value:.3f}, percent {pooled.percent.value:.3f}")
 
 
 if __name__ == "__main__":

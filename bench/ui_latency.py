@@ -64,13 +64,19 @@ def sample_sentences() -> list[str]:
     return [line for line in lines if len(line) > 15] or ["요즘은 자신감이 조금 생긴 것 같아요."]
 
 
-def build(folder: Path, n_lines: int) -> str:
+def write_transcript(folder: Path, n_lines: int) -> Path:
+    """A transcript of ``n_lines`` lines: a moderator's opening, then six participants."""
     sentences = sample_sentences()
     body = ["진행자: 오늘 이야기를 시작하겠습니다."]
     for i, sentence in zip(range(n_lines - 1), itertools.cycle(sentences)):
         body.append(f"참여자{i % 6 + 1}: {sentence} ({i + 1})")
     transcript = folder / "긴_전사본.txt"
     transcript.write_text("\n".join(body) + "\n", encoding="utf-8")
+    return transcript
+
+
+def build(folder: Path, n_lines: int) -> str:
+    transcript = write_transcript(folder, n_lines)
     url = f"sqlite:///{folder / 'bench.db'}"
     users.BCRYPT_ROUNDS = 4
     database = open_database(url)

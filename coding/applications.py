@@ -12,14 +12,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import false, or_, select, true
+from sqlalchemy import delete, false, or_, select, true
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from coding.codebook import code_path, get_code
 from coding.models import APPLICATION_SOURCES, MANUAL, Code, CodeApplication, Reveal, User
-from coding.users import require_lead, require_member
+from coding.permissions import require
 from fgi.errors import FgiError, NotFound
 from fgi.models import Event, Project, Segment, Transcript
+
+
+class ConcurrentChange(FgiError):
+    """Someone else changed the same rows at the same moment; trying again is safe."""
 
 
 @dataclass(frozen=True)
@@ -72,45 +77,73 @@ def apply_code(session: Session, coder: User, segment_id: str, code: str | int, 
         raise FgiError(f"unknown coding source {source!r}", hint=f"one of: {', '.join(APPLICATION_SOURCES)}")
     segment, transcript = get_segment(session, segment_id)
     project = session.get(Project, transcript.project_id)
-    require_member(session, coder, project.id)
+    require(session, coder, "code", project)
     target = resolve_code(session, project, code)
     path = code_path(session, target)
     memo = (memo.strip() or None) if memo is not None else None
-    application = session.scalar(select(CodeApplication).where(
-        CodeApplication.segment_id == segment.id, CodeApplication.code_id == target.id,
-        CodeApplication.coder_id == coder.id))
-    if application is not None:
-        if memo is not None and memo != application.memo:
-            before = _payload(application, path, coder)
-            application.memo = memo
-            Event.record(session, actor=coder.name, kind="code.memo", project_id=project.id,
-                         subject=segment.id, payload={"before": before, "after": _payload(application, path, coder)})
-        return _coding(session, application, segment, coder)
-    application = CodeApplication(segment_id=segment.id, code_id=target.id, coder_id=coder.id,
-                                  memo=memo, source=source)
-    session.add(application)
-    session.flush()
-    Event.record(session, actor=coder.name, kind="code.apply", project_id=project.id, subject=segment.id,
-                 payload={"before": None, "after": _payload(application, path, coder)})
+    if memo is not None and "\x00" in memo:  # PostgreSQL cannot store it
+        raise FgiError("a memo cannot contain a NUL character (\\0)", hint="remove it and save the memo again")
+    application = _find(session, segment.id, target.id, coder.id)
+    if application is None:
+        application = _insert(session, segment.id, target.id, coder.id, memo, source)
+        if application is not None:
+            Event.record(session, actor=coder.name, kind="code.apply", project_id=project.id, subject=segment.id,
+                         payload={"before": None, "after": _payload(application, path, coder)})
+            return _coding(session, application, segment, coder)
+        application = _find(session, segment.id, target.id, coder.id)  # another process applied it meanwhile
+        if application is None:
+            raise ConcurrentChange(
+                f"segment {segment.id} or code {path!r} was changed by someone else while {coder.name} coded it",
+                hint="try again; if it fails again, check that the segment and the code still exist")
+    if memo is not None and memo != application.memo:
+        before = _payload(application, path, coder)
+        application.memo = memo
+        Event.record(session, actor=coder.name, kind="code.memo", project_id=project.id,
+                     subject=segment.id, payload={"before": before, "after": _payload(application, path, coder)})
     return _coding(session, application, segment, coder)
+
+
+def _find(session: Session, segment_id: str, code_id: int, coder_id: int) -> CodeApplication | None:
+    return session.scalar(select(CodeApplication).where(
+        CodeApplication.segment_id == segment_id, CodeApplication.code_id == code_id,
+        CodeApplication.coder_id == coder_id).execution_options(populate_existing=True))
+
+
+def _insert(session: Session, segment_id: str, code_id: int, coder_id: int, memo: str | None,
+            source: str) -> CodeApplication | None:
+    """The new coding, or None when the database refused it: the same coder applied the
+    same code in another process at the same moment (unique constraint), or the segment or
+    code was deleted meanwhile (foreign key). A savepoint keeps the transaction usable."""
+    application = CodeApplication(segment_id=segment_id, code_id=code_id, coder_id=coder_id,
+                                  memo=memo, source=source)
+    try:
+        with session.begin_nested():
+            session.add(application)
+    except IntegrityError:
+        return None
+    return application
 
 
 def remove_code(session: Session, coder: User, segment_id: str, code: str | int) -> None:
     """Delete ``coder``'s coding of the segment with ``code``; recorded as an event."""
     segment, transcript = get_segment(session, segment_id)
     project = session.get(Project, transcript.project_id)
-    require_member(session, coder, project.id)
+    require(session, coder, "code", project)
     target = resolve_code(session, project, code)
     path = code_path(session, target)
-    application = session.scalar(select(CodeApplication).where(
-        CodeApplication.segment_id == segment.id, CodeApplication.code_id == target.id,
-        CodeApplication.coder_id == coder.id))
-    if application is None:
+    # One DELETE ... RETURNING: of two processes removing the same coding at once, only
+    # the one whose statement deleted the row records the event; the other is told it is gone.
+    deleted = session.execute(
+        delete(CodeApplication).where(
+            CodeApplication.segment_id == segment.id, CodeApplication.code_id == target.id,
+            CodeApplication.coder_id == coder.id)
+        .returning(CodeApplication.id, CodeApplication.memo, CodeApplication.source)
+        .execution_options(synchronize_session="fetch")).one_or_none()
+    if deleted is None:
         raise NotFound(f"{coder.name} has not coded segment {segment.id} with {path!r}",
                        hint=f"see the codings: fgi code export --project {project.name!r} --as {coder.name}")
-    before = _payload(application, path, coder)
-    session.delete(application)
-    session.flush()
+    before = {"segment": segment.id, "code": path, "code_id": target.id, "coder": coder.name,
+              "memo": deleted.memo, "source": deleted.source}
     Event.record(session, actor=coder.name, kind="code.remove", project_id=project.id, subject=segment.id,
                  payload={"before": before, "after": None})
 
@@ -124,7 +157,7 @@ def reveal(session: Session, lead: User, transcript_id: str, *, reason: str | No
     transcript = session.get(Transcript, transcript_id)
     if transcript is None:
         raise NotFound(f"no transcript {transcript_id!r}", hint="list them with: fgi transcripts --project NAME")
-    require_lead(session, lead, transcript.project_id, "reveal a transcript's codings")
+    require(session, lead, "reveal", transcript.project_id)
     if is_revealed(session, transcript_id):
         return False
     session.add(Reveal(transcript_id=transcript_id, revealed_by=lead.id))
@@ -161,7 +194,7 @@ def codings_for(session: Session, viewer: User, *, project: Project | None = Non
     optionally only ``coder``'s, in transcript and line order."""
     projects = _projects_in_scope(session, project, transcript_id, segment_ids)
     for p in projects:
-        require_member(session, viewer, p.id)
+        require(session, viewer, "codings.read.own", p)
     query = (
         select(CodeApplication, Segment, User)
         .join(Segment, Segment.id == CodeApplication.segment_id)

@@ -21,7 +21,7 @@ from coding.codebook import code_index, join_path, split_path
 from coding.errors import RowErrors, RowProblem
 from coding.models import IMPORT, CodeApplication, User
 from coding.tables import read_table, write_table
-from coding.users import require_member
+from coding.permissions import require
 from fgi.errors import InputError
 from fgi.models import Event, Project, Segment, Transcript
 
@@ -76,7 +76,7 @@ def import_codings(session: Session, coder: User, path: str | Path, *,
             raise InputError("none of the segment ids is in the database", path=path,
                              hint="segment ids look like 3f9a1c2e07-0042; see: fgi segments TRANSCRIPT")
         project = session.get(Project, first)
-    require_member(session, coder, project.id)
+    require(session, coder, "code", project)
     codes = code_index(session, project)
     index = {p: c.id for p, c in codes.items()}
     names: dict[str, list[str]] = {}

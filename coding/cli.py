@@ -1,14 +1,13 @@
-"""``fgi codebook``, ``fgi user``, ``fgi code`` and ``fgi project add-member``.
+"""``fgi codebook``, ``fgi user``, ``fgi code``, ``fgi login``/``logout`` and ``fgi project add-member``.
 
-The acting user is explicit: ``--as NAME`` (or FGI_USER, else the login name) must be a
-user of the database. A local CLI trusts the operating-system account the way git trusts
-its author name; the web app has real login (``coding.users.authenticate``).
+The acting user is ``--as NAME`` (or FGI_USER, or the user of ``fgi login``) and must
+prove it: a password (FGI_PASSWORD or a prompt) or a login token (``coding.cli_auth``).
+What each user may do is ``coding.permissions``, checked by the domain functions.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -16,14 +15,13 @@ import typer
 from rich.tree import Tree
 from sqlalchemy.orm import Session
 
-from coding import applications, bulk, codebook, codebook_io, keywords, users
+from coding import applications, bulk, cli_auth, codebook, codebook_io, keywords, permissions, tokens, users
 from coding.cli_agreement import register_agreement
 from coding.refi.cli import register_refi
 from coding.models import USER_ROLES, User
 from fgi import console
-from fgi.console import OutputFormat, actor, info, print_json, print_table, transaction
+from fgi.console import OutputFormat, info, print_json, print_table, signed_in, transaction
 from fgi.errors import FgiError
-from fgi.settings import load_settings
 from fgi.study import get_project, get_transcript
 
 codebook_app = typer.Typer(help="The codebook: show, edit, import and export codes.", no_args_is_help=True)
@@ -32,14 +30,15 @@ code_app = typer.Typer(help="Code segments: apply, remove, import, export, keywo
                        no_args_is_help=True)
 
 ProjectOption = Annotated[str, typer.Option("--project", "-p", help="project name")]
-AsOption = Annotated[Optional[str], typer.Option("--as", help="acting user (default: FGI_USER or login name)")]
+AsOption = Annotated[Optional[str], typer.Option("--as", help="acting user (default: FGI_USER, else the user of fgi login)")]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json")]
 SegmentOption = Annotated[str, typer.Option("--segment", "-s", help="segment id (see fgi segments)")]
 CodeOption = Annotated[str, typer.Option("--code", "-c", help="codebook path, e.g. '참여주민의 변화/자신감 회복'")]
 
 
 def acting_user(session: Session, name: str | None) -> User:
-    return users.get_user(session, name or load_settings().user)
+    """The authenticated acting user (see coding.cli_auth)."""
+    return signed_in(session, name)
 
 
 # ---- codebook --------------------------------------------------------------------------
@@ -50,11 +49,12 @@ def codebook_import(
     file: Annotated[Path, typer.Argument(help=".yaml, .csv, .xlsx or .qdc")],
     project: ProjectOption,
     fmt: Annotated[Optional[str], typer.Option("--format", help="yaml, csv, xlsx or qdc (default: by suffix)")] = None,
+    as_user: AsOption = None,
 ) -> None:
     """Import a codebook, merging by path into the project's codes (all rows or none)."""
     with transaction() as session:
         summary = codebook_io.import_codebook_file(session, get_project(session, project), file,
-                                                   actor=actor(), fmt=fmt)
+                                                   actor=acting_user(session, as_user), fmt=fmt)
     info(f"{file.name}: {len(summary.added)} codes added, {len(summary.updated)} updated, "
          f"{len(summary.unchanged)} unchanged")
 
@@ -64,18 +64,23 @@ def codebook_export(
     project: ProjectOption,
     output: Annotated[Path, typer.Option("--output", "-o", help="file to write")],
     fmt: Annotated[Optional[str], typer.Option("--format", help="yaml, csv, xlsx or qdc (default: by suffix)")] = None,
+    as_user: AsOption = None,
 ) -> None:
     """Write the project's codebook as YAML, CSV, XLSX or REFI-QDA .qdc."""
     with console.database().reading() as session:
-        codebook_io.export_codebook(session, get_project(session, project), output, fmt)
+        target = get_project(session, project)
+        permissions.require(session, acting_user(session, as_user), "export.codebook", target)
+        codebook_io.export_codebook(session, target, output, fmt)
     info(f"wrote {output}")
 
 
 @codebook_app.command("show")
-def codebook_show(project: ProjectOption, fmt: FormatOption = OutputFormat.table) -> None:
+def codebook_show(project: ProjectOption, fmt: FormatOption = OutputFormat.table, as_user: AsOption = None) -> None:
     """Show the codebook as a tree, with each code's number of codings."""
     with console.database().reading() as session:
-        codes = codebook.list_codes(session, get_project(session, project))
+        target = get_project(session, project)
+        permissions.require(session, acting_user(session, as_user), "codebook.read", target)
+        codes = codebook.list_codes(session, target)
     if fmt is OutputFormat.json:
         print_json(codes)
         return
@@ -104,10 +109,10 @@ Keyword = Annotated[Optional[list[str]], typer.Option("--keyword", help="a keywo
 @codebook_app.command("add")
 def codebook_add(path: str, project: ProjectOption, definition: Definition = None, inclusion: Inclusion = None,
                  exclusion: Exclusion = None, example: Example = None, color: Color = None,
-                 keyword: Keyword = None) -> None:
+                 keyword: Keyword = None, as_user: AsOption = None) -> None:
     """Add a code at PATH (its parent must exist), e.g. '성과/정서적 성과'."""
     with transaction() as session:
-        codebook.add_code(session, get_project(session, project), path, actor=actor(),
+        codebook.add_code(session, get_project(session, project), path, actor=acting_user(session, as_user),
                           **_fields(definition, inclusion, exclusion, example, color, keyword))
     info(f"added {path!r}")
 
@@ -116,42 +121,50 @@ def codebook_add(path: str, project: ProjectOption, definition: Definition = Non
 def codebook_edit(path: str, project: ProjectOption,
                   name: Annotated[Optional[str], typer.Option(help="new name")] = None,
                   definition: Definition = None, inclusion: Inclusion = None, exclusion: Exclusion = None,
-                  example: Example = None, color: Color = None, keyword: Keyword = None) -> None:
+                  example: Example = None, color: Color = None, keyword: Keyword = None,
+                  as_user: AsOption = None) -> None:
     """Change a code's name or fields (list options replace the whole list)."""
     changes = _fields(definition, inclusion, exclusion, example, color, keyword)
     if name is not None:
         changes["name"] = name
     with transaction() as session:
-        codebook.update_code(session, get_project(session, project), path, changes, actor=actor())
+        codebook.update_code(session, get_project(session, project), path, changes,
+                             actor=acting_user(session, as_user))
     info(f"updated {path!r}")
 
 
 @codebook_app.command("move")
 def codebook_move(path: str, project: ProjectOption,
                   to: Annotated[Optional[str], typer.Option("--to", help="new parent's path (omit: top level)")] = None,
-                  position: Annotated[Optional[int], typer.Option(help="0-based place among siblings")] = None) -> None:
+                  position: Annotated[Optional[int], typer.Option(help="0-based place among siblings")] = None,
+                  as_user: AsOption = None) -> None:
     """Move a code and its sub-codes under another parent, or reorder it."""
     with transaction() as session:
-        code = codebook.move_code(session, get_project(session, project), path, to, actor=actor(), position=position)
+        code = codebook.move_code(session, get_project(session, project), path, to,
+                                  actor=acting_user(session, as_user), position=position)
         info(f"moved to {codebook.code_path(session, code)!r}")
 
 
 @codebook_app.command("delete")
 def codebook_delete(path: str, project: ProjectOption,
                     force: Annotated[bool, typer.Option(help="also delete the codings of the code")] = False,
-                    reason: Annotated[Optional[str], typer.Option(help="why (kept in the history)")] = None) -> None:
+                    reason: Annotated[Optional[str], typer.Option(help="why (kept in the history)")] = None,
+                    as_user: AsOption = None) -> None:
     """Delete a code and its sub-codes (refused while it has codings, unless --force)."""
     with transaction() as session:
-        removed = codebook.delete_code(session, get_project(session, project), path, actor=actor(),
+        removed = codebook.delete_code(session, get_project(session, project), path,
+                                       actor=acting_user(session, as_user),
                                        force=force, reason=reason)
     info(f"deleted {path!r}" + (f" and {removed} codings" if removed else ""))
 
 
 @codebook_app.command("history")
-def codebook_history(project: ProjectOption, fmt: FormatOption = OutputFormat.table) -> None:
+def codebook_history(project: ProjectOption, fmt: FormatOption = OutputFormat.table, as_user: AsOption = None) -> None:
     """Every change to the codebook: who, when, what."""
     with console.database().reading() as session:
-        entries = codebook.codebook_history(session, get_project(session, project))
+        target = get_project(session, project)
+        permissions.require(session, acting_user(session, as_user), "codebook.read", target)
+        entries = codebook.codebook_history(session, target)
     if fmt is OutputFormat.json:
         print_json(entries)
         return
@@ -164,23 +177,18 @@ def codebook_history(project: ProjectOption, fmt: FormatOption = OutputFormat.ta
 
 
 @codebook_app.command("keywords")
-def codebook_keywords(project: ProjectOption) -> None:
+def codebook_keywords(project: ProjectOption, as_user: AsOption = None) -> None:
     """How each keyword is analysed: the lemmas a segment must contain to be suggested."""
     with console.database().reading() as session:
-        codes = codebook.list_codes(session, get_project(session, project))
+        target = get_project(session, project)
+        permissions.require(session, acting_user(session, as_user), "codebook.read", target)
+        codes = codebook.list_codes(session, target)
     rows = [{"code": k.code_path, "keyword": k.keyword, "lemmas": " + ".join(k.lemmas),
              "problem": k.problem} for k in keywords.keyword_patterns(codes)]
     print_table(rows, ["code", "keyword", "lemmas", "problem"])
 
 
-# ---- users -----------------------------------------------------------------------------
-
-
-def _password(confirm: bool = True) -> str:
-    from_env = os.environ.get("FGI_PASSWORD")
-    if from_env:
-        return from_env
-    return typer.prompt("password", hide_input=True, confirmation_prompt=confirm)
+# ---- users and logins ------------------------------------------------------------------
 
 
 @user_app.command("add")
@@ -188,20 +196,33 @@ def user_add(
     name: str,
     role: Annotated[str, typer.Option(help=" or ".join(USER_ROLES))] = "coder",
     project: Annotated[Optional[list[str]], typer.Option("--project", "-p", help="make a member (repeatable)")] = None,
+    as_user: AsOption = None,
 ) -> None:
-    """Add a user; the password comes from a hidden prompt or FGI_PASSWORD."""
-    password = _password()
+    """Add a user (admins; the first user of an empty database is an admin made without one).
+    The new password comes from a hidden prompt or FGI_NEW_PASSWORD."""
     with transaction() as session:
-        user = users.create_user(session, name, password, role=role, actor=actor())
+        first = not permissions.has_users(session)
+    if first and role != "admin":
+        raise FgiError("the first user of a database must be an admin",
+                       hint=f"fgi user add {name} --role admin, then add the others as that admin")
+    password = cli_auth.new_password()
+    with transaction() as session:
+        if first:
+            user = users.create_first_admin(session, name, password)
+            me: User | str = user
+        else:
+            me = acting_user(session, as_user)
+            user = users.create_user(session, name, password, role=role, actor=me)
         for project_name in project or []:
-            users.add_member(session, get_project(session, project_name), user, actor=actor())
+            users.add_member(session, get_project(session, project_name), user, actor=me)
     info(f"added {role} {name!r}" + (f", member of {', '.join(project)}" if project else ""))
 
 
 @user_app.command("list")
-def user_list(fmt: FormatOption = OutputFormat.table) -> None:
-    """List users with their roles and projects."""
+def user_list(fmt: FormatOption = OutputFormat.table, as_user: AsOption = None) -> None:
+    """List users with their roles and projects (leads and admins)."""
     with console.database().reading() as session:
+        permissions.require(session, acting_user(session, as_user), "users.list")
         rows = users.list_users(session)
     if fmt is OutputFormat.json:
         print_json(rows)
@@ -211,35 +232,80 @@ def user_list(fmt: FormatOption = OutputFormat.table) -> None:
 
 
 @user_app.command("role")
-def user_role(name: str, role: Annotated[str, typer.Argument(help=" or ".join(USER_ROLES))]) -> None:
-    """Change a user's role."""
+def user_role(name: str, role: Annotated[str, typer.Argument(help=" or ".join(USER_ROLES))],
+              as_user: AsOption = None) -> None:
+    """Change a user's role (admins)."""
     with transaction() as session:
-        users.set_role(session, users.get_user(session, name), role, actor=actor())
+        users.set_role(session, users.get_user(session, name), role, actor=acting_user(session, as_user))
     info(f"{name} is now a {role}")
 
 
 @user_app.command("password")
-def user_password(name: str) -> None:
-    """Set a user's password (hidden prompt or FGI_PASSWORD)."""
-    password = _password()
+def user_password(name: str, as_user: AsOption = None) -> None:
+    """Change your own password (proven by the old one: FGI_PASSWORD or the prompt), or, as an
+    admin, set another user's. The new one: hidden prompt or FGI_NEW_PASSWORD."""
     with transaction() as session:
-        users.set_password(session, users.get_user(session, name), password, actor=actor())
+        claimed = cli_auth.claimed_name(session, as_user)
+        if claimed == name:  # the old password is the proof, a login token is not enough
+            old = cli_auth.read_password(name)
+            me = cli_auth.by_password(session, name, old)
+        else:
+            me, old = acting_user(session, as_user), None
+        target = users.get_user(session, name)
+        if me.id != target.id:
+            permissions.require(session, me, "users.password.other")
+        password = cli_auth.new_password()
+        users.set_password(session, target, password, actor=me, old_password=old)
     info(f"password of {name} changed")
 
 
-def project_add_member(project: str, user: str) -> None:
-    """Let a user code in a project."""
+@user_app.command("revoke")
+def user_revoke(name: str, as_user: AsOption = None) -> None:
+    """End every command-line login of a user (yours, or anyone's for a lead or admin)."""
+    with transaction() as session:
+        count = tokens.revoke_all(session, acting_user(session, as_user), users.get_user(session, name))
+    info(f"revoked {count} login(s) of {name}")
+
+
+def login_command(
+    as_user: AsOption = None,
+    hours: Annotated[Optional[float], typer.Option("--hours", help="how long the login lasts (default: FGI_LOGIN_HOURS or 12)")] = None,
+) -> None:
+    """Log in to this database: a password once, then a token in your config folder (0600)."""
+    lifetime = cli_auth.login_hours(hours)
+    url = console.database().url
+    with transaction() as session:
+        user = cli_auth.by_password(session, cli_auth.claimed_name(session, as_user))
+        issued = tokens.issue(session, user, hours=lifetime)
+    path = cli_auth.store_login(url, issued)
+    info(f"logged in as {issued.user} until {issued.expires_at:%Y-%m-%d %H:%M} UTC (token in {path})")
+
+
+def logout_command() -> None:
+    """Log out of this database: the stored token is revoked and deleted."""
+    url = console.database().url
+    stored = cli_auth.drop_login(url)
+    if stored is None:
+        info("not logged in to this database")
+        return
+    with transaction() as session:
+        tokens.revoke(session, stored.token)
+    info(f"logged out {stored.user}")
+
+
+def project_add_member(project: str, user: str, as_user: AsOption = None) -> None:
+    """Let a user code in a project (leads of the project, admins)."""
     with transaction() as session:
         added = users.add_member(session, get_project(session, project), users.get_user(session, user),
-                                 actor=actor())
+                                 actor=acting_user(session, as_user))
     info(f"{user} is {'now' if added else 'already'} a member of {project!r}")
 
 
-def project_remove_member(project: str, user: str) -> None:
-    """Take a user off a project (their codings stay)."""
+def project_remove_member(project: str, user: str, as_user: AsOption = None) -> None:
+    """Take a user off a project (their codings stay; leads of the project, admins)."""
     with transaction() as session:
         removed = users.remove_member(session, get_project(session, project), users.get_user(session, user),
-                                      actor=actor())
+                                      actor=acting_user(session, as_user))
     info(f"{user} {'removed from' if removed else 'was not a member of'} {project!r}")
 
 
@@ -354,7 +420,7 @@ def project_identities(
     from coding.identities import identity_key
 
     with transaction() as session:
-        rows = identity_key(session, users.get_user(session, actor(as_user)), get_project(session, project))
+        rows = identity_key(session, acting_user(session, as_user), get_project(session, project))
     print_table([dataclasses.asdict(r) for r in rows], ["transcript", "kind", "replacement", "original"])
 
 
@@ -366,6 +432,9 @@ def _project_group(app: typer.Typer) -> typer.Typer:
 
 
 def register(app: typer.Typer) -> None:
+    console.use_authenticator(cli_auth.current_user, cli_auth.forget)
+    app.command("login")(login_command)
+    app.command("logout")(logout_command)
     app.add_typer(codebook_app, name="codebook")
     app.add_typer(user_app, name="user")
     app.add_typer(code_app, name="code")

@@ -1,7 +1,7 @@
 """``fgi agreement``, ``fgi reconcile`` and ``fgi reveal``.
 
 coding/cli.py calls ``register_agreement(app)`` after registering its own commands. The
-acting user is ``--as NAME`` (default FGI_USER, else the login name), as in coding/cli.py.
+acting user is ``--as NAME``, authenticated as in coding/cli.py (``coding.cli_auth``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 import typer
 from sqlalchemy.orm import Session
 
-from coding import applications, consensus, reconcile, reconcile_log, reconcile_queue, users
+from coding import applications, consensus, reconcile, reconcile_log, reconcile_queue
 from coding.agreement import AgreementReport, agreement_report, as_json
 from coding.models import REPLACE, User
 from coding.reconcile_decide import ADD, DROP, KEEP, CodeChoice, decide_line
@@ -23,7 +23,6 @@ from coding.stats import Stat
 from fgi import console
 from fgi.console import OutputFormat, info, print_json, print_table, transaction
 from fgi.errors import FgiError
-from fgi.settings import load_settings
 from fgi.study import get_project, get_transcript
 
 reconcile_app = typer.Typer(help="Walk the disagreements, decide the consensus, export the log.",
@@ -31,7 +30,7 @@ reconcile_app = typer.Typer(help="Walk the disagreements, decide the consensus, 
 
 ProjectOption = Annotated[str, typer.Option("--project", "-p", help="project name")]
 TranscriptOption = Annotated[Optional[str], typer.Option("--transcript", "-t", help="transcript id or name")]
-AsOption = Annotated[Optional[str], typer.Option("--as", help="acting user (default: FGI_USER or login name)")]
+AsOption = Annotated[Optional[str], typer.Option("--as", help="acting user (default: FGI_USER, else the user of fgi login)")]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json")]
 
 
@@ -42,7 +41,8 @@ class By(str, Enum):
 
 
 def _user(session: Session, name: str | None) -> User:
-    return users.get_user(session, name or load_settings().user)
+    """The authenticated acting user (see coding.cli_auth)."""
+    return console.signed_in(session, name)
 
 
 def _num(stat: Stat | float) -> str:
@@ -87,29 +87,52 @@ def _print_report(report: AgreementReport, by: By) -> None:
     summaries = {By.code: report.codes, By.transcript: report.transcripts}.get(by)
     if summaries is not None:
         rows = [_summary_row(s) for s in [*summaries, report.overall]]
-        print_table(rows, [by.value, "alpha", "95% CI", "band", "percent", "fleiss", "units", "note"], title=title)
+        print_table(rows, [by.value, "alpha", "95% CI", "band", "percent", "Fleiss", "AC1", "BP", "Holsti",
+                           "units", "note"], title=title)
     else:
         rows = [{"pair": f"{p.coder_a} · {p.coder_b}", "kappa": _num(p.kappa), "percent": _num(p.percent),
+                 "AC1": _num(p.gwet_ac1), "BP": _num(p.brennan_prediger), "Holsti": _num(p.holsti),
                  "units": p.n_units, "note": p.kappa.reason} for p in report.pairs]
         overall = report.overall
-        rows.append({"pair": "all coders (Fleiss' kappa)", "kappa": _num(overall.fleiss_kappa),
-                     "percent": _num(overall.percent), "units": overall.fleiss_kappa.n_units,
+        rows.append({"pair": "all coders (kappa: Fleiss'; Holsti: pair mean)",
+                     "kappa": _num(overall.fleiss_kappa), "percent": _num(overall.percent),
+                     "AC1": _num(overall.gwet_ac1), "BP": _num(overall.brennan_prediger),
+                     "Holsti": _num(overall.holsti), "units": overall.fleiss_kappa.n_units,
                      "note": overall.fleiss_kappa.reason})
-        print_table(rows, ["pair", "kappa", "percent", "units", "note"], title=title)
+        print_table(rows, ["pair", "kappa", "percent", "AC1", "BP", "Holsti", "units", "note"], title=title)
+        if report.coder_matrix is not None and len(report.coders) > 2:
+            _print_coder_matrix(report)
+    info("percent counts line x code pairs (the many codes nobody gave a line agree); Holsti counts "
+         "applications only; alpha, Fleiss, AC1 and BP correct for chance, AC1 and BP stay high for rare codes")
     if report.unused_codes:
         info(f"not applied by anyone in scope (left out of overall): {', '.join(report.unused_codes)}")
     if report.consensus is not None:
-        rows = [{"coder": c.coder, "alpha": _num(c.alpha), "95% CI": _ci(c.alpha_ci), "band": c.band,
+        rows = [{"coder": c.coder, "alpha": _num(c.alpha), "95% CI": _ci(c.alpha_ci), "band": _band(c.band),
                  "kappa": _num(c.kappa), "percent": _num(c.percent), "units": c.n_units, "note": c.alpha.reason}
                 for c in report.consensus]
         print_table(rows, ["coder", "alpha", "95% CI", "band", "kappa", "percent", "units", "note"],
                     title=f"after reconciliation: each coder against the consensus ({report.settled_units} settled units)")
 
 
+def _print_coder_matrix(report: AgreementReport) -> None:
+    matrix = report.coder_matrix
+    for name, table in (("Cohen's kappa", matrix.kappa), ("Gwet's AC1", matrix.gwet_ac1)):
+        rows = [{"coder": coder, **{other: _num(value) for other, value in zip(matrix.coders, row)}}
+                for coder, row in zip(matrix.coders, table)]
+        print_table(rows, ["coder", *matrix.coders], title=f"coder x coder: {name}, all codes pooled")
+
+
+def _band(key: str) -> str:
+    from coding.bands import band_label
+
+    return band_label(key, "en")
+
+
 def _summary_row(s) -> dict:
     return {"code": s.name, "transcript": s.name, "alpha": _num(s.alpha), "95% CI": _ci(s.alpha_ci),
-            "band": s.band, "percent": _num(s.percent), "fleiss": _num(s.fleiss_kappa), "units": s.n_units,
-            "note": s.alpha.reason}
+            "band": _band(s.band), "percent": _num(s.percent), "Fleiss": _num(s.fleiss_kappa),
+            "AC1": _num(s.gwet_ac1), "BP": _num(s.brennan_prediger), "Holsti": _num(s.holsti),
+            "units": s.n_units, "note": s.alpha.reason}
 
 
 @reconcile_app.command("list")

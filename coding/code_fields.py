@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from fgi.limits import LIMITS, limit
+
 SEPARATOR = "/"
 TEXT_FIELDS = ("definition", "inclusion", "exclusion")
 LIST_FIELDS = ("examples", "keywords")
@@ -42,9 +44,16 @@ def join_path(parts: tuple[str, ...] | list[str]) -> str:
     return SEPARATOR.join(parts)
 
 
+def _nul_problem(what: str, text: str) -> str | None:
+    """PostgreSQL cannot store a NUL character in text (and no codebook needs one)."""
+    return f"{what} contains a NUL character (\\0): {text[:20]!r}..." if "\x00" in text else None
+
+
 def name_problem(name: str) -> str | None:
     if not name:
         return "a code needs a name (empty path part)"
+    if "\x00" in name:
+        return _nul_problem("a code name", name)
     if SEPARATOR in name:
         return f"a code name cannot contain {SEPARATOR!r}: {name!r}"
     if len(name) > 200:
@@ -63,23 +72,54 @@ def normalise_color(color: str) -> str | None:
     return "#" + digits.upper()
 
 
+def _text_problem(what: str, text: str, limit_name: str) -> str | None:
+    most = limit(limit_name)
+    if len(text) > most:
+        return f"{what} is {len(text)} characters long, over the limit of {most} ({LIMITS[limit_name].setting})"
+    return _nul_problem(what, text)
+
+
+def _list_problems(name: str, items: list[str]) -> list[str]:
+    """Keywords and examples: how many, how long, no NUL (one message per kind of problem)."""
+    problems: list[str] = []
+    count_limit, item_limit = ("keywords", "keyword_chars") if name == "keywords" else ("examples", "field_chars")
+    if len(items) > limit(count_limit):
+        problems.append(f"{len(items)} {name}, over the limit of {limit(count_limit)} per code "
+                        f"({LIMITS[count_limit].setting})")
+        return problems
+    singular = name[:-1]
+    for item in items:
+        item = str(item)
+        problem = _text_problem(f"{singular} {item[:20]!r}", item, item_limit)
+        if problem:
+            problems.append(problem)
+            break
+    return problems
+
+
 def clean_fields(changes: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """Fields normalised for storage, and the problems found (unknown field, bad colour)."""
+    """Fields normalised for storage, and the problems found (unknown field, bad colour, a
+    field over its size limit, a NUL character)."""
     cleaned: dict[str, Any] = {}
     problems: list[str] = []
     for name, value in changes.items():
         if name in TEXT_FIELDS:
             cleaned[name] = (str(value).strip() or None) if value is not None else None
+            problem = _text_problem(name, cleaned[name] or "", "field_chars")
+            if problem:
+                problems.append(problem)
         elif name in LIST_FIELDS:
             items = [value] if isinstance(value, str) else list(value or [])
-            cleaned[name] = list(dict.fromkeys(str(v).strip() for v in items if str(v).strip()))
+            problems += _list_problems(name, items)
+            if len(items) <= limit("keywords" if name == "keywords" else "examples"):  # a bomb costs nothing
+                cleaned[name] = list(dict.fromkeys(str(v).strip() for v in items if str(v).strip()))
         elif name == "color":
             if value in (None, ""):
                 cleaned[name] = None
-            elif (color := normalise_color(str(value))) is None:
-                problems.append(f"colour {value!r} is not #RRGGBB (e.g. #4E79A7)")
+            elif (color := normalise_color(str(value)[:20])) is None:
+                problems.append(f"colour {str(value)[:20]!r} is not #RRGGBB (e.g. #4E79A7)")
             else:
                 cleaned[name] = color
         else:
-            problems.append(f"unknown field {name!r} (known: name, {', '.join(FIELDS)})")
+            problems.append(f"unknown field {str(name)[:40]!r} (known: name, {', '.join(FIELDS)})")
     return cleaned, problems

@@ -21,7 +21,8 @@ from coding.code_fields import (  # noqa: F401 - re-exported: callers use coding
     FIELDS, LIST_FIELDS, SEPARATOR, TEXT_FIELDS, CodeSpec, clean_fields, join_path, name_problem,
     normalise_color, split_path,
 )
-from coding.models import Code, CodeApplication
+from coding.models import Code, CodeApplication, User
+from coding.permissions import acting
 from fgi.errors import FgiError, NotFound
 from fgi.models import Event, Project, Segment, Transcript
 
@@ -166,8 +167,9 @@ def _raise_problems(problems: list[str]) -> None:
         raise FgiError("; ".join(problems))
 
 
-def add_code(session: Session, project: Project, path: str, *, actor: str, **fields: Any) -> Code:
+def add_code(session: Session, project: Project, path: str, *, actor: User | str, **fields: Any) -> Code:
     """Add the code at ``path``; its parent must exist already."""
+    actor = acting(session, actor, "codebook.edit", project)
     parts = split_path(path)
     for part in parts:
         _raise_problems([p for p in [name_problem(part)] if p])
@@ -183,8 +185,9 @@ def add_code(session: Session, project: Project, path: str, *, actor: str, **fie
 
 
 def insert_code(session: Session, project: Project, parent: Code | None, name: str,
-                fields: dict[str, Any], *, actor: str, kind: str = "codebook.add") -> Code:
+                fields: dict[str, Any], *, actor: User | str, kind: str = "codebook.add") -> Code:
     """Store a new child of ``parent`` from already-cleaned fields (used by imports too)."""
+    actor = acting(session, actor, "codebook.edit", project)
     parent_path = code_path(session, parent) if parent else ""
     parent_id = parent.id if parent else None
     _check_unique_sibling(session, project, parent_id, name, parent_path)
@@ -202,8 +205,9 @@ def insert_code(session: Session, project: Project, parent: Code | None, name: s
 
 
 def update_code(session: Session, project: Project, path: str, changes: Mapping[str, Any], *,
-                actor: str, kind: str = "codebook.update") -> Code:
+                actor: User | str, kind: str = "codebook.update") -> Code:
     """Change a code's fields or name (``changes`` keys: name, definition, ..., example_segments)."""
+    actor = acting(session, actor, "codebook.edit", project)
     code = get_code(session, project, path)
     before = snapshot(code, code_path(session, code))
     changes = dict(changes)
@@ -243,9 +247,10 @@ def _checked_segments(session: Session, project: Project, segment_ids: list[str]
 
 
 def move_code(session: Session, project: Project, path: str, new_parent: str | None, *,
-              actor: str, position: int | None = None) -> Code:
+              actor: User | str, position: int | None = None) -> Code:
     """Put a code (with its subtree) under ``new_parent`` (None: top level), at ``position``
     among its new siblings (None: last)."""
+    actor = acting(session, actor, "codebook.edit", project)
     code = get_code(session, project, path)
     before = snapshot(code, code_path(session, code))
     parent = get_code(session, project, new_parent) if new_parent else None
@@ -275,11 +280,12 @@ def move_code(session: Session, project: Project, path: str, new_parent: str | N
     return code
 
 
-def delete_code(session: Session, project: Project, path: str, *, actor: str, force: bool = False,
+def delete_code(session: Session, project: Project, path: str, *, actor: User | str, force: bool = False,
                 reason: str | None = None) -> int:
     """Delete a code and its subtree; returns how many codings went with it.
 
     Refused when the subtree has codings, unless ``force``."""
+    actor = acting(session, actor, "codebook.edit", project)
     code = get_code(session, project, path)
     full_path = code_path(session, code)
     subtree = [code.id]

@@ -16,6 +16,7 @@ problem in the file is reported at once, before anything is written.
 
 from __future__ import annotations
 
+import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,9 +30,12 @@ from coding.codebook import (
     list_codes, name_problem, snapshot, split_path, update_code,
 )
 from coding.errors import RowErrors, RowProblem
+from coding.models import User
+from coding.permissions import acting
 from coding.tables import read_table, write_table
 from fgi.errors import InputError
 from fgi.ingest.encoding import decode_bytes
+from fgi.limits import MB, limit, raise_hint
 from fgi.models import Event, Project
 
 COLUMNS = ("path", *FIELDS)
@@ -39,6 +43,7 @@ YAML_KEYS = ("name", *FIELDS, "children")
 FORMATS = ("yaml", "csv", "xlsx", "qdc")
 _SUFFIX_FORMAT = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".xlsx": "xlsx", ".qdc": "qdc"}
 _ITEM_SEPARATORS = ("\n", "|", ";")
+_SHOWN_PROBLEMS = 50  # a broken file of a million rows gets a message of fifty
 
 
 @dataclass
@@ -77,8 +82,43 @@ def split_items(cell: str) -> list[str]:
 # ---- reading ---------------------------------------------------------------------------
 
 
-class _LineLoader(yaml.SafeLoader):
-    """Remembers the line of every mapping, so errors can point at it."""
+class _YamlLimit(Exception):
+    def __init__(self, message: str, line: int, limit_name: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.limit_name = limit_name
+
+
+_FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed
+
+
+def _check_yaml_shape(text: str) -> None:
+    """Walk the YAML's events once, before anything is built, and stop at the first limit
+    passed: aliases (``*name``; a few hundred bytes of them can stand for gigabytes),
+    nesting (deep nesting overflows Python's stack) and values (a codebook has hundreds)."""
+    max_aliases, max_depth, max_nodes = limit("yaml_aliases"), limit("yaml_depth"), limit("yaml_nodes")
+    aliases = depth = nodes = 0
+    for event in yaml.parse(text, Loader=_FAST):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > max_depth:
+                raise _YamlLimit(f"lists and mappings nest more than {max_depth} deep",
+                                 event.start_mark.line + 1, "yaml_depth")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > max_aliases:
+                raise _YamlLimit(f"more than {max_aliases} aliases (*name)", event.start_mark.line + 1,
+                                 "yaml_aliases")
+        if isinstance(event, yaml.NodeEvent):
+            nodes += 1
+            if nodes > max_nodes:
+                raise _YamlLimit(f"more than {max_nodes} values", event.start_mark.line + 1, "yaml_nodes")
+
+
+class _LineLoader(_FAST):
+    """A safe loader that remembers the line of every mapping, so errors can point at it."""
 
 
 def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
@@ -90,13 +130,27 @@ def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
 
 
+def _read_limited(path: Path) -> bytes:
+    size = path.stat().st_size
+    allowed = limit("codebook_mb") * MB
+    if size > allowed:
+        raise InputError(f"the codebook file is {size / MB:.1f} MB, over the {allowed // MB} MB limit",
+                         path=path, hint=raise_hint("codebook_mb"))
+    return path.read_bytes()
+
+
 def _yaml_specs(path: Path) -> CodebookFile:
-    text, _ = decode_bytes(path.read_bytes(), path)
+    text, _ = decode_bytes(_read_limited(path), path)
     try:
+        _check_yaml_shape(text)
         document = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except _YamlLimit as exc:
+        raise InputError(f"the YAML has {exc}; nothing was imported", path=path, line=exc.line,
+                         hint=raise_hint(exc.limit_name)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise InputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=path,
+        problem = str(getattr(exc, "problem", None) or exc)[:300]
+        raise InputError(f"not valid YAML: {problem}", path=path,
                          line=mark.line + 1 if mark else None) from None
     if isinstance(document, list):
         document = {"codes": document, "__line__": 1}
@@ -106,14 +160,22 @@ def _yaml_specs(path: Path) -> CodebookFile:
     book = CodebookFile(path, [], [], unit="line", name=document.get("name"),
                         description=document.get("description"))
     problems = book.problems
+    most = limit("codes")
 
     def walk(items: Any, parent: tuple[str, ...], line: int) -> None:
+        if len(book.specs) > most:
+            raise InputError(f"the codebook describes more than {most} codes; nothing was imported",
+                             path=path, line=line, hint=raise_hint("codes"))
         if not isinstance(items, list):
             problems.append(RowProblem(line, "'children' must be a list of codes", "line"))
             return
         for item in items:
+            if len(book.specs) > most:
+                raise InputError(f"the codebook describes more than {most} codes; nothing was imported",
+                                 path=path, line=line, hint=raise_hint("codes"))
             if not isinstance(item, dict):
-                problems.append(RowProblem(line, f"a code must be a mapping with a name, not {item!r}", "line"))
+                problems.append(RowProblem(line, f"a code must be a mapping with a name, not {_short(item)}",
+                                           "line"))
                 continue
             here = item.pop("__line__", line)
             unknown = [k for k in item if k not in YAML_KEYS]
@@ -135,7 +197,17 @@ def _yaml_specs(path: Path) -> CodebookFile:
     return book
 
 
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict, _REPR.maxstring, _REPR.maxother = 2, 4, 4, 40, 40
+
+
+def _short(value: Any) -> str:
+    """A bounded repr: shared (aliased) structures would otherwise print exponentially."""
+    return _REPR.repr(value)
+
+
 def _table_specs(path: Path) -> CodebookFile:
+    _read_limited(path)
     table = read_table(path, required=["path"], optional=list(FIELDS))
     book = CodebookFile(path, [], [])
     for row in table.rows:
@@ -158,7 +230,7 @@ def read_codebook(path: str | Path, fmt: str | None = None) -> CodebookFile:
     if fmt == "yaml":
         book = _yaml_specs(path)
     elif fmt == "qdc":
-        specs = qdc.parse_qdc(path.read_bytes(), path)
+        specs = qdc.parse_qdc(_read_limited(path), path)
         book = CodebookFile(path, specs, [None] * len(specs), unit="code")
     else:
         book = _table_specs(path)
@@ -169,6 +241,9 @@ def read_codebook(path: str | Path, fmt: str | None = None) -> CodebookFile:
 def check_specs(book: CodebookFile) -> None:
     """Raise RowErrors listing every bad code of the file (empty path, bad colour, ...)."""
     problems: list[RowProblem] = list(book.problems)
+    if len(book.specs) > limit("codes"):
+        raise InputError(f"the codebook describes {len(book.specs)} codes, over the limit of {limit('codes')}; "
+                         "nothing was imported", path=book.path, hint=raise_hint("codes"))
     seen: dict[tuple[str, ...], int | None] = {}
     for spec, row in zip(book.specs, book.rows, strict=True):
         where = row if row is not None else None
@@ -188,16 +263,26 @@ def check_specs(book: CodebookFile) -> None:
         else:
             seen[spec.path] = row
     if problems:
-        raise RowErrors(book.path, sorted(problems, key=lambda p: p.row if p.row is not None else 0))
+        problems = sorted(problems, key=lambda p: p.row if p.row is not None else 0)
+        if len(problems) > _SHOWN_PROBLEMS:
+            more = len(problems) - _SHOWN_PROBLEMS
+            problems = problems[:_SHOWN_PROBLEMS] + [RowProblem(None, f"... and {more} more problems")]
+        raise RowErrors(book.path, problems)
 
 
 # ---- merging ---------------------------------------------------------------------------
 
 
-def import_codebook(session: Session, project: Project, book: CodebookFile, *, actor: str) -> ImportSummary:
+def import_codebook(session: Session, project: Project, book: CodebookFile, *, actor: User | str) -> ImportSummary:
     """Merge the file's codes into the project by path (see the module's docstring)."""
+    actor = acting(session, actor, "codebook.edit", project)
     check_specs(book)
     index = code_index(session, project)
+    new = {join_path(spec.path[:depth]) for spec in book.specs for depth in range(1, len(spec.path) + 1)} - set(index)
+    if len(index) + len(new) > limit("codes"):
+        raise InputError(f"the project has {len(index)} codes and the file adds {len(new)}, over the limit of "
+                         f"{limit('codes')} codes per project; nothing was imported", path=book.path,
+                         hint=raise_hint("codes"))
     added: list[str] = []
     updated: list[str] = []
     unchanged: list[str] = []
@@ -225,7 +310,7 @@ def import_codebook(session: Session, project: Project, book: CodebookFile, *, a
     return ImportSummary(added, updated, unchanged)
 
 
-def import_codebook_file(session: Session, project: Project, path: str | Path, *, actor: str,
+def import_codebook_file(session: Session, project: Project, path: str | Path, *, actor: User | str,
                          fmt: str | None = None) -> ImportSummary:
     return import_codebook(session, project, read_codebook(path, fmt), actor=actor)
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coding.models import User
-from coding.users import require_lead
+from coding.permissions import require
 from fgi.models import Event, Project, PseudonymKey, Transcript
 
 
@@ -24,7 +24,7 @@ class IdentityEntry:
 
 def identity_key(session: Session, viewer: User, project: Project) -> list[IdentityEntry]:
     """What pseudonymisation replaced in ``project``; raises PermissionDenied for non-leads."""
-    require_lead(session, viewer, project.id, "see the pseudonymisation key")
+    require(session, viewer, "identities", project)
     rows = session.execute(
         select(Transcript.name, PseudonymKey.kind, PseudonymKey.original, PseudonymKey.replacement)
         .outerjoin(Transcript, PseudonymKey.transcript_id == Transcript.id)

@@ -35,7 +35,9 @@ from sqlalchemy.orm import Session
 from coding.applications import Coding, apply_code, get_segment, resolve_code
 from coding.codebook import CodeView, code_path, list_codes
 from coding.models import KEYWORD, CodeApplication, KeywordRejection, User
-from coding.users import require_member
+from coding.permissions import require
+from fgi.errors import FgiError
+from fgi.limits import LIMITS, limit, setting_hint
 from fgi.models import MODERATOR, Event, Participant, Project, Segment, Transcript
 from fgi.settings import load_settings
 
@@ -136,10 +138,26 @@ def surface_fallback(keyword: str) -> bool:
 
 
 def keyword_patterns(codes: Sequence[CodeView], nlp=None) -> list[KeywordPattern]:
-    """The patterns of every keyword of the codebook, with a problem for unusable ones."""
+    """The patterns of every keyword of the codebook, with a problem for unusable ones.
+
+    The work is bounded: a codebook with more keywords than ``FGI_MAX_SUGGESTION_KEYWORDS``
+    is refused with a message (imports refuse such codebooks; one stored by an older
+    version could still have them), and a keyword longer than ``FGI_MAX_KEYWORD_CHARS`` is
+    not analysed."""
+    total = sum(len(code.keywords) for code in codes)
+    most = limit("suggestion_keywords")
+    if total > most:
+        raise FgiError(f"the codebook has {total} keywords; keyword suggestions match at most {most}",
+                       hint=f"remove keywords (fgi codebook edit), or {setting_hint('suggestion_keywords')}")
+    longest = limit("keyword_chars")
     result = []
     for code in codes:
         for keyword in code.keywords:
+            if len(keyword) > longest:
+                result.append(KeywordPattern(code.id, code.path, keyword[:longest], (), (),
+                                             f"is longer than {longest} characters "
+                                             f"({LIMITS['keyword_chars'].setting})"))
+                continue
             lemmas, patterns = analyse_keyword(keyword, nlp)
             problem = None if patterns else "has no content word to match (only endings or particles)"
             result.append(KeywordPattern(code.id, code.path, keyword, lemmas, patterns, problem,
@@ -201,7 +219,7 @@ def suggest_keywords(session: Session, coder: User, project: Project, *, transcr
 
     Left out: back-channels, moderators' lines (unless asked), codes the coder has already
     applied to the segment, and suggestions the coder rejected before."""
-    require_member(session, coder, project.id)
+    require(session, coder, "code", project)
     patterns = keyword_patterns([c for c in list_codes(session, project) if c.keywords], nlp)
     query = (select(Segment).join(Transcript, Transcript.id == Segment.transcript_id)
              .outerjoin(Participant, Participant.id == Segment.participant_id)
@@ -243,7 +261,7 @@ def reject_suggestion(session: Session, coder: User, segment_id: str, code: str 
     already was rejected."""
     segment, transcript = get_segment(session, segment_id)
     project = session.get(Project, transcript.project_id)
-    require_member(session, coder, project.id)
+    require(session, coder, "code", project)
     target = resolve_code(session, project, code)
     exists = session.scalar(select(KeywordRejection.id).where(
         KeywordRejection.segment_id == segment.id, KeywordRejection.code_id == target.id,

@@ -1,27 +1,39 @@
 """Password logins with a brake: after ``max_failures`` wrong passwords for one user name,
 that name is refused for ``lockout`` seconds (right password or not).
 
-The app keeps one ``LoginThrottle`` per server process (``st.cache_resource``); the CLI does
-not log in. Counting is per user name (case-folded), not per client, so guessing one
-account's password is slow while other accounts stay usable. Nothing is stored in the
-database: a restart forgets the counts, which is acceptable for a brake on guessing.
+The count lives in the database (table ``login_attempts``, one row per case-folded user
+name holding its current window), so every app process on the same database shares it and
+a restart forgets nothing. Each try first *reserves* its place with one atomic statement
+(``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``) committed before the password is
+checked: of any number of simultaneous tries only the first ``max_failures`` reach the
+password check, and the one that reaches the limit starts the lockout. A right password
+forgets itself and the failures before it (tries racing after it still count). Failures are forgotten ``window`` seconds after the window began when no
+lockout followed, and a lockout ends ``lockout`` seconds after it began.
+
+Counting is per user name, not per client, so guessing one account's password is slow
+while other accounts stay usable. Unknown names and users without a password (created by a
+``.qdpx`` import) cost a bcrypt check too and are counted like any other name, so the
+answer's timing does not tell which names exist.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
+import bcrypt
+from sqlalchemy import Engine, and_, case, delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from coding.models import User
-from coding.users import authenticate
+from coding import users
+from coding.models import LoginAttempt, User
 from fgi.errors import FgiError
+from fgi.storage.engine import WRITE_OPTION
 
 MAX_FAILURES = 5
 LOCKOUT_SECONDS = 60.0
+WINDOW_SECONDS = 15 * 60.0  # failures without a lockout are forgotten after this
 
 
 class LoginFailed(FgiError):
@@ -36,59 +48,90 @@ class LoginLocked(FgiError):
         self.seconds = seconds
 
 
-@dataclass
-class _Record:
-    failures: int = 0
-    locked_until: float = 0.0
-
-
 class LoginThrottle:
+    """The rules (limits and clock); the counts are in the database of the login session."""
+
     def __init__(self, max_failures: int = MAX_FAILURES, lockout: float = LOCKOUT_SECONDS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.time, window: float = WINDOW_SECONDS) -> None:
         self.max_failures = max_failures
         self.lockout = lockout
-        self.clock = clock
-        self._records: dict[str, _Record] = {}
-        self._lock = threading.Lock()
+        self.clock = clock  # wall-clock seconds: processes compare each other's times
+        self.window = window
 
     @staticmethod
-    def _key(name: str) -> str:
-        return name.strip().casefold()
+    def key(name: str) -> str:
+        return name.strip().casefold()[:200]
 
-    def wait(self, name: str) -> float:
-        """Seconds before ``name`` may try again (0 when it may try now)."""
-        with self._lock:
-            record = self._records.get(self._key(name))
-            if record is None:
-                return 0.0
-            left = record.locked_until - self.clock()
-            if left <= 0 and record.locked_until:
-                record.failures, record.locked_until = 0, 0.0  # the lockout is over: start afresh
-                return 0.0
-            return max(0.0, left)
+    def reserve(self, engine: Engine, name: str) -> tuple[int, float]:
+        """Count one try for ``name``: its place in the window and 0 when it may check its
+        password, else the seconds left of the lockout."""
+        now = self.clock()
+        table = LoginAttempt.__table__
+        c = table.c
+        stale = or_(and_(c.locked_until > 0, c.locked_until <= now),
+                    and_(c.locked_until == 0, c.window_start <= now - self.window))
+        first_lock = now + self.lockout if self.max_failures <= 1 else 0.0
+        dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(table).values(
+            name=self.key(name), failures=1, window_start=now, locked_until=first_lock)
+        statement = statement.on_conflict_do_update(
+            index_elements=[c.name],
+            set_={
+                "failures": case((stale, 1), else_=c.failures + 1),
+                "window_start": case((stale, now), else_=c.window_start),
+                "locked_until": case(
+                    (stale, first_lock),
+                    (and_(c.locked_until == 0, c.failures + 1 >= self.max_failures), now + self.lockout),
+                    else_=c.locked_until),
+            },
+        ).returning(c.failures, c.locked_until)
+        with engine.execution_options(**{WRITE_OPTION: True}).begin() as connection:
+            failures, locked_until = connection.execute(statement).one()
+        if failures <= self.max_failures:
+            return failures, 0.0
+        return failures, max(locked_until - now, 0.001)
 
-    def failed(self, name: str) -> None:
-        with self._lock:
-            record = self._records.setdefault(self._key(name), _Record())
-            record.failures += 1
-            if record.failures >= self.max_failures:
-                record.locked_until = self.clock() + self.lockout
+    def succeeded(self, engine: Engine, name: str, place: int) -> None:
+        """The try at ``place`` was right: forget it and the failures before it; tries that
+        came after it (a race) still count, and so does a lockout they started."""
+        key = self.key(name)
+        c = LoginAttempt.__table__.c
+        with engine.execution_options(**{WRITE_OPTION: True}).begin() as connection:
+            connection.execute(delete(LoginAttempt).where(c.name == key, c.failures <= place))
+            connection.execute(update(LoginAttempt).where(c.name == key).values(
+                failures=c.failures - place,
+                locked_until=case((c.failures - place >= self.max_failures, c.locked_until), else_=0.0)))
 
-    def succeeded(self, name: str) -> None:
-        with self._lock:
-            self._records.pop(self._key(name), None)
+
+def _engine(session: Session) -> Engine:
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) else bind.engine
+
+
+def _check_password(session: Session, name: str, password: str) -> User | None:
+    """The user if the password is right. A user without a usable password hash cannot log
+    in, but still costs one bcrypt check, like an unknown name."""
+    user = session.scalar(select(User).where(User.name == name))
+    if user is not None and not user.password_hash.startswith("$2"):
+        candidate = password.encode("utf-8")[:users.MAX_PASSWORD_BYTES]
+        bcrypt.checkpw(candidate, users._dummy_hash())
+        return None
+    return users.authenticate(session, name, password)
 
 
 def login(session: Session, throttle: LoginThrottle, name: str, password: str) -> User:
-    """The user, if ``name`` may try now and the password is right; else LoginLocked or LoginFailed."""
+    """The user, if ``name`` may try now and the password is right; else LoginLocked or LoginFailed.
+
+    The try is counted (and committed) in its own short transaction on the session's
+    database before the password is checked; ``session`` itself only reads."""
     name = name.strip()
-    wait = throttle.wait(name)
+    engine = _engine(session)
+    place, wait = throttle.reserve(engine, name)
     if wait > 0:
         raise LoginLocked(f"too many wrong passwords for {name!r}; try again in {int(wait) + 1} s",
                           seconds=wait, hint="ask a lead or admin if you forgot the password")
-    user = authenticate(session, name, password)
+    user = _check_password(session, name, password)
     if user is None:
-        throttle.failed(name)
         raise LoginFailed("wrong user name or password")
-    throttle.succeeded(name)
+    throttle.succeeded(engine, name, place)
     return user

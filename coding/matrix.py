@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from coding.codebook import code_index
 from coding.errors import PermissionDenied
 from coding.models import ADMIN, CodeApplication, Reveal, User
-from coding.users import require_lead, require_member
+from coding.permissions import require
 from fgi.errors import NotFound
 from fgi.models import MODERATOR, Participant, Project, Segment, Transcript
 from fgi.study import get_transcript
@@ -73,9 +73,9 @@ class CodingData:
 def require_full_view(session: Session, viewer: User, project: Project, transcript_ids: Sequence[str]) -> None:
     """Raise PermissionDenied unless ``viewer`` may see every coder's codings in scope."""
     if viewer.role == ADMIN or viewer.is_lead:
-        require_lead(session, viewer, project.id, "read every coder's codings")
+        require(session, viewer, "codings.read.all", project)
         return
-    require_member(session, viewer, project.id)
+    require(session, viewer, "codings.read.own", project)
     if not project.blind_coding:
         return
     revealed = set(session.scalars(select(Reveal.transcript_id).where(Reveal.transcript_id.in_(list(transcript_ids)))))

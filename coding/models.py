@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fgi.storage.base import Base, UTCDateTime, utcnow
@@ -135,3 +135,29 @@ class KeywordRejection(Base):
     code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CliToken(Base):
+    """A login of the command line (``fgi login``): only the token's SHA-256 is stored, so
+    deleting the row (``fgi logout``) makes the copy in the user's config folder useless."""
+
+    __tablename__ = "cli_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LoginAttempt(Base):
+    """Wrong-password count of one user name (case-folded) in its current window, shared
+    by every app process on the database (``coding.login_throttle``). Times are epoch
+    seconds, so one atomic ``INSERT ... ON CONFLICT DO UPDATE`` can compare them."""
+
+    __tablename__ = "login_attempts"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[float] = mapped_column(Float)
+    locked_until: Mapped[float] = mapped_column(Float, default=0.0)

@@ -18,7 +18,8 @@ over codes; the tests check them against the per-code functions there (which cal
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -28,6 +29,7 @@ from coding.stats import (
 )
 
 NEVER_APPLIED = "no coder applied this code to a unit coded by two or more coders"
+NEITHER_APPLIED = "neither coder applied this code on the units both coded"
 NO_CODES = "no code was applied in scope"
 
 
@@ -43,6 +45,12 @@ class VariableAgreement:
     pair_percent: dict[tuple[int, int], Stat]
     n_units: int  # units coded by two or more coders
     applied: int  # applications counted (on those units)
+    gwet_ac1: Stat = Stat.undefined(NO_CODES)
+    brennan_prediger: Stat = Stat.undefined(NO_CODES)
+    holsti: Stat = Stat.undefined(NO_CODES)  # mean over coder pairs
+    pair_ac1: dict[tuple[int, int], Stat] = field(default_factory=dict)
+    pair_brennan_prediger: dict[tuple[int, int], Stat] = field(default_factory=dict)
+    pair_holsti: dict[tuple[int, int], Stat] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -71,20 +79,29 @@ def multilabel_agreement(
     if n_codes == 0:
         return _no_codes(n_units=int((m >= 2).sum()), n_coders=n_coders, n_boot=n_boot)
     pairable = (m >= 2) if n_coders >= 2 else np.zeros(n_units, bool)
-    ones = applied[pairable].sum(axis=1, dtype=np.int64)  # pairable units x codes
+    rated = m >= 1
+    ones_rated = applied[rated].sum(axis=1, dtype=np.int64)  # units with a coder x codes
+    ones = ones_rated[pairable[rated]]  # pairable units x codes
     alpha, intervals = _alpha(ones, m[pairable], n_coders, n_boot, seed, level)
     fleiss = _fleiss(ones[m[pairable] == n_coders], n_coders)
+    ac1, bp = _ac1_and_bp(ones, m[pairable], ones_rated, m[rated], n_coders)
     tables = _pair_tables(applied, coded)
-    cohen, pair_percent, percent = _pairs(tables, n_coders, int(pairable.sum()))
+    pair_stats = _pairs(tables, n_coders, int(pairable.sum()))
 
     def variable(k: int | None) -> VariableAgreement:
         i = n_codes if k is None else k  # the pooled value comes last in every list
+
+        def per_pair(stats: dict[tuple[int, int], list[Stat]]) -> dict[tuple[int, int], Stat]:
+            return {pair: values[i] for pair, values in stats.items()}
+
         return VariableAgreement(
-            alpha=alpha[i], alpha_ci=intervals[i], percent=percent[i], fleiss_kappa=fleiss[i],
-            cohen={pair: stats[i] for pair, stats in cohen.items()},
-            pair_percent={pair: stats[i] for pair, stats in pair_percent.items()},
+            alpha=alpha[i], alpha_ci=intervals[i], percent=pair_stats.percent[i], fleiss_kappa=fleiss[i],
+            cohen=per_pair(pair_stats.cohen), pair_percent=per_pair(pair_stats.pair_percent),
             n_units=int(pairable.sum()),
             applied=int(ones.sum() if k is None else ones[:, k].sum()),
+            gwet_ac1=ac1[i], brennan_prediger=bp[i], holsti=pair_stats.holsti[i],
+            pair_ac1=per_pair(pair_stats.pair_ac1), pair_brennan_prediger=per_pair(pair_stats.pair_bp),
+            pair_holsti=per_pair(pair_stats.pair_holsti),
         )
 
     return MultiLabelAgreement(
@@ -96,7 +113,8 @@ def multilabel_agreement(
 def _no_codes(n_units: int, n_coders: int, n_boot: int) -> MultiLabelAgreement:
     stat = Stat.undefined(ONE_CODER if n_coders < 2 else NO_CODES, n_units)
     pairs = {(i, j): stat for i in range(n_coders) for j in range(i + 1, n_coders)}
-    pooled = VariableAgreement(stat, (np.nan, np.nan), stat, stat, pairs, dict(pairs), n_units, 0)
+    pooled = VariableAgreement(stat, (np.nan, np.nan), stat, stat, pairs, dict(pairs), n_units, 0,
+                               stat, stat, stat, dict(pairs), dict(pairs), dict(pairs))
     return MultiLabelAgreement([], pooled, n_coders, n_boot)
 
 
@@ -174,8 +192,58 @@ def _pair_tables(applied: np.ndarray, coded: np.ndarray, chunk: int = 512):
     return both, n11, i_yes - n11
 
 
-def _pairs(tables, n_coders, n_pairable):
-    """Cohen's kappa and percent agreement per pair (per code and pooled), and their pair mean."""
+def _ac1_and_bp(ones, m, ones_rated, m_rated, n_coders) -> tuple[list[Stat], list[Stat]]:
+    """Gwet's AC1 and Brennan-Prediger's kappa per code and pooled (last), two categories.
+
+    ``ones``/``m``: units coded by two or more coders (observed agreement); ``ones_rated``/
+    ``m_rated``: every unit some coder coded (pi, the share of coders applying the code).
+    Pooled: every (unit, code) item one yes/no variable, so pa and pi are means over codes.
+    """
+    n_units, n_codes = ones.shape
+    if n_coders < 2:
+        return [Stat.undefined(ONE_CODER)] * (n_codes + 1), [Stat.undefined(ONE_CODER)] * (n_codes + 1)
+    if n_units == 0:
+        return [Stat.undefined(NO_PAIRABLE)] * (n_codes + 1), [Stat.undefined(NO_PAIRABLE)] * (n_codes + 1)
+    # A unit's agreement, (n1 (n1 - 1) + n0 (n0 - 1)) / (m (m - 1)) with n0 = m - n1, is
+    # w (2 n1^2 - 2 m n1) + 1 with w = 1 / (m (m - 1)): two matrix-vector products.
+    m = m.astype(np.float64)
+    w = 1.0 / (m * (m - 1))
+    ones_f = ones.astype(np.float64)
+    pa = 1.0 + 2.0 * (w @ ones_f**2 - (w * m) @ ones_f) / n_units
+    pa = np.append(pa, pa.mean())
+    pi = (1.0 / m_rated.astype(np.float64)) @ ones_rated.astype(np.float64) / len(m_rated)
+    pi = np.append(pi, pi.mean())
+    pe = 2 * pi * (1 - pi)  # at most 1/2, so the denominator never vanishes
+    ac1 = (pa - pe) / (1 - pe)
+    bp = 2 * pa - 1
+    used = np.append(ones.sum(axis=0), ones.sum()) > 0
+    out_ac1 = [Stat(float(ac1[k]), None, n_units) if used[k] else Stat.undefined(NEVER_APPLIED, n_units)
+               for k in range(n_codes + 1)]
+    out_bp = [Stat(float(bp[k]), None, n_units) if used[k] else Stat.undefined(NEVER_APPLIED, n_units)
+              for k in range(n_codes + 1)]
+    return out_ac1, out_bp
+
+
+@dataclass(frozen=True)
+class _PairStats:
+    """Per coder pair, a list per code with the pooled value last; and pair means."""
+
+    cohen: dict[tuple[int, int], list[Stat]]
+    pair_percent: dict[tuple[int, int], list[Stat]]
+    pair_ac1: dict[tuple[int, int], list[Stat]]
+    pair_bp: dict[tuple[int, int], list[Stat]]
+    pair_holsti: dict[tuple[int, int], list[Stat]]
+    percent: list[Stat]  # mean over pairs
+    holsti: list[Stat]  # mean over pairs
+
+
+def _pairs(tables, n_coders, n_pairable) -> _PairStats:
+    """Two-coder statistics per pair (per code and pooled) from the 2x2 tables, and pair means.
+
+    a = both applied, b = only i, c = only j, d = neither, on the units both coded.
+    Cohen's kappa: 2 (ad - bc) / ((a + b)(b + d) + (a + c)(c + d)); AC1 with
+    pi = (2a + b + c) / 2n; Brennan-Prediger 2 (a + d) / n - 1; Holsti 2a / (2a + b + c).
+    """
     both, n11, n10 = tables
     n01 = n10.transpose(0, 2, 1)
     n00 = both[None] - n11 - n10 - n01
@@ -186,27 +254,51 @@ def _pairs(tables, n_coders, n_pairable):
     with np.errstate(divide="ignore", invalid="ignore"):
         kappa = np.where(denominator > 0, 2 * (a * d - b * c) / denominator, np.nan)
         share = np.where(n > 0, (a + d) / n, np.nan)
+        pi = np.where(n > 0, (2 * a + b + c) / (2 * n), np.nan)
+        pe = 2 * pi * (1 - pi)
+        ac1 = (share - pe) / (1 - pe)
+        decisions = 2 * a + b + c
+        holsti = np.where(decisions > 0, 2 * a / decisions, np.nan)
+    bp = 2 * share - 1
     slots = kappa.shape[0]
-    cohen, pair_percent = {}, {}
+    out = _PairStats({}, {}, {}, {}, {}, [], [])
     for i in range(n_coders):
         for j in range(i + 1, n_coders):
             units = int(both[i, j])
-            cohen[(i, j)] = [
-                Stat(float(kappa[k, i, j]), None, units) if units and not np.isnan(kappa[k, i, j])
-                else Stat.undefined(NO_VARIATION if units else NO_COMMON, units)
-                for k in range(slots)
-            ]
-            pair_percent[(i, j)] = [
-                Stat(float(share[k, i, j]), None, units) if units else Stat.undefined(NO_COMMON)
-                for k in range(slots)
-            ]
-    percent = []
+
+            def stats(values, undefined_reason):
+                return [
+                    Stat(v, None, units) if units and not math.isnan(v)
+                    else Stat.undefined(undefined_reason if units else NO_COMMON, units)
+                    for v in values[:, i, j].tolist()
+                ]
+
+            tested = (decisions[:, i, j] > 0).tolist()
+            out.cohen[(i, j)] = stats(kappa, NO_VARIATION)
+            out.pair_percent[(i, j)] = stats(share, NO_COMMON)
+            out.pair_holsti[(i, j)] = stats(holsti, NEITHER_APPLIED)
+            # AC1 and Brennan-Prediger have a value without applications, but a pair that never
+            # applied the code has not been tested on it: undefined, as alpha is.
+            out.pair_ac1[(i, j)] = [s if tested[k] or not units else Stat.undefined(NEITHER_APPLIED, units)
+                                    for k, s in enumerate(stats(ac1, NO_COMMON))]
+            out.pair_bp[(i, j)] = [s if tested[k] or not units else Stat.undefined(NEITHER_APPLIED, units)
+                                   for k, s in enumerate(stats(bp, NO_COMMON))]
+    out.percent.extend(_pair_mean(out.pair_percent, slots, n_coders, n_pairable, NO_PAIRABLE))
+    out.holsti.extend(_pair_mean(out.pair_holsti, slots, n_coders, n_pairable, NEVER_APPLIED))
+    return out
+
+
+def _pair_mean(per_pair, slots, n_coders, n_pairable, none_defined) -> list[Stat]:
+    """The mean over pairs of each slot's defined values."""
+    out = []
     for k in range(slots):
-        shares = [s[k].value for s in pair_percent.values() if s[k].defined]
+        values = [s[k].value for s in per_pair.values() if s[k].defined]
         if n_coders < 2:
-            percent.append(Stat.undefined(ONE_CODER))
-        elif not shares:
-            percent.append(Stat.undefined(NO_PAIRABLE))
+            out.append(Stat.undefined(ONE_CODER))
+        elif not any(s[k].n_units for s in per_pair.values()):
+            out.append(Stat.undefined(NO_PAIRABLE))
+        elif not values:
+            out.append(Stat.undefined(none_defined, n_pairable))
         else:
-            percent.append(Stat(float(np.mean(shares)), None, n_pairable))
-    return cohen, pair_percent, percent
+            out.append(Stat(float(np.mean(values)), None, n_pairable))
+    return out

@@ -25,7 +25,7 @@ from coding.codebook import code_index, code_path
 from coding.consensus import decision_rows
 from coding.matrix import CodingData, Scope, load_coding
 from coding.models import DECISIONS, REPLACE, Code, CodeApplication, ConsensusDecision, User
-from coding.users import require_lead
+from coding.permissions import require
 from fgi.errors import FgiError
 from fgi.models import Event, Project, Segment, Transcript
 from fgi.storage.base import utcnow
@@ -136,7 +136,7 @@ def decide(
         raise FgiError(f"unknown decision {decision!r}", hint=f"one of: {', '.join(DECISIONS)}")
     segment, transcript = get_segment(session, segment_id)
     project = session.get(Project, transcript.project_id)
-    require_lead(session, lead, project.id, "decide the consensus coding")
+    require(session, lead, "reconcile", project)
     target = resolve_code(session, project, code)
     other = None
     if decision == REPLACE:
@@ -169,7 +169,7 @@ def withdraw(session: Session, lead: User, segment_id: str, code: str | int, *, 
     """Take a decision back (the disagreement returns to the queue); False if there was none."""
     segment, transcript = get_segment(session, segment_id)
     project = session.get(Project, transcript.project_id)
-    require_lead(session, lead, project.id, "change the consensus coding")
+    require(session, lead, "reconcile", project)
     target = resolve_code(session, project, code)
     row = session.scalar(select(ConsensusDecision).where(
         ConsensusDecision.segment_id == segment.id, ConsensusDecision.code_id == target.id))

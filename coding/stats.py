@@ -10,7 +10,11 @@ says why. Nothing returns a string in place of a number.
   which they agree (for two coders, simply the share of agreement);
 - Cohen's kappa for each coder pair, over the units both coded;
 - Fleiss' kappa (``statsmodels``) over the units every coder coded;
-- Krippendorff's alpha, nominal (``krippendorff``), with a unit-bootstrap interval.
+- Krippendorff's alpha, nominal (``krippendorff``), with a unit-bootstrap interval;
+- Gwet's AC1 and Brennan and Prediger's kappa (Gwet 2014, with missing ratings): the same
+  observed agreement as Fleiss' kappa, but a chance agreement that stays small when one
+  category dominates, so they do not collapse when a code is rare;
+- Holsti's coefficient of two coders' sets of coding decisions, CR = 2M / (N1 + N2).
 
 The many-codes case used by the reports (units x coders x codes, each code a binary
 variable) lives in :mod:`coding.multilabel`, vectorised over codes.
@@ -20,7 +24,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +32,8 @@ import krippendorff
 import numpy as np
 from statsmodels.stats.inter_rater import aggregate_raters
 from statsmodels.stats.inter_rater import fleiss_kappa as _sm_fleiss_kappa
+
+from coding.bands import RELIABLE, TENTATIVE, band  # noqa: F401  (re-exported: the one reading of alpha)
 
 NAN = float("nan")
 
@@ -37,10 +43,8 @@ NO_PAIRABLE = "no unit was coded by two or more coders"
 NO_COMMON = "the two coders have no unit in common"
 NO_COMPLETE = "no unit was coded by every coder"
 NO_VARIATION = "no variation: every coder gave every unit the same value, so expected disagreement is 0"
-
-# Krippendorff's (2004, p. 241) reading of alpha.
-RELIABLE = 0.800
-TENTATIVE = 0.667
+ONE_CATEGORY = "only one category is possible, so chance agreement is undefined"
+NO_DECISIONS = "neither coder made a coding decision"
 
 
 @dataclass(frozen=True)
@@ -58,17 +62,6 @@ class Stat:
     @classmethod
     def undefined(cls, reason: str, n_units: int = 0) -> Stat:
         return cls(NAN, reason, n_units)
-
-
-def band(alpha: float) -> str:
-    """Krippendorff's reading: reliable (>= .800), tentative (>= .667), unreliable, or undefined."""
-    if math.isnan(alpha):
-        return "undefined"
-    if alpha >= RELIABLE:
-        return "reliable"
-    if alpha >= TENTATIVE:
-        return "tentative"
-    return "unreliable"
 
 
 def _is_missing(value: Any) -> bool:
@@ -160,6 +153,75 @@ def fleiss_kappa(matrix) -> Stat:
         return Stat.undefined(NO_VARIATION, len(complete))
     table, _ = aggregate_raters(complete, n_cat=len(categories))
     return Stat(float(_sm_fleiss_kappa(table, method="fleiss")), None, len(complete))
+
+
+def _category_count(found: list[Any], categories: Sequence[Any] | None) -> int:
+    """q: the categories given (every one possible), else the ones observed."""
+    if categories is None:
+        return len(found)
+    unknown = [c for c in found if c not in set(categories)]
+    if unknown:
+        raise ValueError(f"value {unknown[0]!r} is not among the categories {list(categories)!r}")
+    return len(set(categories))
+
+
+def _pairwise_agreement(counts: np.ndarray) -> tuple[float, int]:
+    """Observed agreement pa: over units with two or more values, the share of agreeing
+    ordered coder pairs, sum_k n_uk (n_uk - 1) / (m_u (m_u - 1)), averaged over units."""
+    m = counts.sum(axis=1)
+    keep = m >= 2
+    if not keep.any():
+        return NAN, 0
+    c, m = counts[keep].astype(np.float64), m[keep].astype(np.float64)
+    return float(((c * (c - 1)).sum(axis=1) / (m * (m - 1))).mean()), int(keep.sum())
+
+
+def _chance_corrected(matrix, categories, chance) -> Stat:
+    codes, found = encode(matrix)
+    if codes.shape[1] < 2:
+        return Stat.undefined(ONE_CODER)
+    q = _category_count(found, categories)
+    counts = value_counts(codes, len(found))
+    pa, n = _pairwise_agreement(counts)
+    if n == 0:
+        return Stat.undefined(NO_PAIRABLE)
+    if q < 2:
+        return Stat.undefined(ONE_CATEGORY, n)
+    m = counts.sum(axis=1)
+    rated = m >= 1
+    shares = (counts[rated] / m[rated, None]).mean(axis=0)  # pi_k over every unit with a value
+    pe = chance(shares, q)
+    return Stat(float((pa - pe) / (1.0 - pe)), None, n)
+
+
+def gwet_ac1(matrix, categories: Sequence[Any] | None = None) -> Stat:
+    """Gwet's AC1 for any number of coders, with missing values (Gwet 2008; 2014, ch. 4).
+
+    pa as for Fleiss' kappa over the units with two or more values; chance agreement
+    pe = sum_k pi_k (1 - pi_k) / (q - 1), with pi_k the mean share of category k over every
+    unit with a value. ``categories`` lists every possible category (q); by default, those seen.
+    """
+    return _chance_corrected(matrix, categories, lambda pi, q: float((pi * (1 - pi)).sum() / (q - 1)))
+
+
+def brennan_prediger(matrix, categories: Sequence[Any] | None = None) -> Stat:
+    """Brennan and Prediger's (1981) kappa, chance agreement 1/q (Gwet 2014, ch. 4):
+    the coders' own category shares do not enter, so a rare category cannot deflate it."""
+    return _chance_corrected(matrix, categories, lambda pi, q: 1.0 / q)
+
+
+def holsti(decisions_a: Iterable[Any], decisions_b: Iterable[Any]) -> Stat:
+    """Holsti's (1969, p. 140) coefficient of reliability of two coders' coding decisions,
+    CR = 2M / (N1 + N2): M decisions both made, N1 and N2 the decisions each made.
+
+    For line-by-line coding a decision is a (line, code) application, so, unlike percent
+    agreement over line x code pairs, the many codes neither coder applied do not count.
+    ``n_units`` is the number of distinct decisions.
+    """
+    a, b = set(decisions_a), set(decisions_b)
+    if not a and not b:
+        return Stat.undefined(NO_DECISIONS)
+    return Stat(2 * len(a & b) / (len(a) + len(b)), None, len(a | b))
 
 
 def _alpha_undefined(counts: np.ndarray, n_coders: int) -> Stat | None:

@@ -2,18 +2,21 @@
 
 Rows are numbered as a spreadsheet shows them: the header is row 1, the first data
 row is row 2. CSV is written as UTF-8 with a BOM so that Excel opens Korean text right.
+No written cell can start a formula (``fgi.safe_cells``); reading undoes the CSV escape.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from fgi.errors import InputError
 from fgi.ingest.encoding import decode_bytes
+from fgi.safe_cells import SafeCsvWriter, csv_unescape, protect_sheet
 
 TABLE_SUFFIXES = (".csv", ".xlsx")
 
@@ -50,11 +53,24 @@ def _cell(value: object) -> str:
 def _rows_of(path: Path) -> list[list[str]]:
     if _suffix(path) == ".csv":
         text, _ = decode_bytes(path.read_bytes(), path)
-        return [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text))]
+        reader = csv.reader(io.StringIO(text))
+        try:
+            return [[csv_unescape(_cell(c)) for c in row] for row in reader]
+        except csv.Error as exc:  # e.g. a cell over the csv module's 131,072 characters
+            raise InputError(f"not readable as CSV ({exc})", path=path, line=reader.line_num,
+                             hint="check the quotes of that row; no cell of a codebook is that long") from None
     from openpyxl import load_workbook
 
+    from fgi.safe_zip import checked_copy, is_xml_part, zip_limits
+
+    # An .xlsx is a zip of XML: read within the limits before openpyxl sees it.
+    if not zipfile.is_zipfile(path):
+        raise InputError("not a readable Excel workbook (not a zip archive)", path=path,
+                         hint="save it from Excel as .xlsx, or export it as CSV")
+    package = checked_copy(path, zip_limits("office_xml_mb"), keep=is_xml_part,
+                           hint="save it from Excel as .xlsx, or export it as CSV")
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_workbook(package, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError or its own errors
         raise InputError(f"not a readable Excel workbook ({exc.__class__.__name__})", path=path,
                          hint="save it from Excel as .xlsx, or export it as CSV") from None
@@ -112,9 +128,9 @@ def write_table(path: str | Path, columns: Sequence[str], rows: Sequence[Sequenc
     path = Path(path)
     if _suffix(path) == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
+            writer = SafeCsvWriter(handle)  # no cell can start a formula
             writer.writerow(columns)
-            writer.writerows([["" if v is None else v for v in row] for row in rows])
+            writer.writerows(rows)
         return path
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -128,5 +144,6 @@ def write_table(path: str | Path, columns: Sequence[str], rows: Sequence[Sequenc
     for row in rows:
         worksheet.append(["" if v is None else v for v in row])
     worksheet.freeze_panes = "A2"
+    protect_sheet(worksheet)  # formula-like text stays text
     workbook.save(path)
     return path

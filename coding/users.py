@@ -1,8 +1,9 @@
-"""Users, roles and project membership; bcrypt passwords; the permission checks.
+"""Users, roles and project membership; bcrypt passwords.
 
 Roles: a *coder* codes; a *lead* also sees every coder's codings, reveals transcripts and
 reconciles; an *admin* is a lead in every project without being a member. Coding in a
-project needs membership (admins excepted).
+project needs membership (admins excepted). Who may do what is ``coding.permissions``;
+functions here that change users take the acting ``User`` (checked) or a trusted name.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from coding.errors import PermissionDenied
 from coding.models import ADMIN, USER_ROLES, Membership, User
+from coding.permissions import acting, has_users, require
 from fgi.errors import FgiError, NotFound
 from fgi.models import Event, Project
 
@@ -65,7 +67,20 @@ def _check_role(role: str) -> None:
         raise FgiError(f"unknown role {role!r}", hint=f"use one of: {', '.join(USER_ROLES)}")
 
 
-def create_user(session: Session, name: str, password: str, *, role: str, actor: str) -> User:
+def create_user(session: Session, name: str, password: str, *, role: str, actor: User | str) -> User:
+    actor = acting(session, actor, "users.add")
+    return _create(session, name, password, role=role, actor=actor)
+
+
+def create_first_admin(session: Session, name: str, password: str) -> User:
+    """The first user of an empty database, an admin, made without anyone to authenticate."""
+    if has_users(session):
+        raise PermissionDenied("the database already has users; only an admin may add more",
+                               hint="fgi user add NAME --as ADMIN")
+    return _create(session, name, password, role=ADMIN, actor=name.strip())
+
+
+def _create(session: Session, name: str, password: str, *, role: str, actor: str) -> User:
     name = name.strip()
     if not _NAME.fullmatch(name):
         raise FgiError(
@@ -102,7 +117,8 @@ def list_users(session: Session) -> list[UserRow]:
     ]
 
 
-def set_role(session: Session, user: User, role: str, *, actor: str) -> None:
+def set_role(session: Session, user: User, role: str, *, actor: User | str) -> None:
+    actor = acting(session, actor, "users.role")
     _check_role(role)
     if role != user.role:
         Event.record(session, actor=actor, kind="user.role", subject=user.name,
@@ -110,7 +126,17 @@ def set_role(session: Session, user: User, role: str, *, actor: str) -> None:
         user.role = role
 
 
-def set_password(session: Session, user: User, password: str, *, actor: str) -> None:
+def set_password(session: Session, user: User, password: str, *, actor: User | str,
+                 old_password: str | None = None) -> None:
+    """Set ``user``'s password. A user changing their own gives the old one; only an admin
+    sets another user's."""
+    if isinstance(actor, User) and actor.id == user.id:
+        require(session, actor, "users.password.own")
+        if old_password is None or authenticate(session, user.name, old_password) is None:
+            raise PermissionDenied("the old password is not right", hint="give your current password")
+        actor = actor.name
+    else:
+        actor = acting(session, actor, "users.password.other")
     user.password_hash = hash_password(password)
     Event.record(session, actor=actor, kind="user.password", subject=user.name)
 
@@ -119,20 +145,24 @@ def authenticate(session: Session, name: str, password: str) -> User | None:
     """The user if the password is right, else None. Unknown names cost a hash check too."""
     user = session.scalar(select(User).where(User.name == name))
     candidate = password.encode("utf-8")[:MAX_PASSWORD_BYTES]
-    stored = user.password_hash.encode() if user is not None else _dummy_hash()
+    usable = user is not None and user.password_hash.startswith("$2")
+    # A user without a password (made by a .qdpx import) is checked against the dummy hash,
+    # so they answer in the same time as everyone else and never authenticate.
+    stored = user.password_hash.encode() if usable else _dummy_hash()
     try:
         ok = bcrypt.checkpw(candidate, stored)
     except ValueError:  # a stored hash that is not bcrypt
         ok = False
-    return user if ok and user is not None else None
+    return user if ok and usable else None
 
 
 def is_member(session: Session, user: User, project_id: int) -> bool:
     return session.get(Membership, (project_id, user.id)) is not None
 
 
-def add_member(session: Session, project: Project, user: User, *, actor: str) -> bool:
+def add_member(session: Session, project: Project, user: User, *, actor: User | str) -> bool:
     """Let ``user`` code in ``project``; False if they already could."""
+    actor = acting(session, actor, "project.members", project)
     if is_member(session, user, project.id):
         return False
     session.add(Membership(project_id=project.id, user_id=user.id))
@@ -142,8 +172,9 @@ def add_member(session: Session, project: Project, user: User, *, actor: str) ->
     return True
 
 
-def remove_member(session: Session, project: Project, user: User, *, actor: str) -> bool:
+def remove_member(session: Session, project: Project, user: User, *, actor: User | str) -> bool:
     """Take ``user`` off ``project`` (their codings stay); False if they were not on it."""
+    actor = acting(session, actor, "project.members", project)
     if not is_member(session, user, project.id):
         return False
     session.execute(delete(Membership).where(
@@ -162,21 +193,13 @@ def project_members(session: Session, project: Project) -> list[User]:
 
 def require_member(session: Session, user: User, project_id: int) -> None:
     """Raise PermissionDenied unless ``user`` may code in the project (members and admins)."""
-    if user.role == ADMIN or is_member(session, user, project_id):
-        return
-    project = session.get(Project, project_id)
-    name = project.name if project is not None else project_id
-    raise PermissionDenied(
-        f"{user.name} is not a member of project {name!r}",
-        hint=f"a lead or admin can add them: fgi project add-member {name!r} {user.name}",
-    )
+    require(session, user, "code", project_id)
 
 
-def require_lead(session: Session, user: User, project_id: int, what: str) -> None:
-    """Raise PermissionDenied unless ``user`` is a lead of the project or an admin."""
-    if user.role == ADMIN:
-        return
+def require_lead(session: Session, user: User, project_id: int, what: str = "read every coder's codings") -> None:
+    """Raise PermissionDenied unless ``user`` is a lead of the project or an admin; ``what``
+    completes the message (new code names an action of ``coding.permissions`` instead)."""
     if not user.is_lead:
         raise PermissionDenied(f"only a lead or admin may {what}; {user.name} is a {user.role}",
                                hint="ask a lead of the project")
-    require_member(session, user, project_id)
+    require(session, user, "codings.read.all", project_id)

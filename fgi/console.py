@@ -1,6 +1,8 @@
 """Helpers every package's CLI commands share: the database, the acting user, output.
 
 Commands stay thin: parse arguments, open a transaction, call a domain function, print.
+The acting user is authenticated by the function the composition root registers with
+``use_authenticator`` (``coding.cli_auth.current_user``; fgi may not import coding).
 """
 
 from __future__ import annotations
@@ -12,14 +14,15 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Any, Callable
 
 from rich.console import Console
 from rich.progress import Progress
+from rich.segment import Segment
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from fgi.settings import load_settings
+from fgi.terminal import clean, json_safe
 from fgi.storage import Database, open_database
 
 
@@ -28,10 +31,28 @@ class OutputFormat(str, Enum):
     json = "json"
 
 
+class SafeConsole(Console):
+    """A console whose text never carries control characters from data (fgi.terminal):
+    every text segment is cleaned just before it is written; rich's own styling and
+    cursor control (control segments) pass unchanged."""
+
+    def _render_buffer(self, buffer):
+        return super()._render_buffer(
+            s if s.control else Segment(clean(s.text), s.style, s.control) for s in buffer)
+
+
 # Piped output is not cut to 80 columns: Korean lines are long and tables go to files.
-stdout = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
-stderr = Console(stderr=True, soft_wrap=True)
+stdout = SafeConsole(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+stderr = SafeConsole(stderr=True, soft_wrap=True)
 _database: Database | None = None
+_authenticator: Callable[[Session, str | None], Any] | None = None
+_forget: Callable[[], None] | None = None
+
+
+def use_authenticator(authenticate: Callable[[Session, str | None], Any], forget: Callable[[], None]) -> None:
+    """Register how commands prove their user: ``authenticate(session, claimed name) -> User``."""
+    global _authenticator, _forget
+    _authenticator, _forget = authenticate, forget
 
 
 def database() -> Database:
@@ -47,6 +68,8 @@ def reset_database() -> None:
     if _database is not None:
         _database.dispose()
     _database = None
+    if _forget is not None:
+        _forget()
 
 
 @contextmanager
@@ -55,8 +78,19 @@ def transaction() -> Iterator[Session]:
         yield session
 
 
+def signed_in(session: Session, claimed: str | None = None) -> Any:
+    """The authenticated acting user (``--as`` NAME, else FGI_USER ...), in ``session``."""
+    if _authenticator is None:
+        from fgi.errors import FgiError
+
+        raise FgiError("this installation cannot authenticate users (the coding package is missing)")
+    return _authenticator(session, claimed)
+
+
 def actor(explicit: str | None = None) -> str:
-    return explicit or load_settings().user
+    """The authenticated acting user's name (for events); see ``signed_in``."""
+    with database().reading() as session:
+        return signed_in(session, explicit).name
 
 
 def _plain(value: Any) -> Any:
@@ -72,7 +106,7 @@ def _plain(value: Any) -> Any:
 
 
 def print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(_plain(value), ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json_safe(json.dumps(_plain(value), ensure_ascii=False, indent=2)) + "\n")
 
 
 def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str | None = None) -> None:
@@ -80,7 +114,7 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: s
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+        table.add_row(*("" if row.get(c) is None else clean(str(row.get(c))) for c in columns))
     stdout.print(table, markup=False)
 
 

@@ -5,7 +5,7 @@
 | FGI_DATABASE_URL | SQLAlchemy URL of the database | sqlite:///fgi.db (in the working folder) |
 | FGI_MORPHOLOGY | morphology backend: kiwi or okt | kiwi |
 | FGI_EMBEDDER | embedder for theme proposals | kiwi-lsa |
-| FGI_USER | who the CLI acts as when a command has no --as | the login name |
+| FGI_USER | who the CLI acts as when a command has no --as (proven by FGI_PASSWORD or fgi login) | the user of fgi login, else the login name |
 | FGI_MAX_IMPORT_MB | largest transcript file accepted, in MB | 20 |
 """
 

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from fgi.storage import open_database
 from tests.pg import PostgresCluster, find_pg_bin
@@ -94,23 +94,56 @@ def kiwi():
     return get_analyzer("kiwi")
 
 
+CLI_ADMIN = "연구자"  # the user the ``cli`` fixture's commands run as (FGI_USER)
+CLI_PASSWORD = "비밀번호1234"  # its password, unless a test sets FGI_PASSWORD first
+
+
 @pytest.fixture
 def cli(database_url, monkeypatch, tmp_path, capsys):
     """Runs ``fgi ...`` in-process on the test database; returns (exit code, stdout, stderr).
 
     ``cli("import", ..., ok=False)`` lets a command fail; otherwise a failure fails the test.
+    Commands authenticate like a script's: before the first one, an admin ``연구자`` is made
+    with the password FGI_PASSWORD holds then (``CLI_PASSWORD`` if unset), FGI_PASSWORD and
+    FGI_NEW_PASSWORD (for ``fgi user add``) are set to it, and FGI_USER is ``연구자``. So users
+    a test adds share that password, and ``--as NAME`` authenticates as them. Set
+    ``cli.auto_admin = False`` before the first call to do none of this (a database without
+    users, or a test that sets FGI_USER and FGI_PASSWORD itself).
+    Logins (``fgi login``) go to a config folder under ``tmp_path``.
     """
+    from coding import users
+    from coding.models import User
     from fgi.cli import main
 
     monkeypatch.setenv("FGI_DATABASE_URL", database_url)
-    monkeypatch.setenv("FGI_USER", "연구자")
+    monkeypatch.setenv("FGI_USER", CLI_ADMIN)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)  # cheap hashes: the cost is not under test here
     monkeypatch.chdir(tmp_path)
+    started = []
+
+    def prepare() -> None:
+        if not run.auto_admin:
+            return
+        password = os.environ.get("FGI_PASSWORD") or CLI_PASSWORD
+        monkeypatch.setenv("FGI_PASSWORD", password)
+        if not os.environ.get("FGI_NEW_PASSWORD"):
+            monkeypatch.setenv("FGI_NEW_PASSWORD", password)
+        database = open_database(database_url, upgrade=True)
+        with database.transaction() as session:
+            if session.scalar(select(User.id).where(User.name == CLI_ADMIN)) is None:
+                users.create_user(session, CLI_ADMIN, password, role="admin", actor="test setup")
+        database.dispose()
 
     def run(*args: str, ok: bool = True) -> tuple[int, str, str]:
+        if not started:
+            prepare()
+            started.append(True)
         code = main(list(args))
         out, err = capsys.readouterr()
         if ok:
             assert code == 0, err
         return code, out, err
 
+    run.auto_admin = True
     return run

@@ -1,5 +1,6 @@
 """``fgi themes`` (propose candidates, list runs), ``fgi hierarchy`` (build the theme
-hierarchy) and ``fgi suggest`` (code suggestions for a line). Thin: parse, call, print."""
+hierarchy) and ``fgi suggest`` (code suggestions for a line). Thin: parse, call, print.
+Every command authenticates its user (``--as``) and is checked by ``coding.permissions``."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from rich.tree import Tree
 
 from fgi import console
 from themes.cli_export import register_export
-from fgi.console import OutputFormat, actor, info, print_json, print_table, transaction
+from coding.permissions import require
+from fgi.console import OutputFormat, info, print_json, print_table, signed_in, transaction
 from fgi.settings import load_settings
 from fgi.study import get_project
 from themes import accept, hierarchy, history, proposals, reshape, runs, suggestions, tree
@@ -26,6 +28,7 @@ ProjectOption = Annotated[str, typer.Option("--project", "-p", help="project nam
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json")]
 ReasonOption = Annotated[Optional[str], typer.Option(help="why (kept in the history)")]
 NodeArg = Annotated[int, typer.Argument(help="node id (see fgi hierarchy show)")]
+AsOption = Annotated[Optional[str], typer.Option("--as", help="acting user (default: FGI_USER, else the user of fgi login)")]
 
 
 class Level(str, Enum):
@@ -71,6 +74,7 @@ def themes_propose(
     seed: Annotated[int, typer.Option(help="random seed; the same seed gives the same candidates")] = 0,
     quotes: Annotated[int, typer.Option(help="representative quotes per candidate")] = 3,
     fmt: FormatOption = OutputFormat.table,
+    as_user: AsOption = None,
 ) -> None:
     """Propose candidate sub-themes (or themes) and store them; accept one with fgi hierarchy accept."""
     settings = proposals.ProposalSettings(level.value, units.value, embedder or load_settings().embedder,
@@ -78,7 +82,9 @@ def themes_propose(
     with transaction() as session, console.progress_bar() as bar:
         task = bar.add_task("analysing lines", total=None)
         target = get_project(session, project)
-        run_id = proposals.propose(session, target, settings, actor=actor(),
+        me = signed_in(session, as_user)
+        require(session, me, "themes.propose", target)
+        run_id = proposals.propose(session, target, settings, actor=me.name,
                                    progress=lambda done, total: bar.update(task, completed=done, total=total))
         run = runs.get_run(session, target, run_id)
     if fmt is OutputFormat.json:
@@ -94,10 +100,12 @@ def themes_propose(
 @themes_app.command("show")
 def themes_show(project: ProjectOption,
                 run: Annotated[Optional[int], typer.Argument(help="run id (default: the latest)")] = None,
-                fmt: FormatOption = OutputFormat.table) -> None:
+                fmt: FormatOption = OutputFormat.table, as_user: AsOption = None) -> None:
     """Show a stored run's candidates."""
     with console.database().reading() as session:
-        view = runs.get_run(session, get_project(session, project), run)
+        target = get_project(session, project)
+        require(session, signed_in(session, as_user), "themes.read", target)
+        view = runs.get_run(session, target, run)
     if fmt is OutputFormat.json:
         print_json(view)
     else:
@@ -105,10 +113,12 @@ def themes_show(project: ProjectOption,
 
 
 @themes_app.command("runs")
-def themes_runs(project: ProjectOption, fmt: FormatOption = OutputFormat.table) -> None:
+def themes_runs(project: ProjectOption, fmt: FormatOption = OutputFormat.table, as_user: AsOption = None) -> None:
     """List the project's proposal runs."""
     with console.database().reading() as session:
-        rows = runs.list_runs(session, get_project(session, project))
+        target = get_project(session, project)
+        require(session, signed_in(session, as_user), "themes.read", target)
+        rows = runs.list_runs(session, target)
     if fmt is OutputFormat.json:
         print_json(rows)
         return
@@ -121,9 +131,10 @@ def themes_runs(project: ProjectOption, fmt: FormatOption = OutputFormat.table) 
 # ---- fgi hierarchy ---------------------------------------------------------------------
 
 
-def _change(do: Callable, project: str, *args, **kwargs) -> None:
+def _change(do: Callable, project: str, *args, as_user: str | None, **kwargs) -> None:
+    """Run a hierarchy change as the authenticated user (themes.history checks themes.edit)."""
     with transaction() as session:
-        change = do(session, get_project(session, project), *args, actor=actor(), **kwargs)
+        change = do(session, get_project(session, project), *args, actor=signed_in(session, as_user), **kwargs)
     info(change.message)
     for line in change.skipped or []:
         info(f"  skipped {line}")
@@ -149,10 +160,11 @@ def _add(parent: Tree, node: tree.TreeNode, show_quotes: bool) -> None:
 @hierarchy_app.command("show")
 def hierarchy_show(project: ProjectOption, fmt: FormatOption = OutputFormat.table,
                    quotes: Annotated[bool, typer.Option("--quotes/--no-quotes", help="representative quotes")] = False,
-                   ) -> None:
+                   as_user: AsOption = None) -> None:
     """The hierarchy as a tree, with counts of codes, lines, participants and groups."""
     with console.database().reading() as session:
         target = get_project(session, project)
+        require(session, signed_in(session, as_user), "themes.read", target)
         nodes = tree.hierarchy_tree(session, target)
         loose = tree.unplaced_codes(session, target)
     if fmt is OutputFormat.json:
@@ -173,32 +185,36 @@ def hierarchy_accept(candidate: Annotated[int, typer.Argument(help="candidate id
                      project: ProjectOption,
                      name: Annotated[Optional[str], typer.Option(help="name (default: its keyword label)")] = None,
                      under: Annotated[Optional[int], typer.Option(help="parent node id")] = None,
-                     reason: ReasonOption = None) -> None:
+                     reason: ReasonOption = None,
+        as_user: AsOption = None) -> None:
     """Accept a candidate: a sub-theme with its dominant codes and lines, or a theme with its codes."""
-    _change(accept.accept_candidate, project, candidate, name=name, parent_id=under, reason=reason)
+    _change(accept.accept_candidate, project, candidate, name=name, parent_id=under, reason=reason, as_user=as_user)
 
 
 @hierarchy_app.command("create")
 def hierarchy_create(level: Annotated[str, typer.Argument(help="domain, theme or subtheme")], name: str,
                      project: ProjectOption,
                      under: Annotated[Optional[int], typer.Option(help="parent node id")] = None,
-                     memo: Annotated[Optional[str], typer.Option()] = None) -> None:
+                     memo: Annotated[Optional[str], typer.Option()] = None,
+        as_user: AsOption = None) -> None:
     """Create an empty domain, theme or sub-theme."""
-    _change(hierarchy.create_node, project, level, name, parent_id=under, memo=memo)
+    _change(hierarchy.create_node, project, level, name, parent_id=under, memo=memo, as_user=as_user)
 
 
 @hierarchy_app.command("rename")
-def hierarchy_rename(node: NodeArg, name: str, project: ProjectOption, reason: ReasonOption = None) -> None:
+def hierarchy_rename(node: NodeArg, name: str, project: ProjectOption, reason: ReasonOption = None,
+        as_user: AsOption = None) -> None:
     """Rename a node."""
-    _change(hierarchy.rename_node, project, node, name, reason=reason)
+    _change(hierarchy.rename_node, project, node, name, reason=reason, as_user=as_user)
 
 
 @hierarchy_app.command("merge")
 def hierarchy_merge(target: NodeArg, others: Annotated[list[int], typer.Argument(help="nodes to merge into it")],
                     project: ProjectOption, name: Annotated[Optional[str], typer.Option(help="new name")] = None,
-                    reason: ReasonOption = None) -> None:
+                    reason: ReasonOption = None,
+        as_user: AsOption = None) -> None:
     """Merge nodes of one level into TARGET (children, codes, lines and memos move)."""
-    _change(reshape.merge_nodes, project, target, others, name=name, reason=reason)
+    _change(reshape.merge_nodes, project, target, others, name=name, reason=reason, as_user=as_user)
 
 
 @hierarchy_app.command("split")
@@ -207,58 +223,68 @@ def hierarchy_split(node: NodeArg, name: Annotated[str, typer.Argument(help="nam
                     code: Annotated[Optional[list[str]], typer.Option("--code", help="code path to move (repeatable)")] = None,
                     child: Annotated[Optional[list[int]], typer.Option("--child", help="child node to move")] = None,
                     line: Annotated[Optional[list[str]], typer.Option("--line", help="evidence line to move")] = None,
-                    reason: ReasonOption = None) -> None:
+                    reason: ReasonOption = None,
+        as_user: AsOption = None) -> None:
     """Split a node: a new sibling NAME takes the codes, children or lines given."""
     _change(reshape.split_node, project, node, name, codes=code or [], children=child or [], lines=line or [],
-            reason=reason)
+            reason=reason, as_user=as_user)
 
 
 @hierarchy_app.command("move")
 def hierarchy_move(node: NodeArg, project: ProjectOption,
                    to: Annotated[Optional[int], typer.Option("--to", help="new parent (omit: top level)")] = None,
-                   reason: ReasonOption = None) -> None:
+                   reason: ReasonOption = None,
+        as_user: AsOption = None) -> None:
     """Move a node under another parent (a theme under a domain, a sub-theme under a theme)."""
-    _change(hierarchy.move_node, project, node, to, reason=reason)
+    _change(hierarchy.move_node, project, node, to, reason=reason, as_user=as_user)
 
 
 @hierarchy_app.command("place")
 def hierarchy_place(code: Annotated[str, typer.Argument(help="code path (or a unique name)")], project: ProjectOption,
                     to: Annotated[Optional[int], typer.Option("--to", help="sub-theme id (omit: take it out)")] = None,
-                    reason: ReasonOption = None) -> None:
+                    reason: ReasonOption = None,
+        as_user: AsOption = None) -> None:
     """Put a code under a sub-theme, or take it out of the hierarchy."""
-    _change(hierarchy.place_code, project, code, to, reason=reason)
+    _change(hierarchy.place_code, project, code, to, reason=reason, as_user=as_user)
 
 
 @hierarchy_app.command("delete")
-def hierarchy_delete(node: NodeArg, project: ProjectOption, reason: ReasonOption = None) -> None:
+def hierarchy_delete(node: NodeArg, project: ProjectOption, reason: ReasonOption = None,
+        as_user: AsOption = None) -> None:
     """Delete a node and what is under it (codes stay in the codebook, unplaced)."""
-    _change(hierarchy.delete_node, project, node, reason=reason)
+    _change(hierarchy.delete_node, project, node, reason=reason, as_user=as_user)
 
 
 @hierarchy_app.command("memo")
 def hierarchy_memo(node: NodeArg, text: Annotated[str, typer.Argument(help="the memo ('' removes it)")],
-                   project: ProjectOption) -> None:
+                   project: ProjectOption,
+        as_user: AsOption = None) -> None:
     """Attach a memo to a node."""
-    _change(hierarchy.set_memo, project, node, text)
+    _change(hierarchy.set_memo, project, node, text, as_user=as_user)
 
 
 @hierarchy_app.command("undo")
-def hierarchy_undo(project: ProjectOption) -> None:
+def hierarchy_undo(project: ProjectOption,
+        as_user: AsOption = None) -> None:
     """Take back the latest hierarchy change (anyone's)."""
-    _change(history.undo, project)
+    _change(history.undo, project, as_user=as_user)
 
 
 @hierarchy_app.command("redo")
-def hierarchy_redo(project: ProjectOption) -> None:
+def hierarchy_redo(project: ProjectOption,
+        as_user: AsOption = None) -> None:
     """Bring back what the latest undo took back."""
-    _change(history.redo, project)
+    _change(history.redo, project, as_user=as_user)
 
 
 @hierarchy_app.command("history")
-def hierarchy_history(project: ProjectOption, fmt: FormatOption = OutputFormat.table) -> None:
+def hierarchy_history(project: ProjectOption, fmt: FormatOption = OutputFormat.table,
+                      as_user: AsOption = None) -> None:
     """Every hierarchy change: who, when, what, and whether it is undone."""
     with console.database().reading() as session:
-        entries = history.hierarchy_history(session, get_project(session, project))
+        target = get_project(session, project)
+        require(session, signed_in(session, as_user), "themes.read", target)
+        entries = history.hierarchy_history(session, target)
     if fmt is OutputFormat.json:
         print_json(entries)
         return
@@ -274,14 +300,14 @@ def hierarchy_history(project: ProjectOption, fmt: FormatOption = OutputFormat.t
 def suggest(project: ProjectOption,
             segment: Annotated[list[str], typer.Option("--segment", "-s", help="segment id (repeatable)")],
             k: Annotated[int, typer.Option("--k", help="how many codes")] = 5,
-            as_user: Annotated[Optional[str], typer.Option("--as", help="acting user (default: FGI_USER)")] = None,
+            as_user: AsOption = None,
             fmt: FormatOption = OutputFormat.table) -> None:
     """Rank codes for a line from the lines you may see coded and the code definitions."""
-    from coding.users import get_user
-
     with transaction() as session:  # a transaction, so the lemma cache keeps what it learns
-        viewer = get_user(session, as_user or load_settings().user)
-        found = suggestions.suggest_codes(session, viewer, get_project(session, project), segment, k=k)
+        viewer = signed_in(session, as_user)
+        target = get_project(session, project)
+        require(session, viewer, "themes.suggest", target)
+        found = suggestions.suggest_codes(session, viewer, target, segment, k=k)
     if fmt is OutputFormat.json:
         print_json(found)
         return

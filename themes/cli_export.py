@@ -14,11 +14,10 @@ from typing import Annotated, Optional
 import typer
 
 from coding.refi.cli import export_group, use_hierarchy
-from coding.users import get_user
+from coding.permissions import require
 from fgi import console
 from fgi.console import info
 from fgi.errors import InputError
-from fgi.settings import load_settings
 from fgi.study import get_project
 from themes.export_data import workbook_data
 from themes.export_docx import write_docx
@@ -42,7 +41,7 @@ def export_themes_command(
     quotes: Annotated[int, typer.Option("--quotes", min=0, max=20, help="representative quotes per sub-theme")] = 2,
     domain: Annotated[Optional[str], typer.Option("--domain", help="only this domain (영역)")] = None,
     sections: Annotated[bool, typer.Option("--sections/--no-sections", help="docx: each theme's quotes in full after the table")] = True,
-    as_user: Annotated[Optional[str], typer.Option("--as", help="xlsx: acting user who may see every coder's codings")] = None,
+    as_user: Annotated[Optional[str], typer.Option("--as", help="acting user (default: FGI_USER, else the user of fgi login)")] = None,
 ) -> None:
     """Write the theme table (영역 | 주제 | 하위주제 | 내용 | 대표 인용) for a report."""
     try:
@@ -52,8 +51,10 @@ def export_themes_command(
                          hint="end the file in .docx, .xlsx, .csv or .md, or give --format") from None
     with console.database().reading() as session:
         target = get_project(session, project)
+        me = console.signed_in(session, as_user)
+        require(session, me, "export.themes", target)
         if chosen is TableFormat.xlsx:
-            data = workbook_data(session, target, viewer=get_user(session, as_user or load_settings().user),
+            data = workbook_data(session, target, viewer=me,
                                  quotes=quotes, domain=domain)
             table = data.table
         else:

@@ -8,8 +8,9 @@ the rows after its first, as a merged cell reads; quotes are separated by ``<br>
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
+
+from fgi.safe_cells import SafeCsvWriter
 
 from themes.export_table import COLUMNS, COUNT_COLUMNS, ThemeRow, ThemeTable
 
@@ -26,7 +27,7 @@ def table_rows(table: ThemeTable) -> list[list[str | int]]:
 def write_csv(table: ThemeTable, path: str | Path) -> Path:
     path = Path(path)
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        csv.writer(handle).writerows(table_rows(table))
+        SafeCsvWriter(handle).writerows(table_rows(table))  # no cell can start a formula
     return path
 
 

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from coding.reconcile_log import LOG_COLUMNS
+from fgi.safe_cells import protect_sheet
 from themes.export_data import WorkbookData
 from themes.export_table import ThemeRow
 from themes.export_text import table_rows
@@ -46,6 +47,7 @@ def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list]) 
         width = WIDTHS.get(str(column_cells[0].value), 14)
         sheet.column_dimensions[column_cells[0].column_letter].width = width
     sheet.freeze_panes = "A2"
+    protect_sheet(sheet)  # formula-like text stays text
     return sheet
 
 

@@ -27,7 +27,8 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from coding.models import Code
+from coding.models import Code, User
+from coding.permissions import acting
 from fgi.errors import FgiError
 from fgi.models import Event, Project, Segment
 from fgi.storage.base import utcnow
@@ -140,8 +141,9 @@ def restore(session: Session, project: Project, snapshot: dict[str, Any]) -> Non
         session.execute(insert(ThemeNodeSegment), rows)
 
 
-def record(session: Session, project: Project, *, actor: str, op: str, subject: int | str | None,
+def record(session: Session, project: Project, *, actor: User | str, op: str, subject: int | str | None,
            before: Any, after: Any, snapshot: dict[str, Any], reason: str | None = None) -> Event:
+    actor = acting(session, actor, "themes.edit", project)
     event = Event.record(session, actor=actor, kind=PREFIX + op, project_id=project.id,
                          subject=None if subject is None else str(subject),
                          payload={"before": before, "after": after, "snapshot": snapshot}, reason=reason)

@@ -224,20 +224,15 @@ KO.update({
     "agreement.all": "모든 전사본",
     "agreement.refresh": "다시 계산",
     "agreement.computing": "일치도를 계산하는 중…",
-    "agreement.bands": "읽는 법 (Krippendorff α): 0.800 이상 신뢰할 만함 · 0.667–0.800 잠정적 결론만 · 0.667 미만 신뢰하기 어려움.",
+    "agreement.bands": "판정은 Krippendorff α를 읽는 법입니다: {guide}.",
     "agreement.blind": "블라인드 코딩 중이라 코더 간 비교는 팀장만 볼 수 있습니다. 팀장이 전사본을 공개하면 볼 수 있습니다.",
     "agreement.need_two": "두 명 이상의 코더가 코딩해야 일치도를 계산할 수 있습니다.",
     "agreement.alpha": "Krippendorff α (전체)",
-    "agreement.alpha.help": "모든 코드를 합친 (줄, 코드) 단위의 명목 α",
     "agreement.band": "판정",
     "agreement.percent": "일치율",
     "agreement.units": "비교한 줄",
     "agreement.overall_caption": "95% 신뢰구간 {ci} (줄 단위 부트스트랩 {boot}회) · 코더: {coders}",
     "agreement.undefined": "α를 계산할 수 없습니다: {reason}",
-    "agreement.band.reliable": "신뢰할 만함",
-    "agreement.band.tentative": "잠정적",
-    "agreement.band.unreliable": "신뢰하기 어려움",
-    "agreement.band.undefined": "계산 불가",
     "agreement.col.code": "코드",
     "agreement.col.ci": "95% 구간",
     "agreement.col.units": "줄",
@@ -354,9 +349,6 @@ KO.update({
 })
 
 KO.update({
-    "agreement.band.reliable": "신뢰",
-    "agreement.band.tentative": "잠정",
-    "agreement.band.unreliable": "불충분",
     "themes.change.accept": "후보를 수락했습니다.",
     "themes.change.create": "노드를 만들었습니다.",
     "themes.change.rename": "이름을 바꿨습니다.",
@@ -407,4 +399,66 @@ KO.update({
     "reconcile.saved_line": "{line}줄의 결정을 저장했습니다 (저장한 코드 결정 {count}개).",
     "reconcile.all_done": "남은 불일치가 없습니다.",
     "reconcile.reason.help": "이 줄의 결정 모두에 남는 사유입니다. 코드별 이유를 적은 코드에는 그 이유가 남습니다.",
+})
+
+# agreement statistics (stats): the band labels come from the one vocabulary in coding.bands,
+# so the guide, the metric, the tables, the CLI and the exports cannot say different things.
+from coding.bands import LABELS as _BAND_LABELS  # noqa: E402
+
+KO.update({f"agreement.band.{key}": label for key, label in _BAND_LABELS["ko"].items()})
+EN.update({f"agreement.band.{key}": label for key, label in _BAND_LABELS["en"].items()})
+KO.update({
+    "agreement.alpha.help": (
+        "Krippendorff α (명목): 모든 코드의 (줄, 코드) 쌍을 하나의 예/아니오 항목으로 보고, 둘 이상의 코더가 "
+        "코딩한 줄에서 관찰된 불일치를 우연히 기대되는 불일치와 비교합니다. 1은 완전 일치, 0은 우연 수준. "
+        "판정은 이 값으로 읽습니다."),
+    "agreement.band.help": "Krippendorff α의 판정 구간: {guide}. 다른 계수에는 판정을 붙이지 않습니다.",
+    "agreement.percent.help": (
+        "일치율은 (줄 × 코드) 쌍을 셉니다. 한 줄을 코드 수만큼 세고, 두 코더 모두 주지 않은 코드도 일치로 "
+        "셉니다. 그래서 코드가 드물면 α가 낮아도 일치율은 0.97처럼 높게 나옵니다. 우연 일치를 보정하지 않으며, "
+        "코더 쌍별 일치율의 평균입니다."),
+    "agreement.units.help": "둘 이상의 코더가 코딩한 줄의 수 (진행자 발화와 맞장구는 뺍니다).",
+    "agreement.fleiss": "Fleiss κ",
+    "agreement.fleiss.help": (
+        "Fleiss κ: 모든 코더가 코딩한 줄의 (줄, 코드) 항목으로 계산하는 우연 보정 일치도. 우연 일치를 코더들의 "
+        "적용 비율로 추정하므로, 코드가 드물면 거의 다 일치해도 낮게 나올 수 있습니다."),
+    "agreement.ac1": "Gwet AC1",
+    "agreement.ac1.help": (
+        "Gwet AC1: (줄, 코드) 항목에서 코더 쌍이 일치한 비율을 우연 일치 2π(1−π)로 보정합니다 (π: 코더가 코드를 "
+        "적용한 평균 비율). 우연 일치가 0.5를 넘지 않아 드문 코드에서도 무너지지 않습니다. 둘 이상의 코더가 코딩한 "
+        "줄에 아무도 적용하지 않은 코드는 계산하지 않습니다."),
+    "agreement.bp": "Brennan-Prediger κ",
+    "agreement.bp.help": (
+        "Brennan-Prediger κ: 우연 일치를 1/2(적용·미적용 두 범주)로 고정합니다: κ = 2 × 관찰 일치 − 1. "
+        "관찰 일치는 (줄, 코드) 항목에서 코더 쌍이 일치한 비율입니다. 코더들의 적용 비율이 들어가지 않아 드문 코드에서도 "
+        "안정적입니다."),
+    "agreement.holsti": "Holsti 계수",
+    "agreement.holsti.help": (
+        "Holsti CR = 2M / (N1 + N2): 코드 적용 건수를 셉니다. M은 두 코더가 같은 줄에 같은 코드를 준 건수, N1과 N2는 "
+        "각 코더의 적용 건수입니다 (둘 다 코딩한 줄). 둘 다 주지 않은 코드는 세지 않으므로 일치율보다 엄격합니다. "
+        "우연 일치를 보정하지 않으며, 코더 쌍별 값의 평균입니다."),
+    "agreement.kappa": "Cohen κ",
+    "agreement.kappa.help": "Cohen κ: 두 코더가 모두 코딩한 줄의 (줄, 코드) 항목으로 계산하는 우연 보정 일치도.",
+    "agreement.pair_percent.help": "두 코더가 모두 코딩한 줄의 (줄, 코드) 쌍 가운데 일치한 비율 (우연 보정 없음).",
+    "agreement.ci.help": "α의 95% 신뢰구간: 줄을 복원 추출해 다시 계산한 부트스트랩 백분위 구간.",
+    "agreement.applied.help": "둘 이상의 코더가 코딩한 줄에 이 코드를 적용한 건수 (코더별로 셉니다).",
+    "agreement.col.units.help": "계산에 들어간 줄의 수.",
+    "agreement.reason.help": "값을 계산할 수 없을 때 그 이유.",
+    "agreement.overall_more": "우연 보정 계수와 Holsti 계수 (전체)",
+    "agreement.tab.coders": "코더 × 코더",
+    "agreement.matrix.stat": "표시할 값",
+    "agreement.matrix.caption": (
+        "칸: 두 코더를 모든 코드를 합쳐 비교한 값 (둘 다 코딩한 줄). 대각선과 계산할 수 없는 칸은 비워 둡니다."),
+    "agreement.matrix.units": "함께 코딩한 줄",
+    "agreement.reason.one_coder": "코더가 두 명 미만입니다",
+    "agreement.reason.no_pairable": "두 명 이상이 코딩한 줄이 없습니다",
+    "agreement.reason.no_common": "두 코더가 함께 코딩한 줄이 없습니다",
+    "agreement.reason.no_complete": "모든 코더가 코딩한 줄이 없습니다",
+    "agreement.reason.no_variation": "변이가 없습니다: 모든 코더가 모든 줄에 같은 값을 주었습니다",
+    "agreement.reason.one_category": "가능한 범주가 하나뿐이라 우연 일치를 정할 수 없습니다",
+    "agreement.reason.no_decisions": "어느 코더도 코드를 적용하지 않았습니다",
+    "agreement.reason.never_applied": "두 명 이상이 코딩한 줄에 이 코드를 적용한 코더가 없습니다",
+    "agreement.reason.neither_applied": "두 코더 모두 함께 코딩한 줄에 이 코드를 적용하지 않았습니다",
+    "agreement.reason.no_codes": "범위 안에서 적용된 코드가 없습니다",
+    "agreement.reason.not_computed": "계산하지 않았습니다",
 })

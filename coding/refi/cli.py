@@ -19,12 +19,11 @@ from coding.refi.collect import collect_project
 from coding.refi.data import Folder
 from coding.refi.export import write_qdpx
 from coding.refi.import_ import import_qdpx
-from coding.users import get_user
+from coding.permissions import require
 from fgi import console
-from fgi.console import actor, info, transaction
+from fgi.console import info, signed_in, transaction
 from fgi.errors import InputError
 from fgi.models import Project
-from fgi.settings import load_settings
 from fgi.study import get_project
 
 
@@ -57,29 +56,34 @@ def export_group(app: typer.Typer) -> typer.Typer:
 def export_qdpx_command(
     project: Annotated[str, typer.Option("--project", "-p", help="project name")],
     output: Annotated[Path, typer.Option("--output", "-o", help="the .qdpx file to write")],
-    as_user: Annotated[Optional[str], typer.Option("--as", help="acting user, a lead (default: FGI_USER)")] = None,
+    as_user: Annotated[Optional[str], typer.Option("--as", help="acting user, a lead (default: FGI_USER, else the user of fgi login)")] = None,
+    original_names: Annotated[bool, typer.Option(
+        "--original-names", help="name sources after the imported files and add the CLOVA header author "
+        "(pseudonymisation keeps them out otherwise)")] = False,
 ) -> None:
     """Write the whole coded project as a REFI-QDA archive for other QDA programs."""
     if output.suffix.lower() != ".qdpx":
         raise InputError("a REFI-QDA project file ends in .qdpx", path=output, hint=f"-o {output.stem}.qdpx")
     with console.database().reading() as session:
         target = get_project(session, project)
-        viewer = get_user(session, as_user or load_settings().user)
+        viewer = console.signed_in(session, as_user)
         folders = _hierarchy.folders(session, target) if _hierarchy else []
-        data = collect_project(session, target, viewer=viewer, folders=folders)
+        data = collect_project(session, target, viewer=viewer, folders=folders, original_names=original_names)
     write_qdpx(data, output)
     codings = sum(len(sel.codings) for s in data.sources for sel in s.selections)
     info(f"wrote {output}: {len(data.sources)} transcripts, {len(data.codes)} codes, {codings} codings, "
          f"{len(data.users)} users, {len(data.cases)} participants")
 
 
-def import_archive(path: Path, project: str | None) -> None:
-    """``fgi import FILE.qdpx --project NEW``: a new project from a REFI-QDA archive."""
+def import_archive(path: Path, project: str | None, as_user: str | None = None) -> None:
+    """``fgi import FILE.qdpx --project NEW``: a new project from a REFI-QDA archive (admins)."""
     with transaction() as session:
-        result = import_qdpx(session, path, project, actor=actor())
+        me = signed_in(session, as_user)
+        require(session, me, "project.import")
+        result = import_qdpx(session, path, project, actor=me.name)
         nodes = 0
         if result.folders and _hierarchy is not None:
-            nodes = _hierarchy.store(session, get_project(session, result.project), result.folders, actor=actor())
+            nodes = _hierarchy.store(session, get_project(session, result.project), result.folders, actor=me.name)
         elif result.folders:
             result.notes.append("the file's theme hierarchy was not imported (the themes package is absent)")
     info(f"imported {path.name} as project {result.project!r}: {result.transcripts} transcripts, "

@@ -98,6 +98,7 @@ class RefiSource:
     text: str
     selections: list[RefiSelection] = field(default_factory=list)
     variables: dict[str, str] = field(default_factory=dict)  # e.g. group
+    description: str = ""  # only with original names asked for: the imported file name and author
 
 
 @dataclass

@@ -111,6 +111,8 @@ def _case(parent: ET.Element, case: RefiCase, data: ProjectExport) -> None:
 def _source(parent: ET.Element, source: RefiSource, data: ProjectExport) -> None:
     element = ET.SubElement(parent, _q("TextSource"), {
         "guid": source.guid, "name": _clean(source.name), "plainTextPath": f"internal://{source_path(source)}"})
+    if source.description:
+        ET.SubElement(element, _q("Description")).text = _clean(source.description)
     for selection in source.selections:
         attributes = {"guid": selection.guid, "startPosition": str(selection.start),
                       "endPosition": str(selection.end)}

@@ -29,6 +29,7 @@ from coding.refi.data import (
     CONSENSUS_USER, Folder, RefiCode, RefiProject, split_folder_description, split_parent_line,
 )
 from coding.users import add_member
+from fgi.errors import FgiError
 from fgi.models import Event, Project
 
 FOLDER_LEVELS = ("domain", "theme", "subtheme")
@@ -58,7 +59,10 @@ def _unique(name: str, taken: set[str]) -> str:
 
 def _fields(description: str, color: str | None) -> dict:
     described = parse_description(description) if description.strip() else {}
-    cleaned, _ = clean_fields({k: v for k, v in described.items() if v not in (None, "", [])})
+    cleaned, problems = clean_fields({k: v for k, v in described.items() if v not in (None, "", [])})
+    if problems:  # a limit passed or a NUL character: refused, not stored in part
+        raise FgiError(f"a code of the project: {'; '.join(problems[:3])}",
+                       hint="nothing was imported; fix the code in the program that made the file")
     color, problems = clean_fields({"color": color or ""})
     if not problems and color.get("color"):
         cleaned["color"] = color["color"]

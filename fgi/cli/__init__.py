@@ -10,6 +10,17 @@ import typer
 
 from fgi.cli import study
 from fgi.errors import FgiError
+from fgi.terminal import clean
+
+try:  # typer carries its own copy of click since 0.20; older ones use click itself
+    from typer._click import exceptions as _typer_click
+except ImportError:  # pragma: no cover
+    from click import exceptions as _typer_click
+
+# Exceptions of either click: usage errors (unknown option or command: exit code 2) and more.
+_EXIT = tuple({click.exceptions.Exit, typer.Exit, getattr(_typer_click, "Exit", typer.Exit)})
+_ABORT = tuple({click.exceptions.Abort, typer.Abort, getattr(_typer_click, "Abort", typer.Abort)})
+_CLICK_ERROR = tuple({click.ClickException, _typer_click.ClickException})
 
 app = typer.Typer(
     name="fgi",
@@ -42,16 +53,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app(args=argv, standalone_mode=False)
     except FgiError as exc:
-        click.echo(f"error: {exc.message}", err=True)
+        click.echo(f"error: {clean(exc.message)}", err=True)
         if exc.hint:
-            click.echo(f"  → {exc.hint}", err=True)
+            click.echo(f"  → {clean(exc.hint)}", err=True)
         return 1
-    except click.exceptions.Exit as exc:
+    except _EXIT as exc:
         return exc.exit_code
-    except click.exceptions.Abort:
+    except _ABORT:
         click.echo("aborted", err=True)
         return 130
-    except click.ClickException as exc:
+    except _CLICK_ERROR as exc:
         exc.show()
         return exc.exit_code
     finally:

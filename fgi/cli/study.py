@@ -1,4 +1,10 @@
-"""``fgi`` commands of the study itself: database, projects, import, transcripts, segments."""
+"""``fgi`` commands of the study itself: database, projects, import, transcripts, segments.
+
+``init``, ``migrate``, ``backup`` and ``restore`` work on the database itself and need only
+its URL, which is an administrator's credential. Every other command authenticates its
+user (``--as``; ``coding.cli_auth``) and checks ``coding.permissions`` here, because the
+study functions in ``fgi`` may not import ``coding``.
+"""
 
 from __future__ import annotations
 
@@ -10,20 +16,31 @@ from typing import Annotated, Optional
 import typer
 
 from fgi import console, demo
-from fgi.console import OutputFormat, actor, info, print_json, print_table, transaction
+from fgi.console import OutputFormat, info, print_json, print_table, signed_in, transaction
 from fgi.errors import InputError
 from fgi.ingest import FORMATS, UNITS, ImportOptions, import_files
 from fgi.settings import load_settings
 from fgi.storage import migrate, open_database
 from fgi.study import create_project, get_project, get_transcript, list_projects, list_segments, list_transcripts
 
-# Importers of whole-project archives by suffix (".qdpx"): (path, project name) -> None.
+# Importers of whole-project archives by suffix (".qdpx"): (path, project name, --as) -> None.
 # Filled by the composition root (fgi/cli/__init__.py), since fgi may not import coding.
-ARCHIVE_IMPORTERS: dict[str, Callable[[Path, str], None]] = {}
+ARCHIVE_IMPORTERS: dict[str, Callable[[Path, str, Optional[str]], None]] = {}
 
 project_app = typer.Typer(help="Create and list projects.", no_args_is_help=True)
+db_app = typer.Typer(help="The database itself (administrators: needs the database URL).", no_args_is_help=True)
 
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json")]
+AsOption = Annotated[Optional[str], typer.Option("--as", help="acting user (default: FGI_USER, else the user of fgi login)")]
+
+
+def _require(session, as_user: str | None, action: str, project=None):
+    """The authenticated user, allowed ``action`` (coding.permissions), or PermissionDenied."""
+    from coding.permissions import require
+
+    me = signed_in(session, as_user)
+    require(session, me, action, project)
+    return me
 
 
 def init() -> None:
@@ -51,18 +68,21 @@ def project_create(
     description: Annotated[Optional[str], typer.Option(help="what the study is about")] = None,
     blind: Annotated[bool, typer.Option("--blind/--open", help="coders see only their own codings until reveal")] = True,
     pseudonymise: Annotated[bool, typer.Option("--pseudonymise/--no-pseudonymise", help="replace real names and mask personal data on import")] = True,
+    as_user: AsOption = None,
 ) -> None:
-    """Create a project."""
+    """Create a project (admins)."""
     with transaction() as session:
-        project = create_project(session, name, actor=actor(), description=description,
+        me = _require(session, as_user, "project.create")
+        project = create_project(session, name, actor=me.name, description=description,
                                  blind_coding=blind, pseudonymise=pseudonymise)
         info(f"created project {project.name!r}")
 
 
 @project_app.command("list")
-def project_list() -> None:
+def project_list(as_user: AsOption = None) -> None:
     """List projects, one per line: name, transcripts, segments."""
     with console.database().reading() as session:
+        _require(session, as_user, "project.list")
         for p in list_projects(session):
             typer.echo(f"{p.name}\t{p.transcripts} transcripts\t{p.segments} segments")
 
@@ -77,6 +97,7 @@ def import_command(
     pseudonymise: Annotated[Optional[bool], typer.Option("--pseudonymise/--no-pseudonymise", help="default: the project's setting")] = None,
     names_file: Annotated[Optional[Path], typer.Option("--names", help="file of names to mask, one per line")] = None,
     moderator: Annotated[Optional[list[str]], typer.Option(help="speaker label of a moderator (repeatable)")] = None,
+    as_user: AsOption = None,
 ) -> None:
     """Import transcripts into a project (all files or none), or a REFI-QDA .qdpx as a new project."""
     archives = [f for f in files if f.suffix.lower() in ARCHIVE_IMPORTERS]
@@ -84,7 +105,7 @@ def import_command(
         if len(files) > 1:
             raise InputError("a project archive is imported on its own", path=archives[0],
                              hint=f"fgi import {archives[0].name} --project NEW_NAME")
-        ARCHIVE_IMPORTERS[archives[0].suffix.lower()](archives[0], project)
+        ARCHIVE_IMPORTERS[archives[0].suffix.lower()](archives[0], project, as_user)
         return
     names: list[str] = []
     if names_file is not None:
@@ -97,8 +118,9 @@ def import_command(
     with transaction() as session, console.progress_bar() as bar:
         task = bar.add_task("importing", total=max(1, 2 * len(files)))
         target = get_project(session, project)
+        me = _require(session, as_user, "transcripts.import", target)
         results = import_files(
-            session, target, files, options, actor=actor(),
+            session, target, files, options, actor=me.name,
             progress=lambda done, total, what: bar.update(task, completed=done, total=total, description=what),
         )
     for r in results:
@@ -112,10 +134,13 @@ def import_command(
 def transcripts_command(
     project: Annotated[str, typer.Option("--project", "-p")],
     fmt: FormatOption = OutputFormat.table,
+    as_user: AsOption = None,
 ) -> None:
     """List a project's transcripts."""
     with console.database().reading() as session:
-        rows = list_transcripts(session, get_project(session, project))
+        target = get_project(session, project)
+        _require(session, as_user, "transcripts.read", target)
+        rows = list_transcripts(session, target)
     if fmt is OutputFormat.json:
         print_json(rows)
     else:
@@ -127,11 +152,14 @@ def segments_command(
     transcript: Annotated[str, typer.Argument(help="transcript id (see fgi transcripts)")],
     project: Annotated[Optional[str], typer.Option("--project", "-p", help="to find the transcript by name")] = None,
     fmt: FormatOption = OutputFormat.table,
+    as_user: AsOption = None,
 ) -> None:
     """List a transcript's segments (coding units) with speakers and offsets."""
     with console.database().reading() as session:
         target = get_project(session, project) if project else None
-        rows = list_segments(session, get_transcript(session, transcript, target).id)
+        found = get_transcript(session, transcript, target)
+        _require(session, as_user, "transcripts.read", found.project_id)
+        rows = list_segments(session, found.id)
     if fmt is OutputFormat.json:
         print_json([
             {"id": r.id, "line": r.line, "source_line": r.source_line, "speaker": r.speaker,
@@ -150,17 +178,22 @@ def demo_command(
     folder: Annotated[Path, typer.Option("--from", help="folder of sample transcripts")] = demo.SAMPLE_TRANSCRIPTS,
     name: Annotated[str, typer.Option(help="project name")] = demo.DEMO_PROJECT,
     if_missing: Annotated[bool, typer.Option("--if-missing", help="do nothing if the project exists")] = False,
+    as_user: AsOption = None,
 ) -> None:
-    """Create the demo project from the sample transcripts."""
-    with transaction() as session:
-        if if_missing and name in {p.name for p in list_projects(session)}:
-            info(f"the demo project {name!r} is already there")
-            return
-        project, results = demo.build_demo(session, actor=actor(), folder=folder, name=name)
-        # The composition root may reach into coding: the demo team, codebook and codings.
-        from coding.demo_team import build_demo_team
+    """Create the demo project and its team (admins; anyone in a database without users)."""
+    # The composition root may reach into coding: the demo team, codebook and codings.
+    from coding.demo_team import build_demo_team
+    from coding.permissions import has_users
 
-        team = build_demo_team(session, project, actor=actor(), coded_lines=20)
+    with transaction() as session:
+        # A database without users has nothing to protect and nobody to authenticate: the
+        # demo builder itself is recorded as the actor.
+        if if_missing and name in {p.name for p in list_projects(session)}:
+            info(f"the demo project {name!r} is already there")  # nothing done, nothing to check
+            return
+        who = _require(session, as_user, "project.demo").name if has_users(session) else "fgi demo"
+        project, results = demo.build_demo(session, actor=who, folder=folder, name=name)
+        team = build_demo_team(session, project, actor=who, coded_lines=20)
     info(f"created {project.name!r}: {len(results)} transcripts, "
          f"{sum(r.segments for r in results)} segments")
     info(f"log in to the app as {team.lead} (lead) or {', '.join(team.coders)} (coders), "
@@ -191,10 +224,27 @@ def restore_command(
     info(f"restored {source}")
 
 
+@db_app.command("app-role")
+def db_app_role(
+    name: Annotated[str, typer.Argument(help="role the app connects as, e.g. fgi_app")],
+) -> None:
+    """PostgreSQL: make NAME a login role that reads and writes rows but changes no schema
+    (password: hidden prompt or FGI_NEW_PASSWORD). Point the app's FGI_DATABASE_URL at it."""
+    import os
+
+    from fgi.storage.roles import make_app_role
+
+    password = os.environ.get("FGI_NEW_PASSWORD") or typer.prompt(
+        f"password for {name}", hide_input=True, confirmation_prompt=True)
+    created = make_app_role(console.database().engine, name, password)
+    info(f"{'created' if created else 'updated'} role {name}: rows only, no CREATE, ALTER or DROP")
+
+
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
     app.command("migrate")(migrate_command)
     app.add_typer(project_app, name="project")
+    app.add_typer(db_app, name="db")
     app.command("import")(import_command)
     app.command("transcripts")(transcripts_command)
     app.command("segments")(segments_command)

@@ -1,11 +1,25 @@
-"""Text of a Word (.docx) transcript: paragraphs in order, table rows as ``speaker: text``."""
+"""Text of a Word (.docx) transcript: paragraphs in order, table rows as ``speaker: text``.
+
+A .docx is a zip of XML parts, so a small file can hold a huge document (a 1.6 MB file
+can unpack to 400 MB of XML). Before python-docx sees anything, the zip goes through the
+shared defensive reader (``fgi.safe_zip``): the XML parts together may unpack to at most
+``FGI_MAX_OFFICE_XML_MB`` (checked from the zip's directory, then again while streaming),
+no part may expand more than ``FGI_MAX_ZIP_RATIO`` times, and every XML part is scanned
+with a safe parser (no DTD, no entities, no network, no huge-tree mode) whose nesting
+may not pass ``FGI_MAX_XML_DEPTH``. Pictures and other binary parts are never unpacked.
+"""
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
 from fgi.errors import InputError, MissingDependency
+from fgi.limits import limit, raise_hint
+from fgi.safe_zip import checked_copy, is_xml_part, zip_limits
+
+_HINT = "open it in Word or LibreOffice and save it again as .docx"
 
 
 def is_docx(path: Path) -> bool:
@@ -16,19 +30,48 @@ def is_docx(path: Path) -> bool:
         return False
 
 
+def _check_xml(data: bytes, name: str, path: Path) -> None:
+    """Refuse a DTD (Word never writes one) and nesting deeper than the limit."""
+    from lxml import etree
+
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise InputError(f"part {name!r} of the Word file declares a DTD or entities, which Word never writes",
+                         path=path, hint="nothing was imported; do not open this file")
+    deepest = limit("xml_depth")
+    depth = 0
+    try:
+        for event, _ in etree.iterparse(io.BytesIO(data), events=("start", "end"), resolve_entities=False,
+                                        no_network=True, load_dtd=False, huge_tree=False):
+            depth += 1 if event == "start" else -1
+            if depth > deepest:
+                raise InputError(f"part {name!r} of the Word file nests elements more than {deepest} deep",
+                                 path=path, hint=raise_hint("xml_depth"))
+    except etree.XMLSyntaxError as exc:
+        raise InputError(f"part {name!r} of the Word file is not well-formed XML ({exc})", path=path,
+                         hint=_HINT) from None
+
+
+def checked_package(path: Path) -> io.BytesIO:
+    """The Word file rebuilt in memory from its XML parts, read within the limits; other
+    parts (pictures, fonts) are left empty, as the text never needs them."""
+    return checked_copy(path, zip_limits("office_xml_mb"), hint=_HINT, keep=is_xml_part,
+                        check=lambda name, data: _check_xml(data, name, path))
+
+
 def docx_text(path: Path) -> str:
     try:
         import docx
         from docx.table import Table
     except ImportError as exc:  # pragma: no cover - python-docx is a core dependency
         raise MissingDependency("reading .docx needs python-docx", hint="pip install python-docx") from exc
+    package = checked_package(path)
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(package)
     except Exception as exc:  # python-docx raises many kinds for a damaged package
         raise InputError(
             f"the Word file cannot be opened ({type(exc).__name__})",
             path=path,
-            hint="open it in Word or LibreOffice and save it again as .docx",
+            hint=_HINT,
         ) from exc
     lines: list[str] = []
     for block in document.iter_inner_content():

@@ -4,13 +4,15 @@ pseudonymised text, and analysed coding units. Pure: no database here.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from fgi.ingest.layout import Layout
-from fgi.ingest.pseudonymise import Replacement, Rewrite, find_masks, is_real_name
+from fgi.ingest.layout import Layout, line_spans
+from fgi.ingest.names import NAME_MASK
+from fgi.ingest.pseudonymise import Replacement, Rewrite, find_masks, is_real_name, mask_text
 from fgi.ingest.reader import SourceText
 from fgi.ingest.segment import AnalysedUnit, Unit, analyse_units, split_units
 from fgi.models import MODERATOR, PARTICIPANT
@@ -21,6 +23,8 @@ _MODERATOR_LABEL = re.compile(
     r"moderator|interviewer|facilitator|M|Q)\s*\d{0,2}$",
     re.IGNORECASE,
 )
+# The author line of a CLOVA Note header, with or without a word before the name.
+_AUTHOR_PREFIX = re.compile(r"^(?:작성자|작성|기록자|기록|녹음자|담당자|author)\s*[:：]?\s*", re.IGNORECASE)
 _QUESTION = re.compile(r"(?:\?|까요|나요|세요|는지요|을까|ㄹ까|주시겠어요|주실래요)[.!\s]*$")
 
 
@@ -40,6 +44,9 @@ class PreparedTranscript:
     units: list[AnalysedUnit]
     keys: list[tuple[str, str, str]]  # (kind, original, replacement), stored apart
     notes: list[str] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)  # header facts, pseudonymised like the text
+    name_is_personal: bool = False  # the file name holds a name or other personal data
+    rewrite: Rewrite | None = None  # source offsets -> stored offsets
 
 
 def assign_roles(layout: Layout, text: str, moderators: Sequence[str]) -> tuple[dict[str, str], list[str]]:
@@ -67,6 +74,35 @@ def assign_roles(layout: Layout, text: str, moderators: Sequence[str]) -> tuple[
     return roles, notes
 
 
+def ordinary_word_test(analyzer: Analyzer) -> Callable[[str], bool]:
+    """Whether a given name is also an ordinary word (``하늘``, ``지원``) for ``analyzer``:
+    one morpheme that is not a proper noun."""
+
+    @functools.cache
+    def ordinary(word: str) -> bool:
+        morphemes = analyzer.analyze(word)
+        return len(morphemes) == 1 and morphemes[0].form == word and morphemes[0].base_tag != "NNP"
+
+    return ordinary
+
+
+def header_author(source: SourceText) -> tuple[int, int] | None:
+    """Where the author stands in a CLOVA Note header (its third line), without a prefix."""
+    author = source.layout.meta.get("author")
+    if source.layout.format != "clova" or not author:
+        return None
+    first = min((span.start for span in source.layout.labels), default=len(source.text))
+    lines = [(s, e) for s, e in line_spans(source.text) if e <= first and source.text[s:e].strip()]
+    if len(lines) < 3:
+        return None
+    start, end = lines[2]
+    line = source.text[start:end]
+    start += len(line) - len(line.lstrip())
+    end -= len(line) - len(line.rstrip())
+    prefix = _AUTHOR_PREFIX.match(source.text[start:end])
+    return (start + prefix.end(), end) if prefix and prefix.end() < end - start else (start, end)
+
+
 def prepare_transcript(
     source: SourceText,
     *,
@@ -84,13 +120,29 @@ def prepare_transcript(
     real_names = {label for label in layout.speakers if pseudonymise and is_real_name(label)}
 
     replacements: list[Replacement] = []
+    meta = dict(layout.meta)
+    name_is_personal = False
     if pseudonymise:
+        ordinary = ordinary_word_test(analyzer)
+        names = list(names)
+        author = header_author(source)
+        if author:
+            written = source.text[author[0] : author[1]]
+            replacements.append(Replacement(*author, NAME_MASK, "author"))
+            if is_real_name(written):
+                names.append(written)  # the author may be mentioned, or be a speaker
+        speaker_names = {n: pseudonyms[n] for n in real_names}
         replacements += [
             Replacement(span.start, span.end, pseudonyms[span.label], "speaker")
             for span in layout.labels
             if span.label in real_names
         ]
-        replacements += find_masks(source.text, names, {n: pseudonyms[n] for n in real_names})
+        replacements += find_masks(source.text, names, speaker_names, ordinary_word=ordinary)
+        meta = {key: mask_text(value, names, speaker_names, ordinary_word=ordinary) for key, value in meta.items()}
+        if author and "author" in meta:
+            meta["author"] = NAME_MASK
+        stem = source.path.stem
+        name_is_personal = mask_text(stem, names, speaker_names, ordinary_word=ordinary) != stem
     rewrite = Rewrite(source.text, replacements)
     keys = sorted(
         {(r.kind, r.original(source.text), r.new) for r in rewrite.replacements}
@@ -107,4 +159,4 @@ def prepare_transcript(
         for u in layout.utterances
     ]
     units = analyse_units(rewrite.text, split_units(rewrite.text, lines, unit, analyzer), analyzer)
-    return PreparedTranscript(source, rewrite.text, speakers, units, keys, notes)
+    return PreparedTranscript(source, rewrite.text, speakers, units, keys, notes, meta, name_is_personal, rewrite)

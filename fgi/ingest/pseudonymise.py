@@ -8,34 +8,14 @@ the new text, so segments still slice exactly.
 from __future__ import annotations
 
 import bisect
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-# Speaker labels that name a role, not a person. Anything else that looks like a
-# Korean personal name (2-4 Hangul syllables) is treated as a real name.
-_GENERIC_LABEL = re.compile(
-    r"^(?:참석자|참여자|화자|발화자|응답자|면담자|연구참여자|실무자|주민|참여주민|사례관리자|"
-    r"진행자|사회자|면접자|면접관|연구자|연구원|모더레이터|인터뷰어|질문자|관찰자|보조진행자|"
-    r"speaker|participant|moderator|interviewer|facilitator|respondent)"
-    r"\s*[A-Za-z0-9가-힣]{0,3}$|^[A-Za-z]{1,2}\d{0,3}$|^\d{1,3}$",
-    re.IGNORECASE,
-)
-_PERSONAL_NAME = re.compile(r"^[가-힣]{2,4}$")
+from fgi.ingest.names import NAME_MASK, is_real_name, name_mentions
+from fgi.ingest.personal_data import PATTERNS, fold, personal_data
 
-MASKS = {
-    "rrn": (re.compile(r"(?<!\d)\d{6}\s?-\s?[1-8]\d{6}(?!\d)"), "[주민등록번호]"),
-    "phone": (
-        re.compile(r"(?<!\d)(?:01[016789]|0[2-6][0-9]?)[-.\s]?\d{3,4}[-.\s]?\d{4}(?!\d)"),
-        "[전화번호]",
-    ),
-    "email": (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[이메일]"),
-}
-NAME_MASK = "[이름]"
-
-
-def is_real_name(label: str) -> bool:
-    return bool(_PERSONAL_NAME.match(label)) and not _GENERIC_LABEL.match(label)
+MASKS = {kind: mask for kind, (_, mask) in PATTERNS.items()}
+__all__ = ["NAME_MASK", "MASKS", "Replacement", "Rewrite", "find_masks", "fold", "is_real_name", "mask_text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,24 +29,28 @@ class Replacement:
         return text[self.start : self.end]
 
 
-def find_masks(text: str, names: Iterable[str], name_replacements: Mapping[str, str]) -> list[Replacement]:
+def find_masks(text: str, names: Iterable[str], name_replacements: Mapping[str, str], *,
+               ordinary_word: Callable[[str], bool] | None = None) -> list[Replacement]:
     """Personal data in ``text``: identity numbers, phones, e-mails and the given names.
 
     ``name_replacements`` maps a speaker's real name to their pseudonymous id; other
-    names are masked as ``[이름]``.
+    names, and every mention of a name by its given name (``도현 씨``), are masked as
+    ``[이름]``. ``ordinary_word(given)`` says whether a given name is also an ordinary
+    word (then it is only masked where Korean marks a person, see ``fgi.ingest.names``).
     """
-    found = [
-        Replacement(m.start(), m.end(), mask, kind)
-        for kind, (pattern, mask) in MASKS.items()
-        for m in pattern.finditer(text)
-    ]
-    wanted = {name.strip(): NAME_MASK for name in names if name.strip()}
+    found = [Replacement(start, end, MASKS[kind], kind) for kind, start, end in personal_data(text)]
+    wanted = {" ".join(name.split()): NAME_MASK for name in names if name.strip()}
     wanted.update(name_replacements)
-    # Longest names first, so 김도현 is masked whole rather than as 도현.
-    for name in sorted(wanted, key=len, reverse=True):
-        for match in re.finditer(re.escape(name), text):
-            found.append(Replacement(match.start(), match.end(), wanted[name], "name"))
+    for name, replacement in wanted.items():
+        for start, end, whole in name_mentions(text, name, ordinary_word=ordinary_word):
+            found.append(Replacement(start, end, replacement if whole else NAME_MASK, "name"))
     return found
+
+
+def mask_text(text: str, names: Iterable[str] = (), name_replacements: Mapping[str, str] | None = None, *,
+              ordinary_word: Callable[[str], bool] | None = None) -> str:
+    """``text`` with everything ``find_masks`` finds replaced."""
+    return Rewrite(text, find_masks(text, names, name_replacements or {}, ordinary_word=ordinary_word)).text
 
 
 def without_overlaps(replacements: Iterable[Replacement]) -> list[Replacement]:
@@ -99,13 +83,16 @@ class Rewrite:
         parts.append(text[cursor:])
         self.text = "".join(parts)
 
-    def position(self, old: int) -> int:
-        """Where offset ``old`` lands; an offset inside a replaced span snaps to its end."""
+    def position(self, old: int, *, snap_back: bool = False) -> int:
+        """Where offset ``old`` lands; an offset inside a replaced span snaps to the end of
+        its replacement (to its start with ``snap_back``)."""
         i = bisect.bisect_right(self._old_ends, old)
+        before = self._deltas[i - 1] if i else 0
         if i < len(self.replacements) and self.replacements[i].start < old:
             r = self.replacements[i]
-            return r.start + (self._deltas[i - 1] if i else 0) + len(r.new)
-        return old + (self._deltas[i - 1] if i else 0)
+            return r.start + before + (0 if snap_back else len(r.new))
+        return old + before
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        return self.position(start), self.position(end)
+        """A span of the old text in the new one; a replacement it touches stays inside it."""
+        return self.position(start, snap_back=True), self.position(end)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from fgi.errors import DuplicateImport, InputError
 from fgi.ids import segment_id, transcript_id
 from fgi.ingest.prepare import PreparedTranscript, prepare_transcript
+from fgi.ingest.pseudonymise import Rewrite
 from fgi.ingest.reader import FORMATS, SourceText, read_source
 from fgi.ingest.segment import UNITS
 from fgi.models import MODERATOR, Event, Participant, Project, PseudonymKey, Segment, Transcript
@@ -57,6 +58,7 @@ class ImportResult:
     speakers: list[str]
     replaced: bool = False
     notes: list[str] = field(default_factory=list)
+    rewrite: Rewrite | None = None  # offsets of the file's text -> offsets of the stored text
 
 
 class _Pseudonyms:
@@ -159,10 +161,10 @@ def _import_one(
         moderators=options.moderators,
         unit=options.unit,
     )
-    name = source.path.stem
     transcript = existing or Transcript(id=tid, project_id=project.id)
+    name, source_name = _stored_names(session, project, source, prepared, existing)
     transcript.name = name
-    transcript.source_name = source.path.name
+    transcript.source_name = source_name
     transcript.format = source.layout.format
     transcript.encoding = source.encoding
     transcript.unit = options.unit
@@ -171,7 +173,7 @@ def _import_one(
     transcript.text = prepared.text
     # Which backend analysed the lines: theme work reads Kiwi's stored lemmas instead of
     # analysing again, and only for transcripts that say they were Kiwi's.
-    transcript.meta = {**source.layout.meta, "morphology": analyzer.name}
+    transcript.meta = {**prepared.meta, "morphology": analyzer.name}
     transcript.imported_by = actor
     if existing is None:
         session.add(transcript)
@@ -180,24 +182,48 @@ def _import_one(
     participant_ids = _store_participants(session, project, transcript, prepared, options.group)
     _store_segments(session, transcript, prepared, participant_ids, replacing=existing is not None)
     session.execute(delete(PseudonymKey).where(PseudonymKey.transcript_id == tid))
-    if prepared.keys:
+    keys = list(prepared.keys)
+    if source_name != source.path.name:
+        keys.append(("file", source.path.name, source_name))
+    if keys:
         session.execute(insert(PseudonymKey), [
             {"project_id": project.id, "transcript_id": tid, "kind": kind, "original": original,
              "replacement": replacement}
-            for kind, original, replacement in prepared.keys
+            for kind, original, replacement in keys
         ])
     backchannels = sum(u.backchannel for u in prepared.units)
     Event.record(
         session, actor=actor, kind="transcript.replace" if existing else "transcript.import",
         project_id=project.id, subject=tid,
-        payload={"name": name, "file": source.path.name, "format": transcript.format,
+        payload={"name": name, "file": source_name, "format": transcript.format,
                  "encoding": source.encoding, "unit": options.unit, "group": options.group,
                  "segments": len(prepared.units), "content_hash": source.content_hash},
     )
     return ImportResult(
         tid, name, transcript.format, source.encoding, len(prepared.units), backchannels,
         [s.pseudonym for s in prepared.speakers], replaced=existing is not None, notes=prepared.notes,
+        rewrite=prepared.rewrite,
     )
+
+
+NEUTRAL_NAME = "전사본 {number}"
+
+
+def _stored_names(session: Session, project: Project, source: SourceText, prepared: PreparedTranscript,
+                  existing: Transcript | None) -> tuple[str, str]:
+    """(name, file name) to store: the file's own, or a neutral ``전사본 3`` when the file
+    name holds a speaker's or a listed name (or other personal data); the original is then
+    kept only in the pseudonymisation key."""
+    if not prepared.name_is_personal:
+        return source.path.stem, source.path.name
+    if existing is not None and existing.source_name != source.path.name:
+        return existing.name, existing.source_name  # replaced: keep the neutral name it had
+    taken = set(session.scalars(select(Transcript.name).where(Transcript.project_id == project.id)))
+    number = len(taken) + 1
+    while NEUTRAL_NAME.format(number=number) in taken:
+        number += 1
+    name = NEUTRAL_NAME.format(number=number)
+    return name, name + source.path.suffix
 
 
 def _store_participants(

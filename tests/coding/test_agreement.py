@@ -11,7 +11,10 @@ import pytest
 from coding.agreement import agreement_report, as_json
 from coding.applications import reveal
 from coding.errors import PermissionDenied
-from coding.stats import fleiss_kappa, krippendorff_alpha, pairwise_kappa, percent_agreement
+from coding.stats import (
+    brennan_prediger, cohen_kappa, fleiss_kappa, gwet_ac1, holsti, krippendorff_alpha, pairwise_kappa,
+    percent_agreement,
+)
 from coding.users import get_user
 from fgi.cli import main
 from tests.coding import scenario as s
@@ -57,6 +60,55 @@ def test_overall_pools_every_unit_code_item(study):
     assert result.overall.fleiss_kappa.value == pytest.approx(fleiss_kappa(items).value)
     assert result.overall.band == "tentative"
     assert result.unused_codes == ["기타", "변화", "어려움", "지원"]  # listed, not pooled
+
+
+def test_ac1_bp_and_holsti_per_code_and_overall(study):
+    """The report's new figures equal the single-variable functions on the same data."""
+    result = report(study)
+    for code in result.codes:
+        matrix = s.expected_matrix(code.key)
+        assert code.gwet_ac1.value == pytest.approx(gwet_ac1(matrix, categories=[0.0, 1.0]).value)
+        assert code.brennan_prediger.value == pytest.approx(brennan_prediger(matrix, categories=[0.0, 1.0]).value)
+    items = pooled()
+    assert result.overall.gwet_ac1.value == pytest.approx(gwet_ac1(items).value)
+    assert result.overall.brennan_prediger.value == pytest.approx(brennan_prediger(items).value)
+    # Holsti: each pair's (line, code) applications on the lines both coded, averaged over pairs.
+    per_pair = []
+    for i, j in [(0, 1), (0, 2), (1, 2)]:
+        decisions = [set(), set()]
+        for k, code in enumerate(s.USED):
+            matrix = s.expected_matrix(code)
+            for u, row in enumerate(matrix):
+                if not np.isnan(row[[i, j]]).any():
+                    for side, coder in enumerate((i, j)):
+                        if row[coder] == 1:
+                            decisions[side].add((u, k))
+        per_pair.append(holsti(*decisions).value)
+    assert result.overall.holsti.value == pytest.approx(np.mean(per_pair))
+    # Percent agreement counts line x code pairs, Holsti only applications: it reads lower here.
+    assert result.overall.percent.value > 0.9 > result.overall.holsti.value
+
+
+def test_coder_matrix_lays_every_pair_out(study):
+    result = report(study)
+    m = result.coder_matrix
+    assert m.coders == list(s.CODERS)
+    items = pooled()
+    for i in range(3):
+        assert math.isnan(m.kappa[i][i]) and math.isnan(m.gwet_ac1[i][i])
+        for j in range(3):
+            if i == j:
+                continue
+            assert m.kappa[i][j] == m.kappa[j][i]
+            both = ~np.isnan(items[:, [i, j]]).any(axis=1)
+            pair = items[both][:, [i, j]]
+            assert m.kappa[i][j] == pytest.approx(cohen_kappa(pair[:, 0], pair[:, 1]).value)
+            assert m.percent[i][j] == pytest.approx(percent_agreement(pair).value)
+            assert m.gwet_ac1[i][j] == pytest.approx(gwet_ac1(pair).value)
+            assert m.brennan_prediger[i][j] == pytest.approx(brennan_prediger(pair).value)
+    assert m.n_units[0][2] == 6 and m.n_units[0][1] == 8
+    by_pair = {(p.coder_a, p.coder_b): p for p in result.pairs}
+    assert m.holsti[0][1] == pytest.approx(by_pair[(s.A, s.B)].holsti.value)
 
 
 def test_a_coder_who_did_not_code_a_transcript_is_missing_there(study):
@@ -138,11 +190,17 @@ def test_bootstrap_is_reproducible(study):
     assert all(math.isnan(x) for x in report(study, n_boot=0).overall.alpha_ci)
 
 
-def test_cli_json_and_table(study, database_url, monkeypatch, capsys):
+def test_cli_json_and_table(study, database_url, monkeypatch, capsys, tmp_path):
     monkeypatch.setenv("FGI_DATABASE_URL", database_url)
+    monkeypatch.setenv("FGI_PASSWORD", s.PASSWORD)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     assert main(["agreement", "--project", s.PROJECT, "--as", s.LEAD, "--format", "json", "--boot", "100"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data["overall"]) >= {"alpha", "alpha_ci", "percent", "fleiss_kappa", "n_units", "band", "reason"}
+    assert set(data["overall"]) >= {"alpha", "alpha_ci", "percent", "fleiss_kappa", "gwet_ac1", "brennan_prediger",
+                                    "holsti", "n_units", "band", "reason"}
+    assert set(data["pairs"][0]) >= {"kappa", "percent", "gwet_ac1", "brennan_prediger", "holsti"}
+    assert data["coder_matrix"]["coders"] == list(s.CODERS)
+    assert data["coder_matrix"]["kappa"][0][0] is None
     by_code = {c["code"]: c for c in data["codes"]}
     assert by_code[s.MONEY]["alpha"] == 1.0 and by_code[s.MONEY]["band"] == "reliable"
     assert len(by_code[s.SUPPORT]["alpha_ci"]) == 2
@@ -151,6 +209,14 @@ def test_cli_json_and_table(study, database_url, monkeypatch, capsys):
         out = capsys.readouterr().out
         assert expected in out
         assert ("Fleiss" if by == "pair" else "overall") in out
+        for column in ("AC1", "BP", "Holsti"):
+            assert column in out
+    assert main(["agreement", "-p", s.PROJECT, "--as", s.LEAD, "--by", "pair", "--boot", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "coder x coder: Cohen's kappa" in out and "coder x coder: Gwet's AC1" in out
+    assert main(["agreement", "-p", s.PROJECT, "--as", s.LEAD, "--boot", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "reliable" in out and "unreliable" in out  # the bands' one vocabulary (English in the CLI)
     monkeypatch.setenv("FGI_USER", s.B)
     assert main(["agreement", "--project", s.PROJECT]) == 1
     assert "only a lead or admin" in capsys.readouterr().err

@@ -15,16 +15,16 @@ CONFIDENCE = "참여주민의 변화/자신감 회복"
 
 @pytest.fixture
 def fgi(cli, database_url, monkeypatch):
-    monkeypatch.setenv("FGI_USER", "팀장")
-    monkeypatch.setenv("FGI_PASSWORD", PASSWORD)
+    monkeypatch.setenv("FGI_PASSWORD", PASSWORD)  # every user of these tests has it
     if "postgresql" in database_url:
         cli("migrate")
     return cli
 
 
 @pytest.fixture
-def ready(fgi):
-    """A project with the sample codebook, one transcript, a lead and two coders."""
+def ready(fgi, monkeypatch):
+    """A project with the sample codebook, one transcript, a lead and two coders; set up by the
+    fixture's admin 연구자, then FGI_USER is the lead."""
     fgi("init")
     fgi("project", "create", PROJECT)
     fgi("import", str(SAMPLE_TRANSCRIPTS / "주민_FGI_1차.txt"), "--project", PROJECT, "--group", "주민")
@@ -33,6 +33,7 @@ def ready(fgi):
     fgi("user", "add", "코더A", "--project", PROJECT)
     fgi("user", "add", "코더B")
     fgi("project", "add-member", PROJECT, "코더B")
+    monkeypatch.setenv("FGI_USER", "팀장")
     _, out, _ = fgi("transcripts", "--project", PROJECT, "--format", "json")
     return fgi, json.loads(out)[0]["id"]
 
@@ -66,10 +67,12 @@ def test_user_commands(ready):
     _, out, _ = fgi("user", "list", "--format", "json")
     users = {u["name"]: u for u in json.loads(out)}
     assert users["팀장"]["role"] == "lead" and users["코더B"]["projects"] == [PROJECT]
-    fgi("user", "role", "코더B", "lead")
-    code, _, err = fgi("user", "add", "코더A", ok=False)
+    code, _, err = fgi("user", "role", "코더B", "lead", ok=False)  # FGI_USER, a lead
+    assert code == 1 and "only an admin may change a user's role" in err
+    fgi("user", "role", "코더B", "lead", "--as", "연구자")
+    code, _, err = fgi("user", "add", "코더A", "--as", "연구자", ok=False)
     assert code == 1 and "already exists" in err
-    code, _, err = fgi("user", "role", "코더B", "boss", ok=False)
+    code, _, err = fgi("user", "role", "코더B", "boss", "--as", "연구자", ok=False)
     assert code == 1 and "unknown role 'boss'" in err
 
 
@@ -107,7 +110,7 @@ def test_keyword_suggestions(ready):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (("code", "apply", "--as", "없는사람", "--segment", "x-0001", "--code", "x"), "no user named '없는사람'"),
+    (("code", "apply", "--as", "없는사람", "--segment", "x-0001", "--code", "x"), "unknown user or wrong password"),
     (("code", "apply", "--as", "코더A", "--segment", "x-0001", "--code", CONFIDENCE), "no segment 'x-0001'"),
     (("codebook", "delete", "없는 코드", "--project", PROJECT), "no code '없는 코드'"),
 ])
@@ -119,7 +122,7 @@ def test_errors_are_one_clear_message(ready, args, message):
 
 def test_outsiders_are_told_who_can_add_them(ready):
     fgi, transcript = ready
-    fgi("user", "add", "외부인")
+    fgi("user", "add", "외부인", "--as", "연구자")
     code, _, err = fgi("code", "apply", "--as", "외부인", "--segment", f"{transcript}-0010", "--code", CONFIDENCE,
                        ok=False)
     assert code == 1 and "외부인 is not a member" in err and "fgi project add-member" in err

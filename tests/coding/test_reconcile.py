@@ -401,6 +401,8 @@ def test_cli(study, database_url, monkeypatch, capsys, tmp_path):
 
     monkeypatch.setenv("FGI_DATABASE_URL", database_url)
     monkeypatch.setenv("FGI_USER", s.A)
+    monkeypatch.setenv("FGI_PASSWORD", s.PASSWORD)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     segment = study.segment("first", 6)
 
     def run(*args: str) -> tuple[int, str, str]:

@@ -8,11 +8,13 @@ import pytest
 from lxml import etree
 from sqlalchemy import select
 
+from coding.errors import PermissionDenied
 from coding.refi.cli import import_archive, register_refi
+from coding.users import create_user
 from fgi.cli import app, main
 from fgi.console import reset_database
 from fgi.models import PseudonymKey
-from tests.exports.conftest import LEAD, PROJECT, REAL_NAMES
+from tests.exports.conftest import LEAD, PASSWORD, PROJECT, REAL_NAMES
 from themes.cli_export import register_export
 
 
@@ -31,6 +33,8 @@ def fgi(database_url, study, monkeypatch, tmp_path, capsys):
     _ensure_export_commands()
     monkeypatch.setenv("FGI_DATABASE_URL", database_url)
     monkeypatch.setenv("FGI_USER", LEAD)
+    monkeypatch.setenv("FGI_PASSWORD", PASSWORD)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.chdir(tmp_path)
 
     def run(*args: str, ok: bool = True) -> tuple[int, str]:
@@ -93,10 +97,14 @@ def test_export_commands(fgi, tmp_path):
     assert code == 1 and "only a lead or admin" in err
 
 
-def test_import_archive_adapter(fgi, tmp_path, capsys):
+def test_import_archive_adapter(fgi, study, tmp_path, capsys):
     fgi("export", "qdpx", "--project", PROJECT, "-o", "p.qdpx")
-    import_archive(tmp_path / "p.qdpx", "사본")
+    with pytest.raises(PermissionDenied, match="only an admin may import a project archive"):
+        import_archive(tmp_path / "p.qdpx", "사본")  # FGI_USER, a lead
+    with study.db.transaction() as session:
+        create_user(session, "관리자", PASSWORD, role="admin", actor="setup")
+    import_archive(tmp_path / "p.qdpx", "사본", "관리자")
     err = capsys.readouterr().err
     assert "imported p.qdpx as project '사본': 3 transcripts" in err and "9 hierarchy nodes" in err
-    _, err = fgi("export", "themes", "--project", "사본", "-o", "사본.md")
+    _, err = fgi("export", "themes", "--project", "사본", "-o", "사본.md", "--as", "관리자")
     assert "2 domains, 4 rows" in err

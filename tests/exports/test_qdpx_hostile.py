@@ -88,7 +88,7 @@ def test_hostile_archive_changes_nothing(db, tmp_path, case):
 def test_limits_cap_what_is_read(sqlite_db, tmp_path):
     """A member larger than allowed, or more in total than allowed, is refused before reading."""
     path = _zip(tmp_path / "큰.qdpx", {"project.qde": FOREIGN, **GOOD_SOURCE})
-    with pytest.raises(InputError, match="at most 10 more bytes"):
+    with pytest.raises(InputError, match="over the limit of 10 bytes"):
         with sqlite_db.transaction() as session:
             import_qdpx(session, path, "새", actor="연구자", limits=Limits(max_total_bytes=10))
     with pytest.raises(InputError, match="entries"):

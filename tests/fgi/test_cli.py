@@ -79,7 +79,9 @@ def test_console_script_is_installed(tmp_path):
     if fgi is None:
         pytest.skip("the fgi console script is not installed in this environment (pip install -e .)")
     env = {**os.environ, "FGI_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
-    result = subprocess.run([fgi, "project", "list"], capture_output=True, text=True, env=env, cwd=tmp_path)
+    result = subprocess.run([fgi, "init"], capture_output=True, text=True, env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
+    result = subprocess.run([fgi, "project", "list"], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert result.returncode == 1 and "no users yet" in result.stderr and "--role admin" in result.stderr
     result = subprocess.run([fgi, "--help"], capture_output=True, text=True, env=env, cwd=tmp_path)
     assert "import" in result.stdout and "segments" in result.stdout

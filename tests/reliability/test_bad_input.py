@@ -81,8 +81,7 @@ CASES = [
 
 @pytest.fixture
 def prepared(cli, database_url, monkeypatch, tmp_path):
-    monkeypatch.setenv("FGI_PASSWORD", "password-123")
-    monkeypatch.setenv("FGI_USER", "팀장")
+    monkeypatch.setenv("FGI_PASSWORD", "password-123")  # the fixture's admin 연구자 and 팀장 have it
     cli("init")
     cli("project", "create", PROJECT)
     cli("user", "add", "팀장", "--role", "lead", "--project", PROJECT)

@@ -22,11 +22,13 @@ from fgi.ingest import import_files
 from fgi.storage import open_database
 from fgi.storage.fingerprint import fingerprint
 from fgi.study import create_project, list_segments, list_transcripts
-from tests.conftest import REPO
+from tests.conftest import CLI_PASSWORD, REPO
 
 pytestmark = pytest.mark.slow
 PROJECT = "중단 시험"
 LINE = "참여자{n}: 자활근로를 하면서 서류 작업이 까다로워서 힘들었는데 그래도 자신감이 조금씩 생겼어요 ({i})"
+ADMIN = "관리자"
+PASSWORD = CLI_PASSWORD  # the cli fixture's, so `cli(..., "--as", "팀장")` authenticates too
 
 
 def write_transcripts(folder: Path, count: int, lines: int) -> list[Path]:
@@ -63,7 +65,8 @@ def build(database_url: str, folder: Path, kiwi) -> list[str]:
         project = create_project(session, PROJECT, actor="tester")
         import_files(session, project, write_transcripts(folder, count=2, lines=2500), actor="tester", analyzer=kiwi)
         import_codebook_file(session, project, REPO / "codebooks" / "자활사례관리_코드북.yaml", actor="tester")
-        lead = create_user(session, "팀장", "password-123", role=LEAD, actor="tester")
+        lead = create_user(session, "팀장", PASSWORD, role=LEAD, actor="tester")
+        create_user(session, ADMIN, PASSWORD, role="admin", actor="tester")
         add_member(session, project, lead, actor="tester")
         codes = [c.path for c in list_codes(session, project) if c.parent_id is not None][:3]
         segments = [r.id for t in list_transcripts(session, project) for r in list_segments(session, t.id)]
@@ -81,7 +84,8 @@ def checkpoint(database_url: str) -> None:
 
 
 def kill_while_writing(database_url: str, *args: str) -> None:
-    env = {**os.environ, "FGI_DATABASE_URL": database_url, "FGI_USER": "팀장"}
+    # an admin, who may import anything; the commands authenticate like a script's
+    env = {**os.environ, "FGI_DATABASE_URL": database_url, "FGI_USER": ADMIN, "FGI_PASSWORD": PASSWORD}
     process = subprocess.Popen([sys.executable, "-m", "fgi", *args], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     sqlite_file = Path(database_url.removeprefix("sqlite:///")) if database_url.startswith("sqlite") else None
@@ -136,6 +140,7 @@ def test_killed_transcript_import_leaves_nothing(database_url, tmp_path):
     database = open_database(database_url, upgrade=True)
     with database.transaction() as session:
         create_project(session, PROJECT, actor="tester")
+        create_user(session, ADMIN, PASSWORD, role="admin", actor="tester")
     before = fingerprint(database.engine)
     database.dispose()
     paths = write_transcripts(tmp_path, count=8, lines=2500)

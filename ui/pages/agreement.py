@@ -1,6 +1,7 @@
-"""일치도: inter-coder agreement per code, per coder pair and overall, with Krippendorff's
-reading bands and a heat map (codes x coder pairs); filter by transcript. Leads always;
-coders once the transcripts in scope are revealed (blind rules)."""
+"""일치도: inter-coder agreement per code, per coder pair and overall (α with its band, %
+agreement, Fleiss' κ, Gwet's AC1, Brennan-Prediger κ, Holsti), a coder x coder heat map when
+more than two coders took part, and a heat map of α per code and coder pair; filter by
+transcript. Leads always; coders once the transcripts in scope are revealed (blind rules)."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ names = {tr.id: tr.name for tr in transcripts}
 scope = st.selectbox(t("agreement.scope"), [None, *names], format_func=lambda i: t("agreement.all") if i is None else names[i])
 if st.button(t("agreement.refresh"), icon=":material/refresh:"):
     report.clear()
-st.caption(t("agreement.bands"))
+st.caption(t("agreement.bands", guide=view.guide()))
 
 try:
     with st.spinner(t("agreement.computing")):
@@ -57,11 +58,17 @@ if len(result.coders) < 2:
     st.stop()
 
 view.overall(result)
-by_code, by_pair, heat = st.tabs([t("agreement.tab.codes"), t("agreement.tab.pairs"), t("agreement.tab.heatmap")])
+many = len(result.coders) > 2 and result.coder_matrix is not None
+labels = [t("agreement.tab.codes"), t("agreement.tab.pairs"), *([t("agreement.tab.coders")] if many else []),
+          t("agreement.tab.heatmap")]
+by_code, by_pair, *by_coder, heat = st.tabs(labels)
 with by_code:
     view.code_table(result)
 with by_pair:
     view.pair_table(result)
+if many:
+    with by_coder[0]:
+        view.coder_matrix(result)
 with heat:
     pairs = list(itertools.combinations(result.coders, 2))
     per_pair = [report(project_name, viewer, scope, pair, 0) for pair in pairs]

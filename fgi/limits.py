@@ -1,0 +1,70 @@
+"""Limits on the work one input may cause, each with the setting that raises it.
+
+A hostile or broken file (a zip bomb, a YAML alias bomb, a codebook of millions of
+keywords) must be refused at once with a clear message, not run for minutes and fill
+memory. Every limit here is read from the environment when it is used, so a user who
+meets one can raise it for one command; the README's "Limits" list is this table.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from fgi.errors import FgiError
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limit:
+    setting: str
+    default: int
+    meaning: str
+
+
+LIMITS: dict[str, Limit] = {
+    "office_xml_mb": Limit("FGI_MAX_OFFICE_XML_MB", 50,
+                           "XML a Word transcript (.docx) or Excel codebook (.xlsx) may unpack to, in MB"),
+    "unzipped_mb": Limit("FGI_MAX_UNZIPPED_MB", 256, "what a REFI-QDA (.qdpx) project may unpack to, in MB"),
+    "zip_ratio": Limit("FGI_MAX_ZIP_RATIO", 100, "how many times a zip member over 1 MB may expand"),
+    "xml_depth": Limit("FGI_MAX_XML_DEPTH", 100, "how deep elements of a Word file may nest"),
+    "codebook_mb": Limit("FGI_MAX_CODEBOOK_MB", 5, "size of a codebook file (YAML, CSV, XLSX, .qdc), in MB"),
+    "yaml_aliases": Limit("FGI_MAX_YAML_ALIASES", 10, "aliases (*name) in a YAML codebook"),
+    "yaml_depth": Limit("FGI_MAX_YAML_DEPTH", 40, "how deep lists and mappings of a YAML codebook may nest"),
+    "yaml_nodes": Limit("FGI_MAX_YAML_VALUES", 50_000, "values (names, fields, keywords) in a YAML codebook"),
+    "codes": Limit("FGI_MAX_CODES", 2000, "codes in one project's codebook"),
+    "keywords": Limit("FGI_MAX_KEYWORDS", 100, "keywords of one code"),
+    "keyword_chars": Limit("FGI_MAX_KEYWORD_CHARS", 50, "characters of one keyword"),
+    "field_chars": Limit("FGI_MAX_FIELD_CHARS", 5000,
+                         "characters of a code's definition, inclusion, exclusion or one example"),
+    "examples": Limit("FGI_MAX_EXAMPLES", 100, "examples of one code"),
+    "suggestion_keywords": Limit("FGI_MAX_SUGGESTION_KEYWORDS", 10_000,
+                                 "keywords of a whole codebook that keyword suggestions match"),
+}
+
+
+def limit(name: str) -> int:
+    """The value of a limit: its setting when given, else its default."""
+    spec = LIMITS[name]
+    raw = os.environ.get(spec.setting)
+    if not raw:
+        return spec.default
+    try:
+        value = int(float(raw))
+    except ValueError:
+        raise FgiError(f"{spec.setting}={raw!r} is not a number",
+                       hint=f"{spec.meaning}; the default is {spec.default}") from None
+    if value < 1:
+        raise FgiError(f"{spec.setting} must be at least 1, not {raw}", hint=f"the default is {spec.default}")
+    return value
+
+
+def setting_hint(name: str) -> str:
+    spec = LIMITS[name]
+    return f"raise the limit with {spec.setting} (now {limit(name)})"
+
+
+def raise_hint(name: str) -> str:
+    """What to do when ``name``'s limit is exceeded by a file one trusts."""
+    return f"nothing was written; if the file is genuine, {setting_hint(name)}"

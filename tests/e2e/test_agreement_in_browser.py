@@ -1,0 +1,71 @@
+"""The 일치도 page in a real browser with three coders: every statistic shown, the hover that
+says what % agreement counts, and the coder x coder heat map drawn."""
+
+from __future__ import annotations
+
+import pytest
+
+from coding import users
+from coding.demo_team import DEMO_PASSWORD, build_demo_team
+from fgi.demo import build_demo
+from fgi.storage import open_database
+from tests.e2e.conftest import StreamlitServer, log_in, screenshot
+from tests.ui.test_agreement_page import add_third_coder
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def server(tmp_path, kiwi, monkeypatch):
+    from coding.keywords import keyword_nlp
+
+    monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    database = open_database(url)
+    with database.transaction() as session:
+        project, _ = build_demo(session, actor="tester", analyzer=kiwi)
+        build_demo_team(session, project, actor="tester", coded_lines=12, nlp=keyword_nlp())
+    database.dispose()
+    add_third_coder(url)
+    server = StreamlitServer(url, tmp_path / "streamlit.log")
+    yield server
+    server.stop()
+
+
+def settle(page, ms: int = 800) -> None:
+    page.wait_for_timeout(300)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=120_000)
+    page.wait_for_timeout(ms)
+
+
+def test_agreement_page_with_three_coders(server, page):
+    from playwright.sync_api import expect
+
+    page.goto(server.url)
+    log_in(page, "팀장", DEMO_PASSWORD)
+    page.get_by_role("link", name="일치도").first.click()
+    page.get_by_role("heading", name="일치도", exact=True).wait_for(timeout=60_000)
+    for label in ("Krippendorff α (전체)", "일치율", "Fleiss κ", "Gwet AC1", "Brennan-Prediger κ", "Holsti 계수"):
+        metric = page.get_by_test_id("stMetricLabel").filter(has_text=label).first
+        expect(metric).to_be_visible(timeout=60_000)
+    settle(page, 1500)
+    screenshot(page, "agreement-overall")
+
+    # The hover on 일치율 says it counts line x code pairs.
+    percent = page.get_by_test_id("stMetric").filter(has_text="일치율").first
+    percent.get_by_test_id("stTooltipHoverTarget").hover()
+    tooltip = page.get_by_test_id("stTooltipContent").first
+    expect(tooltip).to_contain_text("(줄 × 코드) 쌍을 셉니다", timeout=10_000)
+    screenshot(page, "agreement-percent-hover")
+    page.mouse.move(5, 5)
+
+    page.get_by_role("tab", name="코더 × 코더").click()
+    page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+    settle(page, 1500)
+    heat = page.locator(".js-plotly-plot").first
+    expect(heat).to_contain_text("코더3")
+    heat.scroll_into_view_if_needed()
+    settle(page, 500)
+    path = screenshot(page, "agreement-coder-matrix")
+    assert path.stat().st_size > 10_000
+    assert page.locator("[data-testid='stException']").count() == 0
