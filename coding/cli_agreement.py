@@ -15,9 +15,10 @@ from typing import Annotated, Optional
 import typer
 from sqlalchemy.orm import Session
 
-from coding import applications, consensus, reconcile, reconcile_log, round_export, users
+from coding import applications, consensus, reconcile, reconcile_log, reconcile_queue, round_export, users
 from coding.agreement import AgreementReport, agreement_report, as_json
-from coding.models import APPLY, REJECT, REPLACE, User
+from coding.models import REPLACE, User
+from coding.reconcile_decide import ADD, DROP, KEEP, CodeChoice, decide_line
 from coding.stats import Stat
 from fgi import console
 from fgi.console import OutputFormat, info, print_json, print_table, transaction
@@ -140,24 +141,31 @@ def _summary_row(s) -> dict:
 @reconcile_app.command("list")
 def reconcile_list(
     project: ProjectOption, transcript: TranscriptOption = None, as_user: AsOption = None,
-    include_decided: Annotated[bool, typer.Option("--all", help="also the ones already decided")] = False,
+    include_decided: Annotated[bool, typer.Option("--all", help="also the lines already decided")] = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """The disagreement queue: every (line, code) some coders applied and others did not."""
+    """The disagreement queue by line: every line the coders coded differently, each coder's codes."""
     with console.database().reading() as session:
         target = get_project(session, project)
         tid = get_transcript(session, transcript, target).id if transcript else None
-        queue = reconcile.disagreements(session, target, viewer=_user(session, as_user), transcript_id=tid,
-                                        include_decided=include_decided)
+        queue = reconcile_queue.line_queue(session, target, viewer=_user(session, as_user), transcript_id=tid)
+    items = queue.items if include_decided else queue.open_items
     if fmt is OutputFormat.json:
-        print_json(queue)
+        print_json(items)
         return
-    rows = [{"segment": d.segment_id, "line": d.line, "speaker": d.speaker, "text": d.text, "code": d.code,
-             "applied": ", ".join(c.coder + (f" ({c.memo})" if c.memo else "") for c in d.coders if c.applied),
-             "not applied": ", ".join(c.coder for c in d.coders if not c.applied),
-             "decision": _decision_text(d.decision)} for d in queue]
-    print_table(rows, ["segment", "line", "speaker", "text", "code", "applied", "not applied", "decision"],
-                title=f"{project}: {len(queue)} disagreements")
+    rows = [{"segment": i.segment_id, "line": i.line, "speaker": i.speaker, "text": i.text,
+             "coders": " | ".join(f"{c.coder}: {', '.join(_with_memo(code, c.memos) for code in c.codes) or '-'}"
+                                  for c in i.coders),
+             "decisions": "; ".join(f"{c.code} {_decision_text(c.decision)}" for c in i.codes if c.decision),
+             "open": ", ".join(i.undecided), "version": i.version} for i in items]
+    p = queue.progress
+    print_table(rows, ["segment", "line", "speaker", "text", "coders", "decisions", "open", "version"],
+                title=f"{project}: lines settled {p.settled_lines} / {p.disputed_lines} "
+                      f"(lines where the coders differ; {p.coded_lines} lines coded in all)")
+
+
+def _with_memo(code: str, memos: dict[str, str]) -> str:
+    return f"{code} ({memos[code]})" if code in memos else code
 
 
 def _decision_text(decision: reconcile.Decision | None) -> str:
@@ -167,24 +175,50 @@ def _decision_text(decision: reconcile.Decision | None) -> str:
     return f"{what} ({decision.decided_by})"
 
 
+def _pairs(values: list[str] | None, option: str) -> list[tuple[str, str]]:
+    pairs = []
+    for value in values or []:
+        left, sep, right = value.partition("=")
+        if not sep or not left.strip() or not right.strip():
+            raise FgiError(f"{option} {value!r}: expected OLD=NEW", hint=f"{option} 'OLD/PATH=NEW/PATH'")
+        pairs.append((left.strip(), right.strip()))
+    return pairs
+
+
+Codes = Annotated[Optional[list[str]], typer.Option(help="codebook path (repeatable)")]
+
+
 @reconcile_app.command("decide")
 def reconcile_decide(
-    segment: Annotated[str, typer.Option("--segment", "-s", help="segment id")],
-    code: Annotated[str, typer.Option("--code", "-c", help="codebook path")],
-    apply: Annotated[bool, typer.Option("--apply", help="the code belongs on the line")] = False,
-    reject: Annotated[bool, typer.Option("--reject", help="the code does not belong on the line")] = False,
-    replace: Annotated[Optional[str], typer.Option("--replace", help="put this code (path) in its place")] = None,
-    reason: Annotated[Optional[str], typer.Option("--reason", help="why; goes into the log")] = None,
+    segment: Annotated[str, typer.Option("--segment", "-s", help="segment id (fgi reconcile list)")],
+    keep: Codes = None,
+    drop: Codes = None,
+    replace: Annotated[Optional[list[str]], typer.Option(help="OLD=NEW: put NEW in OLD's place (repeatable)")] = None,
+    add: Annotated[Optional[list[str]], typer.Option(help="a code nobody applied (repeatable)")] = None,
+    reason: Annotated[Optional[str], typer.Option("--reason", help="why, for every code of the line")] = None,
+    code_reason: Annotated[Optional[list[str]], typer.Option(
+        "--code-reason", help="CODE=REASON: one code's own reason (repeatable)")] = None,
+    version: Annotated[Optional[str], typer.Option(
+        "--version", help="the line's version from `list`: refuse if the line changed since")] = None,
     as_user: AsOption = None,
 ) -> None:
-    """Decide the consensus for one line and code (leads and admins); a new decision replaces the old."""
-    chosen = [name for name, on in ((APPLY, apply), (REJECT, reject), (REPLACE, replace is not None)) if on]
-    if len(chosen) != 1:
-        raise FgiError("say exactly one of --apply, --reject or --replace NEWPATH")
+    """Decide every code of one line at once (leads and admins): keep, drop, replace or add.
+    Every code the coders differ on must be named; a new decision replaces the old one."""
+    reasons = dict(_pairs(code_reason, "--code-reason"))
+    choices = [CodeChoice(code, action, reason=reasons.get(code))
+               for action, codes in ((KEEP, keep), (DROP, drop), (ADD, add)) for code in codes or []]
+    choices += [CodeChoice(old, REPLACE, replacement=new, reason=reasons.get(old))
+                for old, new in _pairs(replace, "--replace")]
+    unknown = set(reasons) - {str(c.code) for c in choices}
+    if unknown:
+        raise FgiError(f"--code-reason names a code without a decision: {', '.join(sorted(unknown))}")
     with transaction() as session:
-        decision = reconcile.decide(session, _user(session, as_user), segment, code, chosen[0],
-                                    replacement=replace, reason=reason)
-    info(f"{decision.segment_id} {decision.code}: {_decision_text(decision)}")
+        result = decide_line(session, _user(session, as_user), segment, choices, reason=reason,
+                             expected_version=version)
+    for d in result.written:
+        info(f"{d.segment_id} line {result.line} {d.code}: {_decision_text(d)}")
+    for code in result.unchanged:
+        info(f"{result.segment_id} line {result.line} {code}: unchanged")
 
 
 @reconcile_app.command("withdraw")

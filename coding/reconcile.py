@@ -5,6 +5,9 @@ Coders' own codings are never changed here. Decisions live apart, one per
 is an event ``consensus.decide`` with before, after and the reason.
 
 What the decisions add up to, the consensus coding, is computed in :mod:`coding.consensus`.
+This module holds the per-code view and decision; the 조정 page and ``fgi reconcile`` work by
+line: :mod:`coding.reconcile_queue` (the queue) and :mod:`coding.reconcile_decide` (a line's
+decisions at once, with the check that the line did not change since its card was shown).
 """
 
 from __future__ import annotations

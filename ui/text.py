@@ -248,7 +248,6 @@ KO.update({
 
 KO.update({
     "reconcile.show_decided": "이미 결정한 불일치도 보기",
-    "reconcile.open": "남은 불일치",
     "reconcile.before": "조정 전 α (전체)",
     "reconcile.before.help": "코더들이 독립적으로 코딩한 결과의 일치도: 신뢰도는 이 값입니다.",
     "reconcile.settled": "합의가 끝난 줄",
@@ -258,25 +257,16 @@ KO.update({
     "reconcile.empty": "결정할 불일치가 없습니다.",
     "reconcile.queue": "불일치 목록",
     "reconcile.col.transcript": "전사본",
-    "reconcile.col.yes": "적용한 코더",
-    "reconcile.col.no": "적용하지 않은 코더",
-    "reconcile.col.decision": "결정",
     "reconcile.line_suffix": "줄",
-    "reconcile.item": "검토할 불일치",
     "reconcile.context": "앞뒤 맥락",
-    "reconcile.applied": "✓ 적용함",
-    "reconcile.not_applied": "✗ 적용하지 않음",
     "reconcile.memo": "메모: {memo}",
     "reconcile.decided": "현재 결정: {decision} ({by}) · 사유: {reason}",
-    "reconcile.decision": "결정",
     "reconcile.decision.apply": "적용",
     "reconcile.decision.reject": "기각",
     "reconcile.decision.replace": "다른 코드로 교체",
-    "reconcile.replacement": "교체할 코드 (교체일 때)",
     "reconcile.reason": "사유",
     "reconcile.reason_needed": "결정의 사유를 적어 주세요.",
     "reconcile.submit": "결정 저장",
-    "reconcile.saved": "{line}줄 '{code}' 결정을 저장했습니다.",
 })
 
 KO.update({
@@ -370,6 +360,45 @@ KO.update({
     "themes.change.memo": "메모를 저장했습니다.",
     "themes.change.undo": "되돌렸습니다.",
     "themes.change.redo": "다시 했습니다.",
+})
+
+KO.update({
+    # 조정 by line (reconcile)
+    "reconcile.open_lines": "남은 불일치 (줄)",
+    "reconcile.open_lines.help": "코더들이 서로 다르게 코딩했고 아직 결정하지 않은 줄의 수.",
+    "reconcile.settled_lines.help": "코더들이 서로 다르게 코딩한 줄(조정할 줄) 가운데 모든 코드를 결정한 줄 / 조정할 줄 전체. "
+                                    "아무도 코딩하지 않은 줄과 모든 코더가 같게 코딩한 줄은 세지 않습니다.",
+    "reconcile.progress.note": "조정할 줄 {disputed}개 중 {settled}개 결정. 누군가 코딩한 줄 {coded}개 가운데 "
+                               "{alike}개는 코더들이 같게 코딩해서 조정할 필요가 없습니다.",
+    "reconcile.pick_line": "검토할 줄",
+    "reconcile.col.number": "번호",
+    "reconcile.col.state": "상태",
+    "reconcile.line.open": "결정 전",
+    "reconcile.line.done": "결정됨",
+    "reconcile.card.coders": "코더별 코드 (나란히)",
+    "reconcile.card.no_codes": "(이 줄에 코드 없음)",
+    "reconcile.card.applied_by": "적용: {coders}",
+    "reconcile.card.not_applied_by": "적용 안 함: {coders}",
+    "reconcile.card.added": "팀장이 추가한 코드 (코더는 적용하지 않음)",
+    "reconcile.card.agreed": "모든 코더가 적용함 (일치)",
+    "reconcile.card.replaced_by": "'{code}'(으)로 대체",
+    "reconcile.card.decide": "이 줄의 코드를 한꺼번에 결정합니다: 코드마다 유지, 삭제, 대체를 고르고, 필요하면 코드를 추가하세요.",
+    "reconcile.action": "결정",
+    "reconcile.action.keep": "유지",
+    "reconcile.action.drop": "삭제",
+    "reconcile.action.replace": "대체",
+    "reconcile.replacement_for": "대체할 코드 (대체일 때)",
+    "reconcile.replacement_placeholder": "코드 선택",
+    "reconcile.code_reason": "이 코드만의 이유 (선택)",
+    "reconcile.add": "추가할 코드 (아무도 적용하지 않은 코드)",
+    "reconcile.add_placeholder": "코드 선택",
+    "reconcile.add_reason": "추가한 코드의 이유 (선택)",
+    "reconcile.replacement_needed": "'{code}' 대신 넣을 코드를 고르세요.",
+    "reconcile.stale": "{line}줄은 이 카드를 연 뒤에 다른 팀장의 결정이나 코딩 변경으로 바뀌었습니다. "
+                       "저장하지 않았습니다. 지금 상태를 확인하고 다시 저장하세요.",
+    "reconcile.saved_line": "{line}줄의 결정을 저장했습니다 (저장한 코드 결정 {count}개).",
+    "reconcile.all_done": "남은 불일치가 없습니다.",
+    "reconcile.reason.help": "이 줄의 결정 모두에 남는 사유입니다. 코드별 이유를 적은 코드에는 그 이유가 남습니다.",
 })
 
 # agreement statistics (stats): the band labels come from the one vocabulary in coding.bands,

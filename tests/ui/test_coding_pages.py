@@ -8,7 +8,6 @@ import pytest
 
 from coding.applications import codings_for, is_revealed
 from coding.models import ConsensusDecision  # noqa: F401 - the table must exist
-from coding.reconcile import disagreements
 from coding.users import get_user, is_member
 from fgi.demo import DEMO_PROJECT as DEMO
 from fgi.study import get_project, list_transcripts
@@ -115,31 +114,6 @@ def test_agreement_is_closed_to_coders_while_blind(demo_url):
     app = run_as("코더1", "agreement")
     assert any("팀장만 볼 수 있습니다" in i.value for i in app.info)
     assert not app.metric
-
-
-def test_a_lead_decides_a_disagreement_with_a_reason(demo_url):
-    app = run_as("팀장", "reconcile")
-    queue = read_demo(demo_url, lambda s, p: disagreements(s, p, viewer=get_user(s, "팀장")))
-    assert queue and app.metric[0].value == str(len(queue))
-    app.radio[0].set_value("reject")
-    next(a for a in app.text_area if a.label == "사유").input("정의의 제외 기준에 해당")
-    next(b for b in app.button if b.label == "결정 저장").click()
-    app.run()
-    assert not app.exception
-    left = read_demo(demo_url, lambda s, p: disagreements(s, p, viewer=get_user(s, "팀장")))
-    assert len(left) == len(queue) - 1
-    decided = read_demo(demo_url, lambda s, p: disagreements(s, p, viewer=get_user(s, "팀장"), include_decided=True))
-    decision = next(d.decision for d in decided if d.decision)
-    assert decision.decision == "reject" and decision.reason == "정의의 제외 기준에 해당"
-
-
-def test_a_decision_needs_a_reason(demo_url):
-    app = run_as("팀장", "reconcile")
-    count = app.metric[0].value
-    next(b for b in app.button if b.label == "결정 저장").click()
-    app.run()
-    assert "사유를 적어 주세요" in app.error[0].value
-    assert app.metric[0].value == count
 
 
 def test_a_coder_cannot_open_reconciliation(demo_url):

@@ -1,23 +1,31 @@
-"""조정 (leads only): the disagreement queue; each coder's choice side by side with the line
-in context; decide apply / reject / replace with a reason; agreement before and after."""
+"""조정 (leads only): the disagreement queue by line. One card per line where the coders differ:
+the line in context, every coder's codes side by side with memos, and one form that decides
+all codes of the line at once (유지 / 삭제 / 대체 / 추가) with a reason. Agreement before and after.
+
+The card and the selection are one state: ``ITEM_KEY`` holds the current line's segment id
+and is the selectbox's key. After a save the next open line is shown and selected. A save
+carries the version of the card the lead saw (``SHOWN_KEY``, written at the end of every run)
+and is refused with a message when the line changed in between."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from coding.agreement import agreement_report
-from coding.models import DECISIONS, REPLACE
-from coding.reconcile import decide, disagreements
+from coding.reconcile_decide import StaleLine, decide_line
+from coding.reconcile_queue import line_queue
 from coding.users import get_user
 from fgi.errors import FgiError
 from fgi.study import get_project, list_transcripts
 from ui.auth import require_lead
 from ui.components import agreement_view as view
 from ui.components.reveal import independent_figures
-from ui.components.suggestions import codes as cached_codes, segments as cached_segments
+from ui.components.reconcile_card import item_label, overview_rows, show_card
+from ui.components.reconcile_form import decision_form
+from ui.components.reconcile_state import ITEM_KEY, MESSAGE_KEY, NEXT_KEY, SHOWN_KEY, next_open
+from ui.components.suggestions import codes as cached_codes
 from ui.context import acting
 from ui.resources import database, show_error
-from ui.safe import literal
 from ui.text import t
 
 db = database()
@@ -35,18 +43,21 @@ show_decided = st.toggle(t("reconcile.show_decided"))
 
 with db.reading() as session:
     lead = get_user(session, me.name)
-    queue = disagreements(session, get_project(session, project_name), viewer=lead, transcript_id=scope,
-                          include_decided=show_decided)
-    before_after = agreement_report(session, get_project(session, project_name), viewer=lead, transcript_id=scope,
+    current_project = get_project(session, project_name)
+    queue = line_queue(session, current_project, viewer=lead, transcript_id=scope)
+    before_after = agreement_report(session, current_project, viewer=lead, transcript_id=scope,
                                     consensus=True, n_boot=0)
 
-open_items = [d for d in queue if d.decision is None]
+progress = queue.progress
 a, b, c = st.columns(3)
-a.metric(t("reconcile.open"), len(open_items))
+a.metric(t("reconcile.open_lines"), progress.open_lines, help=t("reconcile.open_lines.help"))
 b.metric(t("reconcile.before"), view.number(before_after.overall.alpha), help=t("reconcile.before.help"))
-after = before_after.consensus or []
-c.metric(t("reconcile.settled"), literal(f"{before_after.settled_units or 0} / {before_after.n_units}"))
+c.metric(t("reconcile.settled"), f"{progress.settled_lines} / {progress.disputed_lines}",
+         help=t("reconcile.settled_lines.help"))
+st.caption(t("reconcile.progress.note", disputed=progress.disputed_lines, settled=progress.settled_lines,
+             coded=progress.coded_lines, alike=progress.coded_lines - progress.disputed_lines))
 independent_figures(project_name, me.name, scope)  # the agreement stored at reveal (the live ones are above)
+after = before_after.consensus or []
 if after:
     st.dataframe([{t("reconcile.col.coder"): x.coder, t("reconcile.col.alpha_after"): view.number(x.alpha),
                    t("agreement.band"): view.band(x.band), "κ": view.number(x.kappa),
@@ -54,59 +65,55 @@ if after:
                   for x in after], hide_index=True, width="stretch")
     st.caption(t("reconcile.after.help"))
 
-if message := st.session_state.pop("reconcile.message", None):
-    st.success(literal(message), icon=":material/check:")
-if not queue:
+# The lines to pick from: the open ones (all with the toggle), and always the current line,
+# so a line decided by someone else meanwhile stays on screen with what it shows now.
+wanted = st.session_state.pop(NEXT_KEY, None)
+if wanted is not None:
+    st.session_state[ITEM_KEY] = wanted
+current = st.session_state.get(ITEM_KEY)
+items = [i for i in queue.items if show_decided or i.is_open or i.segment_id == current]
+if not items:
     st.success(t("reconcile.empty"), icon=":material/task_alt:")
     st.stop()
+by_id = {i.segment_id: i for i in items}
+if current not in by_id:
+    st.session_state[ITEM_KEY] = next((i.segment_id for i in items if i.is_open), items[0].segment_id)
+numbers = {item.segment_id: number for number, item in enumerate(queue.items, start=1)}  # stable while deciding
 
 st.subheader(t("reconcile.queue"))
-st.dataframe([{t("col.line"): d.line, t("reconcile.col.transcript"): d.transcript, t("agreement.col.code"): d.code,
-               t("reconcile.col.yes"): ", ".join(x.coder for x in d.coders if x.applied),
-               t("reconcile.col.no"): ", ".join(x.coder for x in d.coders if not x.applied),
-               t("reconcile.col.decision"): t(f"reconcile.decision.{d.decision.decision}") if d.decision else "",
-               t("col.text"): d.text} for d in queue], hide_index=True, width="stretch", height=240)
+st.dataframe(overview_rows(items, numbers), hide_index=True, width="stretch",
+             height=min(230, 35 * (len(items) + 1) + 3))  # no empty rows under a short queue
+sid = st.selectbox(t("reconcile.pick_line"), list(by_id), key=ITEM_KEY,
+                   format_func=lambda i: item_label(numbers[i], by_id[i]))
+item = by_id[sid]
+shown_before = st.session_state.get(SHOWN_KEY, {})
 
-labels = [f"{i + 1}. {d.transcript} {d.line}{t('reconcile.line_suffix')} · {d.code}" for i, d in enumerate(queue)]
-index = st.selectbox(t("reconcile.item"), range(len(queue)), format_func=lambda i: labels[i], key="reconcile.item")
-item = queue[index]
-
-with st.container(border=True, key="reconcile-item"):
-    st.caption(t("reconcile.context"))
-    rows = cached_segments(item.transcript_id)
-    at = next(i for i, r in enumerate(rows) if r.id == item.segment_id)
-    for r in rows[max(0, at - 2): at + 3]:
-        line = f"{'▶ ' if r.id == item.segment_id else '   '}{r.line:>4}  {r.participant or r.speaker or '-'}: {r.text}"
-        st.text(line)
-    st.markdown(f"**{t('agreement.col.code')}:** {literal(item.code)}")
-    columns = st.columns(max(1, len(item.coders)))
-    for column, choice in zip(columns, item.coders):
-        with column, st.container(border=True):
-            st.markdown(f"**{literal(choice.coder)}**")
-            st.text(t("reconcile.applied") if choice.applied else t("reconcile.not_applied"))
-            if choice.memo:
-                st.text(t("reconcile.memo", memo=choice.memo))
-    if item.decision:
-        st.text(t("reconcile.decided", decision=t(f"reconcile.decision.{item.decision.decision}"),
-                  by=item.decision.decided_by, reason=item.decision.reason or "-"))
-
-paths = [c.path for c in cached_codes(project_name)]
-with st.form(f"reconcile.decide.{item.segment_id}.{item.code}"):
-    decision = st.radio(t("reconcile.decision"), DECISIONS, horizontal=True,
-                        format_func=lambda d: t(f"reconcile.decision.{d}"), key=f"reconcile.{item.segment_id}.{item.code}.decision")
-    replacement = st.selectbox(t("reconcile.replacement"), [p for p in paths if p != item.code], index=None,
-                               key=f"reconcile.{item.segment_id}.{item.code}.replacement")
-    reason = st.text_area(t("reconcile.reason"), height=80, key=f"reconcile.{item.segment_id}.{item.code}.reason")
-    if st.form_submit_button(t("reconcile.submit"), type="primary"):
-        if not reason.strip():
-            st.error(t("reconcile.reason_needed"), icon=":material/error:")
-        else:
-            try:
-                with db.transaction() as session:
-                    decide(session, get_user(session, me.name), item.segment_id, item.code, decision,
-                           replacement=replacement if decision == REPLACE else None, reason=reason)
-                st.session_state["reconcile.message"] = t("reconcile.saved", line=item.line, code=item.code)
-                st.rerun()
-            except FgiError as error:
+notice = st.container()  # the outcome of a save, right above the card it is about
+if message := st.session_state.pop(MESSAGE_KEY, None):
+    notice.success(message, icon=":material/check:")
+show_card(item)
+submitted = decision_form(item, [code.path for code in cached_codes(project_name)])
+if submitted is not None:
+    if message := submitted.problem:  # a t(...) label, user text in it escaped
+        notice.error(message, icon=":material/error:")
+    else:
+        try:
+            with db.transaction() as session:
+                result = decide_line(session, get_user(session, me.name), item.segment_id, submitted.choices,
+                                     reason=submitted.reason or None,
+                                     expected_version=shown_before.get(item.segment_id, ""))
+        except StaleLine:
+            notice.error(t("reconcile.stale", line=item.line), icon=":material/sync_problem:")
+        except FgiError as error:
+            with notice:
                 show_error(error)
-
+        else:
+            with db.reading() as session:
+                fresh = line_queue(session, get_project(session, project_name), viewer=get_user(session, me.name),
+                                   transcript_id=scope)
+            following = next_open(fresh.items, item.segment_id)
+            st.session_state[NEXT_KEY] = following or item.segment_id
+            st.session_state[MESSAGE_KEY] = t("reconcile.saved_line", line=item.line, count=len(result.written)) \
+                + ("" if following else " " + t("reconcile.all_done"))
+            st.rerun()
+st.session_state[SHOWN_KEY] = {item.segment_id: item.version}
