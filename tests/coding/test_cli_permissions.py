@@ -89,7 +89,7 @@ TABLE: dict[str, tuple[str, list[str]]] = {
     "reconcile list": (LEAD, ["-p", "{project}"]),
     "reconcile consensus": (LEAD, ["-p", "{project}"]),
     "reconcile log": (LEAD, ["-p", "{project}", "-o", "{tmp}/log-{role}.csv"]),
-    "reconcile decide": (LEAD, ["-s", "{segment}", "-c", CONFIDENCE, "--apply"]),
+    "reconcile decide": (LEAD, ["-s", "{segment}", "--keep", CONFIDENCE, "--reason", "시험"]),
     "reconcile withdraw": (LEAD, ["-s", "{segment}", "-c", CONFIDENCE]),
     "export qdpx": (LEAD, ["-p", "{project}", "-o", "{tmp}/project-{role}.qdpx"]),
     "export themes": (CODER, ["-p", "{project}", "-o", "{tmp}/themes-{role}.md"]),

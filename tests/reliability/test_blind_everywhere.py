@@ -172,7 +172,7 @@ REFUSED: dict[str, list[list[str]]] = {
     "export themes": [["-p", "{P}", "-o", "{OUT}/themes.xlsx", "--as", A]],
     "project identities": [["-p", "{P}", "--as", A]],
     "reconcile consensus": [["-p", "{P}", "--as", A]],
-    "reconcile decide": [["-s", "{S}", "-c", SHARED[0], "--apply", "--reason", "시험", "--as", A]],
+    "reconcile decide": [["-s", "{S}", "--keep", SHARED[0], "--reason", "시험", "--as", A]],
     "reconcile list": [["-p", "{P}", "--as", A]],
     "reconcile log": [["-p", "{P}", "-o", "{OUT}/log.csv", "--as", A]],
     "reconcile withdraw": [["-s", "{S}", "-c", SHARED[0], "--reason", "시험", "--as", A]],

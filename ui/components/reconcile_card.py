@@ -17,7 +17,7 @@ def item_label(number: int, item: LineItem) -> str:
     """The selectbox label of an item: number, transcript, line and the start of its text (the
     state is on the card and in the table, which are redrawn on every run)."""
     text = item.text if len(item.text) <= 32 else item.text[:31] + "…"
-    return f"{number}. {item.transcript} {item.line}{t('reconcile.line_suffix')} · {text}"
+    return f"{number}. {item.transcript} {literal(item.line)}{t('reconcile.line_suffix')} · {text}"
 
 
 def decision_text(decision: Decision) -> str:
@@ -46,8 +46,8 @@ def show_card(item: LineItem) -> None:
     """The line, its context and the coders' codes, in one bordered box keyed for tests."""
     with st.container(border=True, key="reconcile-card"):
         state = t("reconcile.line.open") if item.is_open else t("reconcile.line.done")
-        st.markdown(f"**{literal(item.transcript)} · {item.line}{t('reconcile.line_suffix')}**"
-                    f" · {literal(item.speaker or '-')} · {state}")
+        st.markdown(f"**{literal(item.transcript)} · {literal(item.line)}{t('reconcile.line_suffix')}**"
+                    f" · {literal(item.speaker or '-')} · {literal(state)}")
         st.caption(t("reconcile.context"))
         st.text("\n".join(
             f"{'▶' if c.current else '·'} {c.line}  {c.speaker or '-'}: {c.text}" for c in item.context))

@@ -15,6 +15,7 @@ from fgi.errors import FgiError
 from fgi.models import Transcript
 from fgi.study import get_project
 from ui.resources import database, show_error
+from ui.safe import literal, md
 from ui.text import t
 
 
@@ -55,7 +56,7 @@ def reveal_control(project_name: str, transcript_id: str, user_name: str, *, key
             st.rerun()
         return
     with st.container(border=True, key=f"{key}-confirm"):
-        st.warning(t("reveal.confirm.what", transcript=name, policy=t(f"reveal.policy.{policy}")),
+        st.warning(md("reveal.confirm.what", transcript=name, policy=t(f"reveal.policy.{policy}")),
                    icon=":material/warning:")
         yes, no = st.columns(2)
         if yes.button(t("reveal.confirm.yes"), type="primary", key=f"{key}.yes"):
@@ -92,10 +93,10 @@ def independent_figures(project_name: str, user_name: str, transcript_id: str | 
             s = found[0]
             o = s.overall
             a, b, c = st.columns(3)
-            a.metric(t("reveal.alpha"), _n(o["alpha"]))
-            b.metric(t("reveal.percent"), _n(o["percent"]))
-            c.metric(t("reveal.kappa"), _n(o["fleiss_kappa"]))
-            st.caption(t("reveal.snapshot.at", at=_at(s.revealed_at), by=s.revealed_by, codings=s.codings,
+            a.metric(t("reveal.alpha"), literal(_n(o["alpha"])))
+            b.metric(t("reveal.percent"), literal(_n(o["percent"])))
+            c.metric(t("reveal.kappa"), literal(_n(o["fleiss_kappa"])))
+            st.caption(md("reveal.snapshot.at", at=_at(s.revealed_at), by=s.revealed_by, codings=s.codings,
                          ci=_ci(o["alpha_ci"])))
         else:
             st.dataframe([{t("reveal.col.transcript"): s.transcript, t("reveal.col.round"): s.round_number,

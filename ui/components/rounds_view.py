@@ -17,6 +17,7 @@ from coding.users import get_user
 from fgi.errors import FgiError
 from fgi.study import get_project
 from ui.resources import database, show_error
+from ui.safe import literal, md
 from ui.text import t
 
 OVERALL = "overall"
@@ -110,9 +111,9 @@ def lead_controls(project_name: str, user_name: str, views: Sequence[RoundView],
     current = views[-1]
     if current.open:
         st.subheader(t("rounds.close"))
-        st.warning(t("rounds.close.what", number=current.number), icon=":material/lock:")
+        st.warning(md("rounds.close.what", number=current.number), icon=":material/lock:")
         note = st.text_input(t("rounds.close.note"), key="rounds.close.note")
-        if st.button(t("rounds.close.yes", number=current.number), type="primary", key="rounds.close.yes"):
+        if st.button(md("rounds.close.yes", number=current.number), type="primary", key="rounds.close.yes"):
             _do(lambda s, me: close_round(s, me, get_project(s, project_name), note=note or None),
                 user_name, t("rounds.closed", number=current.number))
         return
@@ -153,6 +154,6 @@ def round_download(project_name: str, user_name: str, numbers: Sequence[int]) ->
                 return
             st.session_state["rounds.export.file"] = (number, path.read_bytes())
     if (ready := st.session_state.get("rounds.export.file")) and ready[0] == number:
-        st.download_button(t("rounds.export.button", number=number), ready[1], file_name=f"round-{number}.xlsx",
+        st.download_button(md("rounds.export.button", number=number), ready[1], file_name=f"round-{number}.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            key="rounds.export.download")

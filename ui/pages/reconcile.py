@@ -26,6 +26,7 @@ from ui.components.reconcile_state import ITEM_KEY, MESSAGE_KEY, NEXT_KEY, SHOWN
 from ui.components.suggestions import codes as cached_codes
 from ui.context import acting
 from ui.resources import database, show_error
+from ui.safe import literal, md
 from ui.text import t
 
 db = database()
@@ -50,11 +51,11 @@ with db.reading() as session:
 
 progress = queue.progress
 a, b, c = st.columns(3)
-a.metric(t("reconcile.open_lines"), progress.open_lines, help=t("reconcile.open_lines.help"))
+a.metric(t("reconcile.open_lines"), literal(progress.open_lines), help=t("reconcile.open_lines.help"))
 b.metric(t("reconcile.before"), view.number(before_after.overall.alpha), help=t("reconcile.before.help"))
-c.metric(t("reconcile.settled"), f"{progress.settled_lines} / {progress.disputed_lines}",
+c.metric(t("reconcile.settled"), literal(f"{progress.settled_lines} / {progress.disputed_lines}"),
          help=t("reconcile.settled_lines.help"))
-st.caption(t("reconcile.progress.note", disputed=progress.disputed_lines, settled=progress.settled_lines,
+st.caption(md("reconcile.progress.note", disputed=progress.disputed_lines, settled=progress.settled_lines,
              coded=progress.coded_lines, alike=progress.coded_lines - progress.disputed_lines))
 independent_figures(project_name, me.name, scope)  # the agreement stored at reveal (the live ones are above)
 after = before_after.consensus or []
@@ -90,12 +91,12 @@ shown_before = st.session_state.get(SHOWN_KEY, {})
 
 notice = st.container()  # the outcome of a save, right above the card it is about
 if message := st.session_state.pop(MESSAGE_KEY, None):
-    notice.success(message, icon=":material/check:")
+    notice.success(literal(message), icon=":material/check:")
 show_card(item)
 submitted = decision_form(item, [code.path for code in cached_codes(project_name)])
 if submitted is not None:
     if message := submitted.problem:  # a t(...) label, user text in it escaped
-        notice.error(message, icon=":material/error:")
+        notice.error(literal(message), icon=":material/error:")
     else:
         try:
             with db.transaction() as session:
@@ -103,7 +104,7 @@ if submitted is not None:
                                      reason=submitted.reason or None,
                                      expected_version=shown_before.get(item.segment_id, ""))
         except StaleLine:
-            notice.error(t("reconcile.stale", line=item.line), icon=":material/sync_problem:")
+            notice.error(md("reconcile.stale", line=item.line), icon=":material/sync_problem:")
         except FgiError as error:
             with notice:
                 show_error(error)

@@ -14,6 +14,7 @@ from fgi.study import get_project, list_transcripts
 from ui.components import rounds_view as view
 from ui.context import acting
 from ui.resources import database
+from ui.safe import literal, md
 from ui.text import t
 
 db = database()
@@ -38,7 +39,7 @@ with db.reading() as session:
     marker = change_marker(session, project)
 
 if message := st.session_state.pop("rounds.message", None):
-    st.success(message, icon=":material/check:")
+    st.success(literal(message), icon=":material/check:")
 view.rounds_table(views)
 
 st.subheader(t("rounds.trend"))
