@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from coding.codebook import code_path, get_code
 from coding.models import APPLICATION_SOURCES, MANUAL, Code, CodeApplication, Reveal, User
 from coding.permissions import require
+from coding.users import require_member
 from coding.reveal import check_change_allowed, is_revealed, reveal  # noqa: F401 - reveal lives in coding.reveal
 from fgi.errors import FgiError, NotFound
 from fgi.models import Event, Project, Segment, Transcript

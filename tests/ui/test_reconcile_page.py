@@ -14,6 +14,7 @@ from coding.reconcile_queue import line_queue
 from coding.users import get_user
 from fgi.demo import DEMO_PROJECT
 from fgi.study import get_project, list_transcripts
+from ui.safe import literal
 from tests.ui.conftest import database, read_demo, run_as
 from ui.components.reconcile_state import ITEM_KEY
 
@@ -73,7 +74,7 @@ def test_one_card_per_line_with_every_coder_side_by_side(disputed):
     app = run_as(LEAD, "reconcile")
     queue = _queue(disputed)
     assert app.metric[0].value == str(len(queue.open_items)) and len(queue.open_items) >= 12
-    assert app.metric[2].value == f"0 / {queue.progress.disputed_lines}"
+    assert app.metric[2].value == literal(f"0 / {queue.progress.disputed_lines}")  # shown as typed
     assert any("조정할 줄" in c.value for c in app.caption)  # says what it counts
     first = queue.open_items[0]
     assert app.session_state[ITEM_KEY] == first.segment_id

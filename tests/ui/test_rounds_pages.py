@@ -8,6 +8,7 @@ from coding.reveal import latest_snapshots
 from coding.rounds import close_round, list_rounds, open_round
 from coding.users import get_user
 from fgi.study import list_transcripts
+from ui.safe import literal
 from tests.ui.conftest import database, read_demo, run_as
 
 START, YES, NO = "이 전사본의 코딩 공개…", "공개합니다", "취소"
@@ -35,7 +36,7 @@ def test_reveal_on_the_agreement_page_asks_first_and_stores_the_snapshot(demo_ur
     app.run()
     assert not read_demo(demo_url, lambda s, p: is_revealed(s, tid))  # only asked
     warning = " ".join(w.value for w in app.warning)
-    assert name in warning and "되돌릴 수 없습니다" in warning and SNAPSHOT in warning
+    assert literal(name) in warning and "되돌릴 수 없습니다" in warning and SNAPSHOT in warning
     _button(app, NO).click()
     app.run()
     assert not read_demo(demo_url, lambda s, p: is_revealed(s, tid))
@@ -94,7 +95,7 @@ def test_rounds_page_plots_the_trend_and_a_lead_closes_a_round(demo_url):
     assert not app.exception, app.exception
     views = read_demo(demo_url, lambda s, p: list_rounds(s, p, viewer=get_user(s, "팀장")))
     assert [v.open for v in views] == [False, False]
-    assert "라운드 2을(를) 닫았습니다." in [s.value for s in app.success]
+    assert literal("라운드 2을(를) 닫았습니다.") in [s.value for s in app.success]
     app.multiselect[-1].set_value([tid])  # open round 3 on the same transcript
     app.text_area[-1].input("코드 정의 보완")
     next(b for b in app.button if b.label == "라운드 열기").click()

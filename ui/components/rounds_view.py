@@ -104,7 +104,8 @@ def lead_controls(project_name: str, user_name: str, views: Sequence[RoundView],
     """Post-reveal setting, closing the open round (with a confirmation) and opening the next."""
     with st.form("rounds.policy"):
         chosen = st.radio(t("reveal.policy"), POST_REVEAL_POLICIES, index=POST_REVEAL_POLICIES.index(policy),
-                          format_func=lambda p: t(f"reveal.policy.{p}"), horizontal=True)
+                          format_func=lambda p: t(f"reveal.policy.{p}"), horizontal=True,
+                          key="rounds.policy.choice")
         if st.form_submit_button(t("reveal.policy.save")):
             _do(lambda s, me: set_post_reveal_policy(s, me, get_project(s, project_name), chosen),
                 user_name, t("reveal.policy.saved", policy=t(f"reveal.policy.{chosen}")))
@@ -120,8 +121,9 @@ def lead_controls(project_name: str, user_name: str, views: Sequence[RoundView],
     st.subheader(t("rounds.open"))
     st.caption(t("rounds.open.what"))
     with st.form("rounds.open"):
-        picked = st.multiselect(t("rounds.open.transcripts"), list(transcripts), format_func=transcripts.get)
-        note = st.text_area(t("rounds.open.note"), height=80)
+        picked = st.multiselect(t("rounds.open.transcripts"), list(transcripts), format_func=transcripts.get,
+                                key="rounds.open.transcripts")
+        note = st.text_area(t("rounds.open.note"), height=80, key="rounds.open.note")
         if st.form_submit_button(t("rounds.open.yes"), type="primary"):
             _do(lambda s, me: open_round(s, me, get_project(s, project_name), picked, note=note or None),
                 user_name, t("rounds.opened", number=current.number + 1))
