@@ -52,6 +52,7 @@ RULES: dict[str, Rule] = {
     "transcripts.read": Rule(MEMBER, "read the project's transcripts"),
     "transcripts.import": Rule(LEAD_LEVEL, "import transcripts"),
     "identities": Rule(LEAD_LEVEL, "see the pseudonymisation key"),
+    "participants.edit": Rule(LEAD_LEVEL, "change participants' roles and groups"),
     # users and membership
     "users.list": Rule(LEAD_LEVEL, "list users"),
     "users.add": Rule(ADMIN_LEVEL, "add users"),
@@ -120,22 +121,32 @@ def require(session: Session, user: User | None, action: str, project: Project |
     """Raise PermissionDenied unless ``may(...)``; the message says who may and who is asking."""
     if may(session, user, action, project):
         return
+    raise _refusal(session, user, action, project)
+
+
+def _refusal(session: Session, user: User | None, action: str, project: Project | int | None) -> PermissionDenied:
     r = rule(action)
+    needed = r.level
     if user is None:
-        raise PermissionDenied(f"sign in to {r.what}", hint="fgi login --as NAME, or set FGI_PASSWORD")
-    if r.level == ADMIN_LEVEL:
-        raise PermissionDenied(f"only an admin may {r.what}; {user.name} is a {user.role}",
-                               hint="ask an administrator")
-    if r.level == LEAD_LEVEL and user.role != LEAD:
-        raise PermissionDenied(f"only a lead or admin may {r.what}; {user.name} is a {user.role}",
-                               hint="ask a lead of the project")
-    pid = _project_id(project)
-    found = session.get(Project, pid) if pid is not None else None
-    name = found.name if found is not None else pid
-    raise PermissionDenied(
-        f"{user.name} is not a member of project {name!r}",
-        hint=f"a lead or admin can add them: fgi project add-member {name!r} {user.name}",
-    )
+        needed = SIGNED_IN
+        error = PermissionDenied(f"sign in to {r.what}", hint="fgi login --as NAME, or set FGI_PASSWORD")
+    elif r.level == ADMIN_LEVEL:
+        error = PermissionDenied(f"only an admin may {r.what}; {user.name} is a {user.role}",
+                                 hint="ask an administrator")
+    elif r.level == LEAD_LEVEL and user.role != LEAD:
+        error = PermissionDenied(f"only a lead or admin may {r.what}; {user.name} is a {user.role}",
+                                 hint="ask a lead of the project")
+    else:
+        pid = _project_id(project)
+        found = session.get(Project, pid) if pid is not None else None
+        name = found.name if found is not None else pid
+        error = PermissionDenied(
+            f"{user.name} is not a member of project {name!r}",
+            hint=f"a lead or admin can add them: fgi project add-member {name!r} {user.name}",
+        )
+        needed = MEMBER  # the role would do; the membership is missing
+    error.action, error.needed = action, needed
+    return error
 
 
 def acting(session: Session, actor: User | str, action: str, project: Project | int | None = None) -> str:
@@ -143,4 +154,6 @@ def acting(session: Session, actor: User | str, action: str, project: Project | 
     if isinstance(actor, User):
         require(session, actor, action, project)
         return actor.name
+    if not isinstance(actor, str):  # e.g. a front end's own user object: never trusted by name
+        raise TypeError(f"actor must be a User or a name, not {type(actor).__name__}")
     return actor
