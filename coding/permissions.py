@@ -157,3 +157,20 @@ def acting(session: Session, actor: User | str, action: str, project: Project | 
     if not isinstance(actor, str):  # e.g. a front end's own user object: never trusted by name
         raise TypeError(f"actor must be a User or a name, not {type(actor).__name__}")
     return actor
+
+
+# How README names the levels (its table is made by ``markdown_table`` and checked by a test).
+LEVEL_NAMES = {
+    ANYONE: "anyone with the database URL",
+    SIGNED_IN: "any signed-in user",
+    MEMBER: "a member of the project",
+    LEAD_LEVEL: "a lead of the project",
+    ADMIN_LEVEL: "an admin",
+}
+
+
+def markdown_table() -> str:
+    """The table of RULES as Markdown: each action, who may (the lowest level), and what it is."""
+    lines = ["| action | lowest role | what |", "| --- | --- | --- |"]
+    lines += [f"| `{action}` | {LEVEL_NAMES[r.level]} | {r.what} |" for action, r in RULES.items()]
+    return "\n".join(lines)
