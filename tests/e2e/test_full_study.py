@@ -126,7 +126,8 @@ def test_a_full_study(server, page, tmp_path):
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files([*map(str, samples), str(transcript)])
     page.get_by_label("집단 (예: 실무자, 참여주민)").fill("실무자")
     page.get_by_role("button", name="가져오기").click()
-    page.get_by_text("가져오기를 마쳤습니다.").wait_for(timeout=180_000)
+    # the page reruns after an import and lists each file's result above a fresh form
+    page.get_by_text("xss_집단토론: 8개 단위").wait_for(timeout=180_000)
     settle(page)
     screenshot(page, "01-lead-imported")
     no_exception(page)

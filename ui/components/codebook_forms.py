@@ -85,8 +85,8 @@ def editor(db, me: SessionUser, project_name: str, codes: Sequence[CodeView]) ->
                 changes = {"name": name, "definition": definition, "inclusion": inclusion, "exclusion": exclusion,
                            "examples": _lines(examples), "color": color,
                            "keywords": [k.strip() for k in keywords.split(",") if k.strip()]}
-                _change(db, me, project_name, lambda s, p, acting_user: (update_code(s, p, path, changes, actor=acting_user),
-                                                        t("codebook.saved", path=path))[1], form)
+                _change(db, me, project_name, lambda s, p, acting_user: (
+                    update_code(s, p, path, changes, actor=acting_user), t("codebook.saved", path=path))[1], form)
     with move, st.form("codebook.move"):
         path = st.selectbox(t("codebook.code"), paths, key="codebook.move.path")
         parent = st.selectbox(t("codebook.new_parent"), [TOP, *paths], format_func=lambda p: p or t("codebook.top"),
