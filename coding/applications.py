@@ -212,7 +212,7 @@ def codings_for(session: Session, viewer: User, *, project: Project | None = Non
 def _visible_scope(session: Session, viewer: User, project: Project, *columns):
     """``columns`` of the codings of ``project`` that ``viewer`` may see (the same rule as
     ``codings_for``), for the aggregate reads below."""
-    require_member(session, viewer, project.id)
+    require(session, viewer, "codings.read.own", project.id)
     return (
         select(*columns)
         .join(Segment, Segment.id == CodeApplication.segment_id)
@@ -244,7 +244,7 @@ def sees_every_coding(session: Session, viewer: User, project: Project) -> set[s
     """The transcripts of ``project`` whose every coding ``viewer`` may see (None: all of
     them: a lead or admin, or a project without blind coding). What was computed from
     everyone's codings may be shown to the viewer only when it comes from these."""
-    require_member(session, viewer, project.id)
+    require(session, viewer, "codings.read.own", project.id)
     if viewer.is_lead or not project.blind_coding:
         return None
     return set(session.scalars(select(Reveal.transcript_id).join(Transcript, Transcript.id == Reveal.transcript_id)

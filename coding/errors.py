@@ -10,7 +10,13 @@ from fgi.errors import FgiError, InputError
 
 
 class PermissionDenied(FgiError):
-    """The acting user may not do this (not a member of the project, or not a lead)."""
+    """The acting user may not do this (not a member of the project, or not a lead).
+
+    ``action`` is the permission table's action; ``needed`` the level the user lacks (one of
+    ``coding.permissions.LEVELS``), so a front end can say it in its own language."""
+
+    action: str | None = None
+    needed: str | None = None
 
 
 @dataclass(frozen=True)

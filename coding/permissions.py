@@ -52,6 +52,7 @@ RULES: dict[str, Rule] = {
     "transcripts.read": Rule(MEMBER, "read the project's transcripts"),
     "transcripts.import": Rule(LEAD_LEVEL, "import transcripts"),
     "identities": Rule(LEAD_LEVEL, "see the pseudonymisation key"),
+    "participants.edit": Rule(LEAD_LEVEL, "change participants' roles and groups"),
     # users and membership
     "users.list": Rule(LEAD_LEVEL, "list users"),
     "users.add": Rule(ADMIN_LEVEL, "add users"),
@@ -68,6 +69,8 @@ RULES: dict[str, Rule] = {
     "codings.read.all": Rule(LEAD_LEVEL, "read every coder's codings"),
     "code": Rule(MEMBER, "code segments"),
     "reveal": Rule(LEAD_LEVEL, "reveal a transcript's codings"),
+    "reveal.policy": Rule(LEAD_LEVEL, "allow or block coders' changes after reveal"),
+    "rounds.manage": Rule(LEAD_LEVEL, "close and open coding rounds"),
     "reconcile": Rule(LEAD_LEVEL, "decide the consensus coding"),
     # themes
     "themes.read": Rule(MEMBER, "read theme proposals and the hierarchy"),
@@ -120,22 +123,32 @@ def require(session: Session, user: User | None, action: str, project: Project |
     """Raise PermissionDenied unless ``may(...)``; the message says who may and who is asking."""
     if may(session, user, action, project):
         return
+    raise _refusal(session, user, action, project)
+
+
+def _refusal(session: Session, user: User | None, action: str, project: Project | int | None) -> PermissionDenied:
     r = rule(action)
+    needed = r.level
     if user is None:
-        raise PermissionDenied(f"sign in to {r.what}", hint="fgi login --as NAME, or set FGI_PASSWORD")
-    if r.level == ADMIN_LEVEL:
-        raise PermissionDenied(f"only an admin may {r.what}; {user.name} is a {user.role}",
-                               hint="ask an administrator")
-    if r.level == LEAD_LEVEL and user.role != LEAD:
-        raise PermissionDenied(f"only a lead or admin may {r.what}; {user.name} is a {user.role}",
-                               hint="ask a lead of the project")
-    pid = _project_id(project)
-    found = session.get(Project, pid) if pid is not None else None
-    name = found.name if found is not None else pid
-    raise PermissionDenied(
-        f"{user.name} is not a member of project {name!r}",
-        hint=f"a lead or admin can add them: fgi project add-member {name!r} {user.name}",
-    )
+        needed = SIGNED_IN
+        error = PermissionDenied(f"sign in to {r.what}", hint="fgi login --as NAME, or set FGI_PASSWORD")
+    elif r.level == ADMIN_LEVEL:
+        error = PermissionDenied(f"only an admin may {r.what}; {user.name} is a {user.role}",
+                                 hint="ask an administrator")
+    elif r.level == LEAD_LEVEL and user.role != LEAD:
+        error = PermissionDenied(f"only a lead or admin may {r.what}; {user.name} is a {user.role}",
+                                 hint="ask a lead of the project")
+    else:
+        pid = _project_id(project)
+        found = session.get(Project, pid) if pid is not None else None
+        name = found.name if found is not None else pid
+        error = PermissionDenied(
+            f"{user.name} is not a member of project {name!r}",
+            hint=f"a lead or admin can add them: fgi project add-member {name!r} {user.name}",
+        )
+        needed = MEMBER  # the role would do; the membership is missing
+    error.action, error.needed = action, needed
+    return error
 
 
 def acting(session: Session, actor: User | str, action: str, project: Project | int | None = None) -> str:
@@ -143,4 +156,23 @@ def acting(session: Session, actor: User | str, action: str, project: Project | 
     if isinstance(actor, User):
         require(session, actor, action, project)
         return actor.name
+    if not isinstance(actor, str):  # e.g. a front end's own user object: never trusted by name
+        raise TypeError(f"actor must be a User or a name, not {type(actor).__name__}")
     return actor
+
+
+# How README names the levels (its table is made by ``markdown_table`` and checked by a test).
+LEVEL_NAMES = {
+    ANYONE: "anyone with the database URL",
+    SIGNED_IN: "any signed-in user",
+    MEMBER: "a member of the project",
+    LEAD_LEVEL: "a lead of the project",
+    ADMIN_LEVEL: "an admin",
+}
+
+
+def markdown_table() -> str:
+    """The table of RULES as Markdown: each action, who may (the lowest level), and what it is."""
+    lines = ["| action | lowest role | what |", "| --- | --- | --- |"]
+    lines += [f"| `{action}` | {LEVEL_NAMES[r.level]} | {r.what} |" for action, r in RULES.items()]
+    return "\n".join(lines)

@@ -24,7 +24,8 @@ from coding.models import (
     POST_REVEAL_ALLOWED, POST_REVEAL_BLOCKED, POST_REVEAL_POLICIES, CodeApplication, CodingRound, CodingSettings,
     Reveal, RevealSnapshot, User,
 )
-from coding.users import require_lead, require_member
+from coding.permissions import require
+from coding.users import require_member
 from fgi.errors import FgiError, NotFound
 from fgi.models import Event, Project, Segment, Transcript
 
@@ -82,7 +83,7 @@ def reveal(session: Session, lead: User, transcript_id: str, *, reason: str | No
     transcript = session.get(Transcript, transcript_id)
     if transcript is None:
         raise NotFound(f"no transcript {transcript_id!r}", hint="list them with: fgi transcripts --project NAME")
-    require_lead(session, lead, transcript.project_id, "reveal a transcript's codings")
+    require(session, lead, "reveal", transcript.project_id)
     if is_revealed(session, transcript_id):
         return False
     project = session.get(Project, transcript.project_id)
@@ -122,7 +123,7 @@ def set_post_reveal_policy(session: Session, lead: User, project: Project, polic
     """A lead blocks or allows coding changes on revealed transcripts; False if unchanged."""
     if policy not in POST_REVEAL_POLICIES:
         raise FgiError(f"unknown post-reveal setting {policy!r}", hint=f"one of: {', '.join(POST_REVEAL_POLICIES)}")
-    require_lead(session, lead, project.id, "change the post-reveal setting")
+    require(session, lead, "reveal.policy", project)
     before = post_reveal_policy(session, project)
     if before == policy:
         return False

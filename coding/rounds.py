@@ -30,7 +30,8 @@ from coding.matrix import _arrays, require_full_view
 from coding.models import CodeApplication, CodingRound, Reveal, RoundTranscript, User
 from coding.multilabel import multilabel_agreement
 from coding.reveal import post_reveal_applications
-from coding.users import require_lead, require_member
+from coding.permissions import require
+from coding.users import require_member
 from fgi.errors import FgiError, NotFound
 from fgi.models import MODERATOR, Event, Participant, Project, Segment, Transcript
 from fgi.storage.base import utcnow
@@ -176,7 +177,7 @@ def close_round(session: Session, lead: User, project: Project, *, note: str | N
                 n_boot: int = ROUND_BOOTSTRAP, seed: int = 0) -> RoundView:
     """Close the open round: its transcripts are listed for good, its agreement is frozen and
     no coding of its transcripts changes until a later round takes them up."""
-    require_lead(session, lead, project.id, "close a coding round")
+    require(session, lead, "rounds.manage", project)
     row = ensure_first_round(session, project, lead.name)
     if row.closed_at is not None:
         raise FgiError(f"round {row.number} of {project.name!r} is already closed",
@@ -205,7 +206,7 @@ def open_round(session: Session, lead: User, project: Project, transcripts: Sequ
                note: str | None = None) -> RoundView:
     """Open the next round on ``transcripts`` (ids or names; the same as before or new ones).
     A transcript coded in an earlier round is coded blind again: its reveal is lifted."""
-    require_lead(session, lead, project.id, "open a coding round")
+    require(session, lead, "rounds.manage", project)
     rows = _rows(session, project.id)
     if not rows or rows[-1].closed_at is None:
         number = rows[-1].number if rows else 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.orm import Session
 
+from coding import permissions
 from coding.models import User
 from coding.users import get_user, is_member
 from fgi.errors import NotFound
@@ -27,6 +28,12 @@ def choose_project(name: str) -> None:
 def visible_projects(session: Session, user: User) -> list[ProjectSummary]:
     """Admins see every project; others the projects they are members of."""
     return [p for p in list_projects(session) if user.role == "admin" or is_member(session, user, p.id)]
+
+
+def offers(session: Session, user: User, action: str, project: Project | int | None = None) -> bool:
+    """Whether a page offers ``action`` to ``user``: what the permission table allows. The
+    domain checks the user again when the action runs (a page never acts by name alone)."""
+    return permissions.may(session, user, action, project)
 
 
 def project_picker(user: SessionUser) -> str | None:

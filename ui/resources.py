@@ -12,6 +12,7 @@ from fgi.morphology import get_analyzer
 from fgi.settings import load_settings
 from fgi.storage import Database, open_database
 from ui.safe import md
+from ui.text import t
 
 
 @st.cache_resource(show_spinner=False)
@@ -52,7 +53,13 @@ def login_throttle() -> LoginThrottle:
 
 
 def show_error(error: FgiError) -> None:
-    """One place that turns an error into what the page shows (as plain text, never HTML)."""
+    """One place that turns an error into what the page shows (as plain text, never HTML).
+    A refusal of the permission table is said in Korean: who may do it."""
+    from coding.errors import PermissionDenied
+
+    if isinstance(error, PermissionDenied) and error.needed:
+        st.error(t(f"perm.denied.{error.needed}"), icon=":material/lock:")
+        return
     st.error(md("error", message=error.message), icon=":material/error:")
     if error.hint:
         st.text(error.hint)

@@ -541,3 +541,15 @@ KO.update({
     "export.rounds": "코딩 라운드",
     "export.rounds.note": "라운드별 코딩, 라운드 일치도 (종료 시 고정), 공개 시점 일치도, 공개 이후 변경.",
 })
+
+# permissions: refusals of the permission table (coding/permissions.py) and what a page
+# says instead of a form the user's role may not use
+KO.update({
+    "perm.denied.signed-in": "로그인해야 할 수 있는 작업입니다.",
+    "perm.denied.member": "이 프로젝트의 구성원만 할 수 있는 작업입니다. 팀장에게 프로젝트에 추가해 달라고 요청하세요.",
+    "perm.denied.lead": "팀장과 관리자만 할 수 있는 작업입니다. 아무것도 바뀌지 않았습니다.",
+    "perm.denied.admin": "관리자만 할 수 있는 작업입니다. 아무것도 바뀌지 않았습니다.",
+    "perm.team.admin_adds": "새 사용자는 관리자만 추가할 수 있습니다.",
+    "perm.team.not_member": "{project} 프로젝트의 구성원을 바꿀 권한이 없습니다.",
+    "perm.participants.lead_only": "참여자의 역할과 집단은 팀장과 관리자만 바꿀 수 있습니다.",
+})

@@ -18,10 +18,10 @@ import typer
 from fgi import console, demo
 from fgi.console import OutputFormat, info, print_json, print_table, signed_in, transaction
 from fgi.errors import InputError
-from fgi.ingest import FORMATS, UNITS, ImportOptions, import_files
+from fgi.ingest import FORMATS, UNITS, ImportOptions
 from fgi.settings import load_settings
 from fgi.storage import migrate, open_database
-from fgi.study import create_project, get_project, get_transcript, list_projects, list_segments, list_transcripts
+from fgi.study import get_project, get_transcript, list_projects, list_segments, list_transcripts
 
 # Importers of whole-project archives by suffix (".qdpx"): (path, project name, --as) -> None.
 # Filled by the composition root (fgi/cli/__init__.py), since fgi may not import coding.
@@ -71,9 +71,11 @@ def project_create(
     as_user: AsOption = None,
 ) -> None:
     """Create a project (admins)."""
+    from coding.study_changes import create_project
+
     with transaction() as session:
         me = _require(session, as_user, "project.create")
-        project = create_project(session, name, actor=me.name, description=description,
+        project = create_project(session, name, actor=me, description=description,
                                  blind_coding=blind, pseudonymise=pseudonymise)
         info(f"created project {project.name!r}")
 
@@ -115,12 +117,14 @@ def import_command(
     options = ImportOptions(group=group, unit=unit, format=fmt, replace=replace,
                             pseudonymise=pseudonymise, names=names, moderators=moderator or [])
     options.validate()
+    from coding.study_changes import import_transcripts
+
     with transaction() as session, console.progress_bar() as bar:
         task = bar.add_task("importing", total=max(1, 2 * len(files)))
         target = get_project(session, project)
         me = _require(session, as_user, "transcripts.import", target)
-        results = import_files(
-            session, target, files, options, actor=me.name,
+        results = import_transcripts(
+            session, target, files, options, actor=me,
             progress=lambda done, total, what: bar.update(task, completed=done, total=total, description=what),
         )
     for r in results:

@@ -34,7 +34,9 @@ CONFIDENCE = "참여주민의 변화/자신감 회복"
 OTHER_CODE = "참여주민의 변화/관계 회복"
 # Allowed but not expected to finish here: the demo's team (팀장, 코더1, ...) clashes with this
 # test's team; tests/fgi/test_cli.py::test_demo runs it to the end as an admin.
-NOT_REFUSED_ONLY = {"demo"}
+# `themes show`: a coder may read themes, but the lead's run was computed from codings not
+# revealed to them, so blind coding hides it ("no proposal runs ... that you may see").
+NOT_REFUSED_ONLY = {"demo", "themes show"}
 
 
 def command_paths(command, prefix: tuple[str, ...] = ()) -> list[str]:
@@ -89,7 +91,7 @@ TABLE: dict[str, tuple[str, list[str]]] = {
     "reconcile list": (LEAD, ["-p", "{project}"]),
     "reconcile consensus": (LEAD, ["-p", "{project}"]),
     "reconcile log": (LEAD, ["-p", "{project}", "-o", "{tmp}/log-{role}.csv"]),
-    "reconcile decide": (LEAD, ["-s", "{segment}", "--keep", CONFIDENCE, "--reason", "시험"]),
+    "reconcile decide": (LEAD, ["-s", "{segment}", "--add", CONFIDENCE, "--reason", "시험"]),
     "reconcile withdraw": (LEAD, ["-s", "{segment}", "-c", CONFIDENCE]),
     "export qdpx": (LEAD, ["-p", "{project}", "-o", "{tmp}/project-{role}.qdpx"]),
     "export themes": (CODER, ["-p", "{project}", "-o", "{tmp}/themes-{role}.md"]),

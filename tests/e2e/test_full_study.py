@@ -36,6 +36,7 @@ def server(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'study.db'}"
     database = open_database(url)
     with database.transaction() as session:
+        users.create_user(session, "관리자", PASSWORD, role="admin", actor="setup")
         users.create_user(session, "팀장", PASSWORD, role="lead", actor="setup")
         users.create_user(session, "코더1", PASSWORD, role="coder", actor="setup")
         users.create_user(session, "코더2", PASSWORD, role="coder", actor="setup")
@@ -106,16 +107,27 @@ def test_a_full_study(server, page, tmp_path):
     page.goto(server.url)
     page.get_by_role("button", name="로그인").wait_for(timeout=30_000)
 
-    # -- the lead: project, transcripts, codebook, team -------------------------------------
-    log_in(page, "팀장", PASSWORD)
+    # -- the admin: the project and its lead (only admins create projects) --------------------
+    log_in(page, "관리자", PASSWORD)
     page.get_by_label("프로젝트 이름").fill(PROJECT)
     page.get_by_role("button", name="만들기").click()
     page.get_by_text("참여 중인 프로젝트가 없습니다").wait_for(state="detached", timeout=30_000)
     settle(page)
+    go(page, "팀")
+    pick(page, "사용자", "팀장")
+    page.get_by_role("button", name="구성원으로 추가").click()
+    page.get_by_text("구성원으로 추가했습니다: 팀장").wait_for(timeout=30_000)
+    settle(page)
+    log_out(page)
+
+    # -- the lead: transcripts, codebook, team ----------------------------------------------
+    log_in(page, "팀장", PASSWORD)
+    settle(page)
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files([*map(str, samples), str(transcript)])
     page.get_by_label("집단 (예: 실무자, 참여주민)").fill("실무자")
     page.get_by_role("button", name="가져오기").click()
-    page.get_by_text("가져오기를 마쳤습니다.").wait_for(timeout=180_000)
+    # the page reruns after an import and lists each file's result above a fresh form
+    page.get_by_text("xss_집단토론: 8개 단위").wait_for(timeout=180_000)
     settle(page)
     screenshot(page, "01-lead-imported")
     no_exception(page)

@@ -89,6 +89,7 @@ def study(tmp_path, kiwi, monkeypatch):
     with database.transaction() as session:
         project = create_project(session, names["project"], actor="tester")
         lead = users.create_user(session, "팀장", PASSWORD, role="lead", actor="tester")
+        users.create_user(session, "관리자", PASSWORD, role="admin", actor="tester")
         coders = [users.create_user(session, names[k], PASSWORD, role="coder", actor="tester")
                   for k in ("coder1", "coder2", "coder3")]
         for user in [lead, *coders]:
@@ -183,6 +184,8 @@ def test_hostile_names_render_as_plain_text_everywhere(study, browser):
         _open(page, "전사본 보기")  # the group, as typed, in the caption
         _shown(page, "[data-testid='stCaptionContainer']", names["group"])
 
+        log_out(page)
+        log_in(page, "관리자", PASSWORD)  # only admins are offered a new project
         _open(page, "프로젝트 / 가져오기")  # error messages that quote user text
         page.get_by_label("프로젝트 이름").fill(names["project"])
         page.get_by_role("button", name="만들기").click()

@@ -66,6 +66,18 @@ def empty_url(tmp_path, monkeypatch):
     return url
 
 
+ADMIN_NAME = "관리자"
+
+
+def add_admin(url: str, name: str = ADMIN_NAME) -> str:
+    """An admin (not on any project: admins see every project) in the database at ``url``."""
+    db = database(url)
+    with db.transaction() as session:
+        users.create_user(session, name, PASSWORD, role="admin", actor="tester")
+    db.dispose()
+    return name
+
+
 def sign_in(app: AppTest, name: str) -> str:
     """Give ``app`` a real session of ``name`` (as a login does) in the database of
     FGI_DATABASE_URL; the token."""

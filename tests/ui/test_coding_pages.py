@@ -11,7 +11,7 @@ from coding.models import ConsensusDecision  # noqa: F401 - the table must exist
 from coding.users import get_user, is_member
 from fgi.demo import DEMO_PROJECT as DEMO
 from fgi.study import get_project, list_transcripts
-from tests.ui.conftest import database, read_demo, run_as
+from tests.ui.conftest import add_admin, database, read_demo, run_as
 
 
 
@@ -136,15 +136,32 @@ def test_a_coder_cannot_open_reconciliation(demo_url):
 
 # ---- team ---------------------------------------------------------------------------------
 
-def test_a_lead_adds_a_coder_to_the_project(demo_url):
-    app = run_as("팀장", "team")
-    assert set(app.dataframe[0].value["사용자"]) == {"팀장", "코더1", "코더2"}
+def test_an_admin_adds_a_coder_to_the_project(demo_url):
+    app = run_as(add_admin(demo_url), "team")
+    assert set(app.dataframe[0].value["사용자"]) == {"팀장", "코더1", "코더2", "관리자"}
     next(w for w in app.text_input if w.label == "사용자 이름").input("코더3")
     next(w for w in app.text_input if w.label == "비밀번호").input("password123")
     next(b for b in app.button if b.label == "사용자 만들기").click()
     app.run()
     assert not app.exception
     assert read_demo(demo_url, lambda s, p: is_member(s, get_user(s, "코더3"), p.id))
+
+
+def test_a_lead_manages_membership_but_is_not_offered_new_users(demo_url):
+    """The permission table: only admins add users; a lead adds and removes members."""
+    app = run_as("팀장", "team")
+    assert "사용자 만들기" not in [b.label for b in app.button]
+    assert any("관리자만" in i.value for i in app.info)
+    app.selectbox(key="team.leave.0.user").set_value("코더2")
+    next(b for b in app.button if b.label == "구성원에서 빼기").click()
+    app.run()
+    assert not app.exception and not app.error
+    assert not read_demo(demo_url, lambda s, p: is_member(s, get_user(s, "코더2"), p.id))
+    app.selectbox(key="team.membership.0.user").set_value("코더2")
+    next(b for b in app.button if b.label == "구성원으로 추가").click()
+    app.run()
+    assert not app.exception and not app.error
+    assert read_demo(demo_url, lambda s, p: is_member(s, get_user(s, "코더2"), p.id))
 
 
 # ---- export -------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fgi.demo import DEMO_PROJECT as DEMO
 from tests.conftest import REPO
-from tests.ui.conftest import PASSWORD, run_as
+from tests.ui.conftest import PASSWORD, add_admin, run_as
 
 
 def _button(app, label):
@@ -36,7 +36,7 @@ def test_a_refused_login_keeps_the_name(demo_url):
 
 
 def test_a_refused_project_keeps_its_name_and_a_made_one_empties_the_form(demo_url):
-    app = run_as("팀장")
+    app = run_as(add_admin(demo_url))
     _text(app, "create-project.0.name").input(DEMO)  # exists already
     app.checkbox(key="create-project.0.blind").uncheck()
     _button(app, "만들기").click()
@@ -105,7 +105,7 @@ def test_a_refused_code_edit_keeps_what_was_typed(demo_url):
 
 
 def test_a_refused_user_keeps_the_name_and_role(demo_url):
-    app = run_as("팀장", "team")
+    app = run_as(add_admin(demo_url), "team")
     _text(app, "team.add_user.0.name").input("코더3")
     _text(app, "team.add_user.0.password").input("짧음")  # too short
     app.selectbox(key="team.add_user.0.role").set_value("lead")

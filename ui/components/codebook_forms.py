@@ -9,6 +9,7 @@ import streamlit as st
 
 from coding.codebook import CodeView, add_code, delete_code, move_code, update_code
 from coding.codebook_io import import_codebook_file
+from coding.users import get_user
 from fgi.errors import FgiError
 from fgi.study import get_project
 from ui.auth import SessionUser
@@ -31,11 +32,12 @@ def _done(message: str) -> None:
     st.rerun()
 
 
-def _change(db, project_name: str, action, form: str) -> None:
-    """Run ``action`` in a transaction; empty ``form`` only when the change went through."""
+def _change(db, me: SessionUser, project_name: str, action, form: str) -> None:
+    """Run ``action(session, project, acting user)`` in a transaction; empty ``form`` only
+    when the change went through (the domain checks the user against the permission table)."""
     try:
         with db.transaction() as session:
-            message = action(session, get_project(session, project_name))
+            message = action(session, get_project(session, project_name), get_user(session, me.name))
         clear_form(form)
         _done(message)
     except FgiError as error:
@@ -58,8 +60,8 @@ def editor(db, me: SessionUser, project_name: str, codes: Sequence[CodeView]) ->
         keywords = st.text_input(t("codebook.keywords_input"), key=key("keywords"))
         if st.form_submit_button(t("codebook.add.button"), type="primary") and name.strip():
             path = f"{parent}/{name.strip()}" if parent else name.strip()
-            _change(db, project_name, lambda s, p: (
-                add_code(s, p, path, actor=me.name, definition=definition, color=color,
+            _change(db, me, project_name, lambda s, p, acting_user: (
+                add_code(s, p, path, actor=acting_user, definition=definition, color=color,
                          keywords=[k.strip() for k in keywords.split(",") if k.strip()]),
                 t("codebook.added", path=path))[1], "codebook.add")
     if not codes:
@@ -83,8 +85,8 @@ def editor(db, me: SessionUser, project_name: str, codes: Sequence[CodeView]) ->
                 changes = {"name": name, "definition": definition, "inclusion": inclusion, "exclusion": exclusion,
                            "examples": _lines(examples), "color": color,
                            "keywords": [k.strip() for k in keywords.split(",") if k.strip()]}
-                _change(db, project_name, lambda s, p: (update_code(s, p, path, changes, actor=me.name),
-                                                        t("codebook.saved", path=path))[1], form)
+                _change(db, me, project_name, lambda s, p, acting_user: (
+                    update_code(s, p, path, changes, actor=acting_user), t("codebook.saved", path=path))[1], form)
     with move, st.form("codebook.move"):
         path = st.selectbox(t("codebook.code"), paths, key="codebook.move.path")
         parent = st.selectbox(t("codebook.new_parent"), [TOP, *paths], format_func=lambda p: p or t("codebook.top"),
@@ -92,8 +94,8 @@ def editor(db, me: SessionUser, project_name: str, codes: Sequence[CodeView]) ->
         position = st.number_input(t("codebook.position"), min_value=0, value=None, step=1,
                                    key=field("codebook.move", "position"))
         if st.form_submit_button(t("codebook.move.button")):
-            _change(db, project_name, lambda s, p: (
-                move_code(s, p, path, parent or None, actor=me.name,
+            _change(db, me, project_name, lambda s, p, acting_user: (
+                move_code(s, p, path, parent or None, actor=acting_user,
                           position=int(position) if position is not None else None),
                 t("codebook.moved", path=path))[1], "codebook.move")
     with remove, st.form("codebook.delete"):
@@ -101,8 +103,8 @@ def editor(db, me: SessionUser, project_name: str, codes: Sequence[CodeView]) ->
         force = st.checkbox(t("codebook.force"), key=field("codebook.delete", "force"))
         reason = st.text_input(t("codebook.reason"), key=field("codebook.delete", "reason"))
         if st.form_submit_button(t("codebook.delete.button")):
-            _change(db, project_name, lambda s, p: (
-                delete_code(s, p, path, actor=me.name, force=force, reason=reason or None),
+            _change(db, me, project_name, lambda s, p, acting_user: (
+                delete_code(s, p, path, actor=acting_user, force=force, reason=reason or None),
                 t("codebook.deleted", path=path))[1], "codebook.delete")
     with upload:
         _import_form(db, me, project_name)
@@ -113,9 +115,9 @@ def _import_form(db, me: SessionUser, project_name: str) -> None:
         file = st.file_uploader(t("codebook.file"), type=["yaml", "yml", "csv", "xlsx", "qdc"],
                                 key=field("codebook.import", "file"))
         if st.form_submit_button(t("codebook.import.button"), type="primary") and file is not None:
-            def action(session, project):
+            def action(session, project, acting_user):
                 with uploaded_path(file) as path:
-                    summary = import_codebook_file(session, project, path, actor=me.name)
+                    summary = import_codebook_file(session, project, path, actor=acting_user)
                 return t("codebook.imported", added=len(summary.added), updated=len(summary.updated),
                          unchanged=len(summary.unchanged))
-            _change(db, project_name, action, "codebook.import")
+            _change(db, me, project_name, action, "codebook.import")

@@ -1,7 +1,8 @@
 """What the 내보내기 page offers: for each file, the export function that writes it.
 
 Each writer is ``write(session, project, user, path)``; the page turns it into bytes on
-click. Rows marked ``lead`` need every coder's codings (a lead or admin)."""
+click. Rows marked ``lead`` need every coder's codings (a lead or admin); ``action`` is the
+row's action in the permission table, checked before any file is written."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ class ExportRow:
     key: str  # its title in ui.text (and key + ".note")
     files: dict[str, Writer]  # file name -> writer
     lead: bool
+    action: str  # coding.permissions
 
 
 def _theme_table(write):
@@ -51,17 +53,18 @@ ROWS = [
         "themes.xlsx": lambda s, p, u, path: write_xlsx(workbook_data(s, p, viewer=u), path),
         "themes.csv": _theme_table(write_csv),
         "themes.md": _theme_table(write_markdown),
-    }, lead=True),
+    }, lead=True, action="export.themes"),
     ExportRow("export.codebook", {
         f"codebook.{fmt}": (lambda s, p, u, path, fmt=fmt: export_codebook(s, p, path, fmt))
         for fmt in ("yaml", "csv", "xlsx", "qdc")
-    }, lead=False),
+    }, lead=False, action="export.codebook"),
     ExportRow("export.codings", {
         f"codings.{fmt}": (lambda s, p, u, path: export_codings(s, u, p, path)) for fmt in ("csv", "xlsx")
-    }, lead=False),
+    }, lead=False, action="codings.read.own"),
     ExportRow("export.log", {
         f"reconciliation.{fmt}": _log for fmt in ("csv", "xlsx")
-    }, lead=True),
-    ExportRow("export.rounds", {"rounds.xlsx": lambda s, p, u, path: export_all_rounds(s, u, p, path)}, lead=True),
-    ExportRow("export.qdpx", {"project.qdpx": _qdpx}, lead=True),
+    }, lead=True, action="reconcile"),
+    ExportRow("export.rounds", {"rounds.xlsx": lambda s, p, u, path: export_all_rounds(s, u, p, path)}, lead=True,
+              action="codings.read.all"),
+    ExportRow("export.qdpx", {"project.qdpx": _qdpx}, lead=True, action="export.qdpx"),
 ]

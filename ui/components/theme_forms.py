@@ -20,14 +20,15 @@ PARENT_LEVEL = {THEME: DOMAIN, SUBTHEME: THEME, DOMAIN: None}
 def _clearing(form: str, action: Callable) -> Callable:
     """``action`` that empties ``form`` once the hierarchy change went through (``change``
     reruns the page on success, so nothing runs after it)."""
-    def run(session, project):
-        result = action(session, project)
+    def run(session, project, acting_user):
+        result = action(session, project, acting_user)
         clear_form(form)
         return result
     return run
 
 
-def hierarchy_forms(nodes: Sequence[TreeNode], actor: str, change: Callable) -> None:
+def hierarchy_forms(nodes: Sequence[TreeNode], change: Callable) -> None:
+    """``change(action)`` runs ``action(session, project, acting user)`` in a transaction."""
     by_id = {n.id: n for n in nodes}
     label = lambda i: node_label(by_id[i]) if i in by_id else t("codebook.top")  # noqa: E731
     new, rename, merge, split, move, remove = st.tabs([
@@ -40,7 +41,8 @@ def hierarchy_forms(nodes: Sequence[TreeNode], actor: str, change: Callable) -> 
         parents = [None] + [n.id for n in nodes if n.level in (DOMAIN, THEME)]
         parent = st.selectbox(t("themes.parent"), parents, format_func=label, key=field("themes.new", "parent"))
         if st.form_submit_button(t("themes.op.new")) and name.strip():
-            change(_clearing("themes.new", lambda s, p: create_node(s, p, level, name, actor=actor, parent_id=parent)))
+            change(_clearing("themes.new", lambda s, p, acting_user: create_node(
+                s, p, level, name, actor=acting_user, parent_id=parent)))
     if not nodes:
         return
     ids = list(by_id)
@@ -48,14 +50,15 @@ def hierarchy_forms(nodes: Sequence[TreeNode], actor: str, change: Callable) -> 
         node = st.selectbox(t("themes.node"), ids, format_func=label, key="themes.rename.node")
         name = st.text_input(t("themes.new_name"), max_chars=200, key=field("themes.rename", "name"))
         if st.form_submit_button(t("themes.op.rename")) and name.strip():
-            change(_clearing("themes.rename", lambda s, p: rename_node(s, p, node, name, actor=actor)))
+            change(_clearing("themes.rename", lambda s, p, acting_user: rename_node(
+                s, p, node, name, actor=acting_user)))
     with merge, st.form("themes.merge"):
         target = st.selectbox(t("themes.merge.target"), ids, format_func=label, key="themes.merge.target")
         sources = st.multiselect(t("themes.merge.sources"), ids, format_func=label, key="themes.merge.sources")
         name = st.text_input(t("themes.merge.name"), max_chars=200, key=field("themes.merge", "name"))
         if st.form_submit_button(t("themes.op.merge")) and sources:
-            change(_clearing("themes.merge", lambda s, p: merge_nodes(s, p, target, sources, actor=actor,
-                                                                      name=name.strip() or None)))
+            change(_clearing("themes.merge", lambda s, p, acting_user: merge_nodes(
+                s, p, target, sources, actor=acting_user, name=name.strip() or None)))
     with split:
         node = st.selectbox(t("themes.node"), ids, format_func=label, key="themes.split.node")
         with st.form("themes.split"):
@@ -65,14 +68,14 @@ def hierarchy_forms(nodes: Sequence[TreeNode], actor: str, change: Callable) -> 
             children = st.multiselect(t("themes.split.children"), [c.id for c in by_id[node].children],
                                       format_func=label, key=field(form, "children"))
             if st.form_submit_button(t("themes.op.split")) and name.strip():
-                change(_clearing(form, lambda s, p: split_node(s, p, node, name, actor=actor, codes=codes,
-                                                               children=children)))
+                change(_clearing(form, lambda s, p, acting_user: split_node(
+                    s, p, node, name, actor=acting_user, codes=codes, children=children)))
     with move, st.form("themes.move"):
         node = st.selectbox(t("themes.node"), ids, format_func=label, key="themes.move.node")
         parent = st.selectbox(t("themes.parent"), [None] + ids, format_func=label, key="themes.move.parent")
         if st.form_submit_button(t("themes.op.move")):
-            change(lambda s, p: move_node(s, p, node, parent, actor=actor))
+            change(lambda s, p, acting_user: move_node(s, p, node, parent, actor=acting_user))
     with remove, st.form("themes.delete"):
         node = st.selectbox(t("themes.node"), ids, format_func=label, key="themes.delete.node")
         if st.form_submit_button(t("themes.op.delete")):
-            change(lambda s, p: delete_node(s, p, node, actor=actor))
+            change(lambda s, p, acting_user: delete_node(s, p, node, actor=acting_user))

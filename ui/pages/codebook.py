@@ -11,7 +11,7 @@ from fgi.study import get_project
 from ui.components import codebook_forms
 from ui.components.codes import code_tree_table
 from ui.components.files import download, written_bytes
-from ui.context import acting
+from ui.context import acting, offers
 from ui.resources import database
 from ui.safe import literal
 from ui.text import t
@@ -23,6 +23,7 @@ with db.reading() as session:
     me, project = acting(session)
     codes = counted_codes(session, project, viewer=me)  # counts as blind coding lets me see them
     project_name = project.name
+    may_edit = offers(session, me, "codebook.edit", project)
 
 if codes:
     code_tree_table(codes)
@@ -43,7 +44,7 @@ if codes:
 else:
     st.info(t("codebook.empty"), icon=":material/info:")
 
-if me.is_lead:
+if may_edit:
     codebook_forms.editor(db, me, project_name, codes)
 
 st.subheader(t("codebook.download"))

@@ -1,5 +1,6 @@
-"""프로젝트 / 가져오기: the projects you can see, a new project (leads), and transcript
-import with a progress bar."""
+"""프로젝트 / 가져오기: the projects you can see, a new project (admins), and transcript
+import (leads of the project) with a progress bar. What the permission table does not allow
+the user is not offered, and the domain checks every change again."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ from pathlib import Path
 
 import streamlit as st
 
+from coding.study_changes import create_project, import_transcripts
 from coding.users import add_member, get_user
 from fgi.errors import FgiError
-from fgi.ingest import ImportOptions, import_files
-from fgi.study import create_project, get_project
+from fgi.ingest import ImportOptions
+from fgi.study import get_project
 from ui.auth import require_user
 from ui.components.forms import clear_form, field
-from ui.context import PROJECT_KEY, choose_project, visible_projects
+from ui.context import PROJECT_KEY, choose_project, offers, visible_projects
 from ui.resources import analyzer, database, show_error
 from ui.safe import literal, md
 from ui.text import t
@@ -24,7 +26,10 @@ me = require_user()
 st.header(t("page.projects"))
 
 with db.reading() as session:
-    projects = visible_projects(session, get_user(session, me.name))
+    user = get_user(session, me.name)
+    projects = visible_projects(session, user)
+    may_create = offers(session, user, "project.create")
+    importable = [p for p in projects if offers(session, user, "transcripts.import", p.id)]
 if projects:
     st.dataframe(
         [{t("projects.col.name"): p.name, t("projects.col.transcripts"): p.transcripts,
@@ -32,9 +37,9 @@ if projects:
         hide_index=True, width="stretch",
     )
 else:
-    st.info(t("projects.none") if me.is_lead else t("projects.none_visible"), icon=":material/info:")
+    st.info(t("projects.none") if may_create else t("projects.none_visible"), icon=":material/info:")
 
-if me.is_lead:
+if may_create:
     with st.form("create-project"):
         st.subheader(t("projects.create"))
         name = st.text_input(t("projects.name"), max_chars=200, key=field("create-project", "name"))
@@ -42,17 +47,18 @@ if me.is_lead:
         if st.form_submit_button(t("projects.create.button")) and name.strip():
             try:
                 with db.transaction() as session:
-                    project = create_project(session, name, actor=me.name, blind_coding=blind)
-                    add_member(session, project, get_user(session, me.name), actor=me.name)
+                    acting_user = get_user(session, me.name)
+                    project = create_project(session, name, actor=acting_user, blind_coding=blind)
+                    add_member(session, project, acting_user, actor=acting_user)
                 choose_project(name.strip())
                 clear_form("create-project")
                 st.rerun()
             except FgiError as error:
                 show_error(error)
 
-if projects:
+if importable:
     st.subheader(t("import.title"))
-    names = [p.name for p in projects]
+    names = [p.name for p in importable]
     current = st.session_state.get(PROJECT_KEY)
     for r in st.session_state.pop("import.results", []):  # the last import, shown above a fresh form
         st.success(md("import.done", name=r.name, segments=r.segments,
@@ -78,10 +84,10 @@ if projects:
                     path.write_bytes(upload.getvalue())
                     paths.append(path)
                 with db.transaction() as session:
-                    results = import_files(
+                    results = import_transcripts(
                         session, get_project(session, project_name), paths,
                         ImportOptions(group=group.strip() or None, unit=unit),
-                        actor=me.name, analyzer=analyzer(),
+                        actor=get_user(session, me.name), analyzer=analyzer(),
                         progress=lambda done, total, what: bar.progress(min(1.0, done / max(total, 1)),
                                                                         text=literal(what, one_line=True)),
                     )

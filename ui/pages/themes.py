@@ -35,10 +35,11 @@ with db.reading() as session:
 
 
 def change(action, message_key: str = "themes.done") -> None:
-    """Run ``action(session, project)`` (returns a hierarchy Change) in a transaction."""
+    """Run ``action(session, project, acting user)`` (returns a hierarchy Change) in a
+    transaction; the domain checks the user against the permission table."""
     try:
         with db.transaction() as session:
-            result = action(session, get_project(session, project_name))
+            result = action(session, get_project(session, project_name), get_user(session, me.name))
         kind = getattr(result, "kind", None)
         st.session_state["themes.message"] = t(f"themes.change.{kind}") if kind else t(message_key)
         for key in [k for k in st.session_state if str(k).startswith("themes.pick.")]:
@@ -98,16 +99,16 @@ if runs:
         chosen = [c for c in run.candidates if c.accepted_as is None and st.session_state.get(f"{selected_key}.{c.id}")]
         left, right = st.columns(2)
         if left.button(t("themes.accept", n=len(chosen)), disabled=not chosen, type="primary", key="themes.accept"):
-            def accept_all(session, project):
-                results = [accept_candidate(session, project, c.id, actor=me.name) for c in chosen]
+            def accept_all(session, project, acting_user):
+                results = [accept_candidate(session, project, c.id, actor=acting_user) for c in chosen]
                 return results[-1]
             change(accept_all)
         if right.button(t("themes.accept_merge", n=len(chosen)), disabled=len(chosen) < 2, key="themes.accept_merge"):
-            def accept_merge(session, project):
+            def accept_merge(session, project, acting_user):
                 from themes.reshape import merge_nodes
 
-                nodes = [accept_candidate(session, project, c.id, actor=me.name).node_id for c in chosen]
-                return merge_nodes(session, project, nodes[0], nodes[1:], actor=me.name,
+                nodes = [accept_candidate(session, project, c.id, actor=acting_user).node_id for c in chosen]
+                return merge_nodes(session, project, nodes[0], nodes[1:], actor=acting_user,
                                    reason=t("themes.accept_merge.reason"))
             change(accept_merge)
     with plot:
@@ -130,11 +131,11 @@ with db.reading() as session:
     tree = hierarchy_tree(session, get_project(session, project_name), viewer=get_user(session, me.name))
 undo_col, redo_col, _ = st.columns([1, 1, 4])
 if undo_col.button(t("themes.undo"), icon=":material/undo:", key="themes.undo"):
-    change(lambda s, p: undo(s, p, actor=me.name))
+    change(lambda s, p, acting_user: undo(s, p, actor=acting_user))
 if redo_col.button(t("themes.redo"), icon=":material/redo:", key="themes.redo"):
-    change(lambda s, p: redo(s, p, actor=me.name))
+    change(lambda s, p, acting_user: redo(s, p, actor=acting_user))
 if tree:
     view.tree_table(tree)
 else:
     st.info(t("themes.tree_empty"), icon=":material/info:")
-hierarchy_forms(view.all_nodes(tree), me.name, change)
+hierarchy_forms(view.all_nodes(tree), change)
