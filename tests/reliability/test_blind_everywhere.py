@@ -32,6 +32,7 @@ from coding.bulk import export_codings
 from coding.codebook_io import import_codebook_file
 from coding.keywords import reject_suggestion
 from coding.reconcile import decide
+from coding.reveal import set_post_reveal_policy
 from fgi.demo import group_of, read_names, sample_transcripts
 from fgi.ingest import ImportOptions, import_files
 from fgi.study import create_project, get_project, list_segments
@@ -157,6 +158,9 @@ READS: dict[str, list[list[str]]] = {
     "themes show": [["-p", "{P}", "--as", A], ["-p", "{P}", "--as", A, "--format", "json"]],
     "transcripts": [["-p", "{P}", "--format", "json"]],
     "rounds list": [["-p", "{P}", "--as", A], ["-p", "{P}", "--as", A, "--format", "json"]],
+    # Snapshots and post-reveal changes exist only for revealed transcripts.
+    "rounds snapshots": [["-p", "{P}", "--as", A], ["-p", "{P}", "--as", A, "--format", "json"]],
+    "rounds changes": [["-p", "{P}", "--as", A], ["-p", "{P}", "--as", A, "--format", "json"]],
 }
 
 # Reads that need every coder's codings: a coder is refused while any transcript in scope
@@ -174,8 +178,6 @@ REFUSED: dict[str, list[list[str]]] = {
     "reveal": [["-t", "{T2}", "--as", A]],
     "themes show": [["{LEADRUN}", "-p", "{P}", "--as", A]],
     "rounds agreement": [["-p", "{P}", "--as", A, "--boot", "10"]],
-    "rounds snapshots": [["-p", "{P}", "--as", A, "-t", "{T2}"]],
-    "rounds changes": [["-p", "{P}", "--as", A, "-t", "{T2}"]],
     # proposing is a lead's (the permission table), so a coder has no run of their own
     "themes propose": [["-p", "{P}", "--as", A, "--k", "3", "--format", "json"]],
 }
@@ -396,8 +398,11 @@ def test_nothing_coder_a_reads_or_exports_changes_when_b_codes_blind(team, tmp_p
     assert all(lead_counts[path] > 0 for path in B_ONLY)  # B did code: the lead counts it
 
     # The lead reveals T2: now A sees B's codings there, so the snapshots differ and name them.
+    # The snapshot repeats A's own idempotent codings, so changes after reveal are allowed here.
     with team.db.transaction() as session:
-        reveal(session, users.get_user(session, LEAD), team.transcripts[T2])
+        lead = users.get_user(session, LEAD)
+        reveal(session, lead, team.transcripts[T2])
+        set_post_reveal_policy(session, lead, get_project(session, PROJECT), "allowed")
     cli_revealed, pages_revealed = cli_snapshot(team, out, capsys), page_snapshot(team)
     changed = _diff(cli_before, cli_revealed)
     assert {"codebook show #1", "code list #1", "code export #0", "hierarchy show #2", "suggest #0"} <= set(changed)
