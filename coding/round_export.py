@@ -13,8 +13,9 @@ from coding.bulk import EXPORT_COLUMNS
 from coding.models import User
 from coding.reveal import post_reveal_changes, reveal_times, snapshots
 from coding.rounds import list_rounds, round_agreement, round_codings
-from coding.tables import write_table
+from coding.tables import add_sheet, write_sheets, write_table
 from fgi.errors import NotFound
+from fgi.safe_cells import SafeCsvWriter
 from fgi.models import Project, Segment, Transcript
 
 CODING_COLUMNS = (*EXPORT_COLUMNS, "round", "post_reveal")
@@ -73,29 +74,12 @@ def export_round(session: Session, viewer: User, project: Project, number: int, 
     tables = round_tables(session, viewer, project, number)
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        _write_sheets(path, tables)
+        write_sheets(path, tables)
     else:
         for sheet, (columns, rows) in tables.items():
             target = path if sheet == "codings" else path.with_name(f"{path.stem}.{sheet}{path.suffix}")
             write_table(target, columns, rows, sheet=sheet)
     return {sheet: len(rows) for sheet, (_, rows) in tables.items()}
-
-
-def _write_sheets(path: Path, tables: dict[str, tuple]) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for sheet, (columns, rows) in tables.items():
-        worksheet = workbook.create_sheet(sheet)
-        worksheet.append(list(columns))
-        for cell in worksheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            worksheet.append(["" if v is None else v for v in row])
-        worksheet.freeze_panes = "A2"
-    workbook.save(path)
 
 
 def export_all_rounds(session: Session, viewer: User, project: Project, path: str | Path) -> dict[str, int]:
@@ -106,7 +90,7 @@ def export_all_rounds(session: Session, viewer: User, project: Project, path: st
             head = columns if sheet == "codings" else ("round", *columns)
             body = rows if sheet == "codings" else [[view.number, *row] for row in rows]
             merged.setdefault(sheet, (head, []))[1].extend(body)
-    _write_sheets(Path(path), merged)
+    write_sheets(Path(path), merged)
     return {sheet: len(rows) for sheet, (_, rows) in merged.items()}
 
 
@@ -135,21 +119,13 @@ def append_snapshots(path: str | Path, rows: list[list]) -> None:
         return
     if path.suffix.lower() == ".xlsx":
         from openpyxl import load_workbook
-        from openpyxl.styles import Font
 
         workbook = load_workbook(path)
-        worksheet = workbook.create_sheet(SNAPSHOT_TITLE[:31])
-        worksheet.append(list(SNAPSHOT_COLUMNS))
-        for cell in worksheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            worksheet.append(["" if v is None else v for v in row])
+        add_sheet(workbook, SNAPSHOT_TITLE, SNAPSHOT_COLUMNS, rows)
         workbook.save(path)
         return
-    import csv
-
     with path.open("a", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = SafeCsvWriter(handle)  # no cell can start a formula
         writer.writerow([])
         writer.writerow([SNAPSHOT_TITLE])
         writer.writerow(SNAPSHOT_COLUMNS)

@@ -132,18 +132,33 @@ def write_table(path: str | Path, columns: Sequence[str], rows: Sequence[Sequenc
             writer.writerow(columns)
             writer.writerows(rows)
         return path
-    from openpyxl import Workbook
+    write_sheets(path, {sheet: (columns, rows)})
+    return path
+
+
+def add_sheet(workbook, title: str, columns: Sequence[str], rows: Sequence[Sequence[object]]):
+    """A sheet of ``rows`` under a bold header, added to an openpyxl workbook; formula-like
+    text stays text (fgi.safe_cells)."""
     from openpyxl.styles import Font
 
-    workbook = Workbook()
-    worksheet = workbook.active
-    worksheet.title = sheet[:31]
+    worksheet = workbook.create_sheet(title[:31])
     worksheet.append(list(columns))
     for cell in worksheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
         worksheet.append(["" if v is None else v for v in row])
     worksheet.freeze_panes = "A2"
-    protect_sheet(worksheet)  # formula-like text stays text
+    protect_sheet(worksheet)
+    return worksheet
+
+
+def write_sheets(path: str | Path, tables: dict[str, tuple[Sequence[str], Sequence[Sequence[object]]]]) -> Path:
+    """One .xlsx with a sheet per table: ``{sheet: (columns, rows)}``."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for sheet, (columns, rows) in tables.items():
+        add_sheet(workbook, sheet, columns, rows)
     workbook.save(path)
-    return path
+    return Path(path)

@@ -7,6 +7,7 @@
 | FGI_EMBEDDER | embedder for theme proposals | kiwi-lsa |
 | FGI_USER | who the CLI acts as when a command has no --as (proven by FGI_PASSWORD or fgi login) | the user of fgi login, else the login name |
 | FGI_MAX_IMPORT_MB | largest transcript file accepted, in MB | 20 |
+| FGI_DB_POOL_SIZE | PostgreSQL connections one process keeps (fgi.storage.engine) | 10 |
 """
 
 from __future__ import annotations

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+DEFAULT_POOL_SIZE = 10  # connections one app process keeps to PostgreSQL (as many again in bursts)
 WRITE_OPTION = "fgi_write"  # execution option marking a writing transaction
 
 
@@ -21,7 +24,26 @@ def make_engine(url: str, **kwargs) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
+    if "poolclass" not in kwargs:
+        size = pool_size()
+        kwargs = {"pool_size": size, "max_overflow": size, **kwargs}
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def pool_size() -> int:
+    """``FGI_DB_POOL_SIZE``: an app process serves each browser tab from its own thread, so
+    the pool must cover the coders one process serves at once."""
+    raw = os.environ.get("FGI_DB_POOL_SIZE") or str(DEFAULT_POOL_SIZE)
+    try:
+        size = int(raw)
+    except ValueError:
+        size = 0
+    if size < 1:
+        from fgi.errors import FgiError
+
+        raise FgiError(f"FGI_DB_POOL_SIZE must be a whole number of connections, 1 or more (not {raw!r})",
+                       hint="unset it for the default of 10")
+    return size
 
 
 def _configure_sqlite(engine: Engine) -> None:

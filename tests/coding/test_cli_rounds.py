@@ -113,4 +113,4 @@ def test_reconciliation_log_carries_the_agreement_at_reveal(coded, tmp_path):
     assert rows[1][4:6] == (6, "overall") and rows[2][5] == STIGMA
     fgi("reconcile", "log", "-p", PROJECT, "-o", str(tmp_path / "log.csv"))
     text = (tmp_path / "log.csv").read_text(encoding="utf-8-sig")
-    assert "\n\n독립 코딩 일치도 (공개 시점)\ntranscript,round," in text.replace("\r\n", "\n")
+    assert '\n\n"독립 코딩 일치도 (공개 시점)"\n"transcript","round",' in text.replace("\r\n", "\n")

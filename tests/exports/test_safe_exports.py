@@ -177,3 +177,32 @@ def test_libreoffice_shows_the_text_literally(exports, tmp_path):
     assert {"+영역", "=주제", "-하위주제"} <= shown["themes"]
     for cells in shown.values():
         assert "#NAME?" not in cells and not any(c.startswith("Err:") for c in cells)
+
+
+def test_round_workbooks_and_snapshot_blocks_keep_formulas_as_text(tmp_path):
+    """The round exports and the reveal snapshots appended to a reconciliation log go through
+    the same safe writers as every other table."""
+    from openpyxl import load_workbook
+
+    from coding.round_export import SNAPSHOT_COLUMNS, append_snapshots
+    from coding.tables import write_sheets, write_table
+    from fgi.safe_cells import csv_unescape
+
+    hostile = ['=HYPERLINK("http://127.0.0.1:9/m","memo1")', "=cmd|' /C calc'!A0", "@SUM(1)", "+1", "-1+2"]
+    rows = [[text, 1, "2026-11-29T10:00:00", "팀장", 3, text, 0.5, 0.1, 0.9, 0.8, 0.4, 7] for text in hostile]
+    workbook_path = write_sheets(tmp_path / "rounds.xlsx", {"codings": (["code", "n"], [[t, 2] for t in hostile])})
+    append_snapshots(workbook_path, rows)
+    workbook = load_workbook(workbook_path)
+    cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    assert {c.value for c in cells} >= set(hostile) and 2 in {c.value for c in cells}  # numbers stay numbers
+
+    csv_path = write_table(tmp_path / "log.csv", ["code"], [[t] for t in hostile])
+    append_snapshots(csv_path, rows)
+    import csv
+
+    read = [[csv_unescape(c) for c in row] for row in csv.reader(csv_path.open(encoding="utf-8-sig"))]
+    raw = csv_path.read_text(encoding="utf-8-sig")
+    assert not any(line.startswith(("=", "+", "-", "@", '"=', '"+', '"-', '"@')) for line in raw.splitlines())
+    assert [row[0] for row in read if row and row[0] in hostile][:len(hostile)] == hostile
+    assert list(SNAPSHOT_COLUMNS) in read

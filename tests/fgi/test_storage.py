@@ -126,3 +126,17 @@ def test_upgrade_from_the_first_migration_keeps_data(database_url, kiwi):
         assert session.scalar(select(Segment.lemmas).where(Segment.id == rows[1].id))
         assert project.name == "옛 연구"
     db.dispose()
+
+
+def test_the_postgresql_pool_size_is_a_setting(monkeypatch):
+    from fgi.errors import FgiError
+    from fgi.storage.engine import make_engine
+
+    url = "postgresql+psycopg://nobody@127.0.0.1:9/none"  # create_engine does not connect
+    assert make_engine(url).pool.size() == 10
+    monkeypatch.setenv("FGI_DB_POOL_SIZE", "25")
+    engine = make_engine(url)
+    assert (engine.pool.size(), engine.pool._max_overflow) == (25, 25)
+    monkeypatch.setenv("FGI_DB_POOL_SIZE", "zero")
+    with pytest.raises(FgiError, match="FGI_DB_POOL_SIZE"):
+        make_engine(url)
