@@ -20,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,7 +81,12 @@ async def _open_coding_page(browser, base_url: str, name: str, first_line: int):
     await page.get_by_label("사용자 이름").fill(name)
     await page.get_by_label("비밀번호").fill(PASSWORD)
     await page.get_by_role("button", name="로그인").click()
-    await page.get_by_role("link", name="코딩").click()
+    try:
+        await page.get_by_role("link", name="코딩", exact=True).click()
+    except Exception:
+        (REPO / "test-output").mkdir(exist_ok=True)
+        await page.screenshot(path=str(REPO / "test-output" / f"concurrency-login-{name}.png"), full_page=True)
+        raise
     await page.locator(".st-key-coding-saved").wait_for()
     goto = page.get_by_label("줄 번호로 이동")
     await goto.fill(str(first_line))
@@ -137,7 +143,10 @@ async def _run(urls: list[str], names: list[str], clicks: int) -> list[CoderRun]
 
 
 def code_concurrently(urls: list[str], names: list[str], clicks: int) -> list[CoderRun]:
-    return asyncio.run(_run(urls, names, clicks))
+    # In a thread of its own: a test process may already run Playwright's sync API (and its
+    # event loop) on the main thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, _run(urls, names, clicks)).result()
 
 
 def verify(url: str, runs: list[CoderRun]) -> list[str]:

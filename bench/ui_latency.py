@@ -104,7 +104,7 @@ def measure(url: str, folder: Path, clicks: int) -> tuple[list[float], list[floa
             page.get_by_label("사용자 이름").fill("코더1")
             page.get_by_label("비밀번호").fill(PASSWORD)
             page.get_by_role("button", name="로그인").click()
-            page.get_by_role("link", name="코딩").click()
+            page.get_by_role("link", name="코딩", exact=True).click()
             saved = page.locator(".st-key-coding-saved")
             saved.wait_for()
             page.locator("[data-testid='stSpinner']").first.wait_for(state="detached")

@@ -73,6 +73,9 @@ def _payload(application: CodeApplication, path: str, coder: User) -> dict:
             "coder": coder.name, "memo": application.memo, "source": application.source}
 
 
+INSERT_ATTEMPTS = 3  # a coding removed and applied again by another process while we insert
+
+
 def apply_code(session: Session, coder: User, segment_id: str, code: str | int, *,
                memo: str | None = None, source: str = MANUAL) -> Coding:
     """``coder`` codes the segment with ``code`` (path or id). Applying a code the coder has
@@ -88,18 +91,21 @@ def apply_code(session: Session, coder: User, segment_id: str, code: str | int, 
     memo = (memo.strip() or None) if memo is not None else None
     if memo is not None and "\x00" in memo:  # PostgreSQL cannot store it
         raise FgiError("a memo cannot contain a NUL character (\\0)", hint="remove it and save the memo again")
-    application = _find(session, segment.id, target.id, coder.id)
-    if application is None:
+    # Another process of the same coder may apply or remove this coding between our read and
+    # our insert; each round either finds the row, inserts it, or sees it vanish and tries again.
+    for _ in range(INSERT_ATTEMPTS):
+        application = _find(session, segment.id, target.id, coder.id)
+        if application is not None:
+            break
         application = _insert(session, segment.id, target.id, coder.id, memo, source)
         if application is not None:
             Event.record(session, actor=coder.name, kind="code.apply", project_id=project.id, subject=segment.id,
                          payload={"before": None, "after": _payload(application, path, coder)})
             return _coding(session, application, segment, coder)
-        application = _find(session, segment.id, target.id, coder.id)  # another process applied it meanwhile
-        if application is None:
-            raise ConcurrentChange(
-                f"segment {segment.id} or code {path!r} was changed by someone else while {coder.name} coded it",
-                hint="try again; if it fails again, check that the segment and the code still exist")
+    if application is None:
+        raise ConcurrentChange(
+            f"segment {segment.id} or code {path!r} was changed by someone else while {coder.name} coded it",
+            hint="try again; if it fails again, check that the segment and the code still exist")
     if memo is not None and memo != application.memo:
         before = _payload(application, path, coder)
         application.memo = memo

@@ -106,7 +106,7 @@ def study(tmp_path, kiwi, monkeypatch):
         reveal(session, lead, transcript.id, reason=names["reason"])
         decide(session, lead, rows[0].id, names["codes"][1], "apply", reason=names["reason"])
         create_node(session, project, "domain", names["node"], actor="팀장")
-        propose(session, project, ProposalSettings(k=2), actor="팀장")
+        propose(session, project, ProposalSettings(k=2), viewer=lead)
     server = StreamlitServer(url, tmp_path / "streamlit.log")
     yield server, pixel, names
     server.stop()
@@ -140,7 +140,7 @@ def _settle(page) -> None:
 
 def _open(page, title: str) -> None:
     page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=title, exact=True).click()
-    page.get_by_role("heading", name=title).wait_for(timeout=60_000)
+    page.get_by_role("heading", name=title, exact=True).wait_for(timeout=60_000)
     _settle(page)
     for tab in TABS.get(title, []):
         page.get_by_role("tab", name=tab).click()

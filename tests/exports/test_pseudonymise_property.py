@@ -173,7 +173,7 @@ def _export_everything(session, project, lead, out: Path) -> list[Path]:
         paths += [out / f"codings.{suffix}", out / f"log.{suffix}"]
     for suffix in ("yaml", "csv", "xlsx", "qdc"):
         paths.append(export_codebook(session, project, out / f"codebook.{suffix}"))
-    table = theme_table(session, project, quotes=1000)
+    table = theme_table(session, project, viewer=lead, quotes=1000)
     paths += [write_docx(table, out / "themes.docx"), write_csv(table, out / "themes.csv"),
               write_markdown(table, out / "themes.md"),
               write_xlsx(workbook_data(session, project, viewer=lead, quotes=1000), out / "themes.xlsx")]

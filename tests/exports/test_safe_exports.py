@@ -80,7 +80,7 @@ def exports(db, kiwi, tmp_path) -> dict[str, Path]:
             export_codebook(session, project, out / f"codebook.{suffix}")
             export_log(reconciliation_log(session, project, viewer=lead), out / f"log.{suffix}")
         write_xlsx(workbook_data(session, project, viewer=lead, quotes=10), out / "themes.xlsx")
-        write_csv(theme_table(session, project, quotes=10), out / "themes.csv")
+        write_csv(theme_table(session, project, viewer=lead, quotes=10), out / "themes.csv")
     for path in out.iterdir():
         files[path.name] = path
     return files
