@@ -119,6 +119,9 @@ async def _code_lines(page, run: CoderRun, clicks: int) -> None:
         except Exception:
             await page.screenshot(path=str(REPO / "test-output" / f"concurrency-{run.name}.png"), full_page=True)
             raise
+        # The panel has settled on the new (uncoded) line before the click: the caption
+        # changes before the buttons below it are drawn again.
+        await expect(page.locator(".st-key-coding-saved")).not_to_contain_text(CODE)
         await expect(page.locator(".st-key-coding-recent button").first).to_be_visible()
         run.lines.append(_line_of(await page.evaluate(LINE_JS)))
         run.seconds.append(await page.evaluate(CLICK_JS, CODE) / 1000)

@@ -553,3 +553,8 @@ KO.update({
     "perm.team.not_member": "{project} 프로젝트의 구성원을 바꿀 권한이 없습니다.",
     "perm.participants.lead_only": "참여자의 역할과 집단은 팀장과 관리자만 바꿀 수 있습니다.",
 })
+
+KO.update({
+    # coding page: a click on a button drawn for the line shown before
+    "coding.stale_click": "화면이 다른 줄로 바뀌는 중에 누른 버튼이라 코드를 저장하지 않았습니다. 지금 보이는 줄에서 다시 눌러 주세요.",
+})

@@ -46,6 +46,27 @@ def test_a_coder_codes_the_current_line_and_sees_progress(demo_url):
     assert len(_codings(demo_url, "코더1")) == before
 
 
+def test_a_button_drawn_for_the_line_before_codes_nothing(demo_url):
+    """A recent-code button of the previous render, clicked while the panel already shows
+    another line, would put the code on a line the coder no longer sees: it is refused."""
+    app = run_as("코더1", "coding")
+    app.multiselect[0].set_value(["참여주민의 변화/자신감 회복"])
+    app.run()
+    next(b for b in app.button if b.label == "다음 줄").click()
+    app.run()
+    recent = next(b for b in app.button if b.key and b.key.startswith("coding.recent."))
+    before = len(_codings(demo_url, "코더1"))
+    app.session_state["coding.current_segment"] = "another line drawn meanwhile"
+    recent.click()
+    app.run()
+    assert len(_codings(demo_url, "코더1")) == before
+    assert any("코드를 저장하지 않았습니다" in e.value for e in app.error)
+    # drawn for the line shown, the same button codes it
+    next(b for b in app.button if b.key and b.key.startswith("coding.recent.")).click()
+    app.run()
+    assert len(_codings(demo_url, "코더1")) == before + 1
+
+
 def test_next_uncoded_line_moves_past_coded_ones(demo_url):
     app = run_as("코더1", "coding")
     first = next(t.value for t in app.caption if re.match(r"\d+줄 · ", t.value))

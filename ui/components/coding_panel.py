@@ -24,6 +24,7 @@ from ui.text import t
 
 WINDOW = 25  # lines shown before and after the current one
 RECENT = 8
+CURRENT_KEY = "coding.current_segment"  # the line the panel is showing now
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,11 @@ def _on_codes_changed(user_name: str, segment_id: str, before: list[str]) -> Non
 
 
 def _on_apply(user_name: str, segment_id: str, code: str | int, how: str = "manual") -> None:
+    if st.session_state.get(CURRENT_KEY, segment_id) != segment_id:
+        # A button drawn for the previous line, clicked while the panel was already showing
+        # the next one (a slow rerun): the code would land on a line the coder no longer sees.
+        st.session_state["coding.error"] = (t("coding.stale_click"), None)
+        return
     try:
         with database().transaction() as session:
             user = get_user(session, user_name)
@@ -208,6 +214,7 @@ def coding_panel(project_name: str, transcript_id: str, user_name: str) -> None:
 
 def _current_line(project_name, transcript_id, user_name, rows, position, row, paths, mine, others,
                   coded_ids, codebook) -> None:
+    st.session_state[CURRENT_KEY] = row.id
     with st.container(border=True, key="coding-current"):
         st.caption(md("coding.line_head", line=row.line, speaker=row.participant or row.speaker or "-",
                      time=row.timestamp or "-"))
