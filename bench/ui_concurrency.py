@@ -130,6 +130,9 @@ async def _code_lines(page, run: CoderRun, clicks: int) -> None:
 async def _run(urls: list[str], names: list[str], clicks: int) -> list[CoderRun]:
     from playwright.async_api import async_playwright
 
+    from playwright.async_api import expect
+
+    expect.set_options(timeout=240_000)  # a rerun under 20 coders on 2 cores takes seconds
     runs = [CoderRun(name) for name in names]
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
