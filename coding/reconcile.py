@@ -151,17 +151,25 @@ def decide(
     reason = (reason or "").strip() or None
     row = session.scalar(select(ConsensusDecision).where(
         ConsensusDecision.segment_id == segment.id, ConsensusDecision.code_id == target.id))
-    path = code_path(session, target)
+    return write_decision(session, lead, project, segment, target, code_path(session, target), row, decision, other,
+                          reason)
+
+
+def write_decision(session: Session, lead: User, project: Project, segment: Segment, code: Code, path: str,
+                   row: ConsensusDecision | None, decision: str, other: Code | None, reason: str | None,
+                   **payload: object) -> Decision:
+    """Store one consensus decision (a new row, or ``row`` changed) and its audited event;
+    ``payload`` adds to the event's before/after (the by-line decisions add the line's version)."""
     before = _snapshot(session, row, path) if row is not None else None
     if row is None:
-        row = ConsensusDecision(segment_id=segment.id, code_id=target.id)
+        row = ConsensusDecision(segment_id=segment.id, code_id=code.id)
         session.add(row)
     row.decision, row.replacement_code_id = decision, other.id if other else None
     row.decided_by, row.reason, row.decided_at = lead.id, reason, utcnow()
     session.flush()
     after = _snapshot(session, row, path)
     Event.record(session, actor=lead.name, kind="consensus.decide", project_id=project.id, subject=segment.id,
-                 payload={"before": before, "after": after}, reason=reason)
+                 payload={"before": before, "after": after, **payload}, reason=reason)
     return Decision(segment.id, path, decision, after["replacement"], lead.name, reason, row.decided_at)
 
 

@@ -23,12 +23,11 @@ from sqlalchemy.orm import Session
 from coding.applications import get_segment, resolve_code
 from coding.codebook import code_path
 from coding.models import APPLY, REJECT, REPLACE, CodeApplication, ConsensusDecision, User
-from coding.reconcile import Decision, _snapshot
+from coding.reconcile import Decision, write_decision
 from coding.reconcile_queue import line_versions
 from coding.users import require_lead
 from fgi.errors import FgiError
-from fgi.models import Event, Project, Segment
-from fgi.storage.base import utcnow
+from fgi.models import Project, Segment
 
 KEEP, DROP, ADD = "keep", "drop", "add"
 LINE_ACTIONS = (KEEP, DROP, REPLACE, ADD)
@@ -106,7 +105,8 @@ def decide_line(
                 decision, other.id if other else None, why):
             unchanged.append(path)
             continue
-        written.append(_write(session, lead, project, segment, code, path, row, decision, other, why, current))
+        written.append(write_decision(session, lead, project, segment, code, path, row, decision, other, why,
+                                      line_version=current))
     session.flush()
     return LineDecision(segment.id, segment.line, written, unchanged,
                         line_versions(session, [segment.id])[segment.id])
@@ -164,17 +164,3 @@ def _plan(session, project, segment, choices, applied, existing, disputed, line_
         raise FgiError(f"line {segment.line}: no reason for {', '.join(reasonless)}",
                        hint="give one reason for the line (--reason) or one per code")
     return plan
-
-
-def _write(session, lead, project, segment, code, path, row, decision, other, why, version) -> Decision:
-    before = _snapshot(session, row, path) if row is not None else None
-    if row is None:
-        row = ConsensusDecision(segment_id=segment.id, code_id=code.id)
-        session.add(row)
-    row.decision, row.replacement_code_id = decision, other.id if other else None
-    row.decided_by, row.reason, row.decided_at = lead.id, why, utcnow()
-    session.flush()
-    after = _snapshot(session, row, path)
-    Event.record(session, actor=lead.name, kind="consensus.decide", project_id=project.id, subject=segment.id,
-                 payload={"before": before, "after": after, "line_version": version}, reason=why)
-    return Decision(segment.id, path, decision, after["replacement"], lead.name, why, row.decided_at)
