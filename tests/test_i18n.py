@@ -1,0 +1,84 @@
+"""The message catalogue is complete: every message the code marks has a Korean translation
+with the same fields, and the language follows the context, FGI_LANG and the locale."""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+
+from fgi import i18n
+from fgi.i18n import _, catalogue, environment_language, set_language
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("fgi", "coding", "themes", "queries", "ui")
+FIELD = re.compile(r"\{(\w*)[^{}]*\}")
+
+
+def marked_messages() -> dict[str, str]:
+    """Every message given to ``_``, ``N_`` or ``ngettext`` in the product's code."""
+    found: dict[str, str] = {}
+    for package in PACKAGES:
+        folder = ROOT / package
+        if not folder.is_dir():
+            continue
+        for filename, lineno, message, _comments, _context in extract_from_dir(
+            str(folder), method_map=[("**.py", "python")],
+            keywords={"_": None, "N_": None, "ngettext": (1, 2)},
+        ):
+            for text in message if isinstance(message, tuple) else (message,):
+                if text:
+                    found[text] = f"{package}/{filename}:{lineno}"
+    return found
+
+
+def test_every_marked_message_has_a_korean_translation_with_the_same_fields():
+    korean = catalogue("ko")
+    missing = [f"{where}: {text!r}" for text, where in marked_messages().items() if text not in korean]
+    assert not missing, "no Korean translation in fgi/locale/ko/*.po for:\n" + "\n".join(missing)
+    wrong = [
+        f"{text!r} -> {korean[text]!r}"
+        for text in marked_messages() if set(FIELD.findall(text)) != set(FIELD.findall(korean[text]))
+    ]
+    assert not wrong, "fields differ between English and Korean:\n" + "\n".join(wrong)
+
+
+def test_no_translation_is_left_without_a_message_in_the_code():
+    unused = sorted(set(catalogue("ko")) - set(marked_messages()))
+    assert not unused, "translations whose message is no longer in the code:\n" + "\n".join(unused)
+
+
+def test_language_follows_the_context_then_fgi_lang_then_the_locale(monkeypatch):
+    for variable in ("FGI_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(variable, raising=False)
+    assert environment_language() == "en"
+    monkeypatch.setenv("LANG", "ko_KR.UTF-8")
+    assert environment_language() == "ko"
+    monkeypatch.setenv("FGI_LANG", "en")
+    assert environment_language() == "en"
+    set_language("ko")
+    try:
+        assert i18n.current_language() == "ko"
+        seen = []
+        thread = threading.Thread(target=lambda: seen.append(i18n.current_language()))
+        thread.start()
+        thread.join()
+        assert seen == ["en"], "a language set in one thread leaked into another"
+    finally:
+        set_language(None)
+
+
+def test_unknown_language_is_refused():
+    with pytest.raises(ValueError):
+        set_language("fr")
+
+
+def test_an_untranslated_text_falls_back_to_itself_with_fields_filled():
+    set_language("ko")
+    try:
+        assert _("no such message {n}", n=3) == "no such message 3"
+    finally:
+        set_language(None)
