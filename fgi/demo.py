@@ -11,6 +11,7 @@ from fgi.ingest import ImportOptions, ImportResult, import_files
 from fgi.models import Project
 from fgi.morphology import Analyzer
 from fgi.study import create_project
+from fgi.i18n import _
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 SAMPLE_TRANSCRIPTS = REPOSITORY / "transcripts"
@@ -23,8 +24,8 @@ TRANSCRIPT_SUFFIXES = {".txt", ".docx", ".srt", ".vtt"}
 def sample_transcripts(folder: Path = SAMPLE_TRANSCRIPTS) -> list[Path]:
     if not folder.is_dir():
         raise FgiError(
-            f"the sample transcripts are not here: {folder}",
-            hint="run the demo from a clone of the repository, or pass --from FOLDER",
+            _("the sample transcripts are not here: {folder}", folder=folder),
+            hint=_("run the demo from a clone of the repository, or pass --from FOLDER"),
         )
     return sorted(p for p in folder.iterdir() if p.suffix in TRANSCRIPT_SUFFIXES and p.name != NAMES_FILE)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from fgi.i18n import _
 
 
 class FgiError(Exception):
@@ -39,7 +40,7 @@ class InputError(FgiError):
         if path is not None:
             where = f"{Path(path).name}"
             if line is not None:
-                where += f", line {line}"
+                where += _(", line {line}", line=line)
             where += ": "
         super().__init__(where + message, hint=hint)
         self.path = str(path) if path is not None else None

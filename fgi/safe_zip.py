@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from fgi.errors import InputError
 from fgi.limits import MB, limit, setting_hint
+from fgi.i18n import _
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _CHUNK = 1 << 16
@@ -47,17 +48,17 @@ def zip_limits(total_limit: str = "unzipped_mb", **overrides) -> ZipLimits:
 
 
 def _size(n: int) -> str:
-    return f"{n / MB:.1f} MB" if n >= MB // 10 else f"{n} bytes"
+    return f"{n / MB:.1f} MB" if n >= MB // 10 else _("{count} bytes", count=n)
 
 
 def entry_problem(name: str) -> str | None:
     normal = name.replace("\\", "/")
     if "\x00" in normal:
-        return "has a NUL character in its name"
+        return _("has a NUL character in its name")
     if normal.startswith("/") or _DRIVE.match(normal):
-        return "is an absolute path"
+        return _("is an absolute path")
     if ".." in PurePosixPath(normal).parts:
-        return "escapes the archive folder (..)"
+        return _("escapes the archive folder (..)")
     return None
 
 
@@ -74,11 +75,11 @@ class SafeZip:
         self.hint = hint
         self._read_total = 0
         if not self.path.is_file():
-            raise InputError("file not found", path=self.path)
+            raise InputError(_("file not found"), path=self.path)
         try:
             self._zip = zipfile.ZipFile(self.path)
         except (zipfile.BadZipFile, OSError) as exc:
-            raise self.bad(f"not a zip archive ({exc})") from None
+            raise self.bad(_("not a zip archive ({detail})", detail=exc)) from None
         try:
             self._members = self._check_directory(counted)
         except Exception:
@@ -90,39 +91,43 @@ class SafeZip:
 
     def _too_large(self, what: str, size: int) -> InputError:
         limit = self.limits.max_total_bytes
-        return self.bad(f"{what} unpacks to {_size(size)}, over the limit of {_size(limit)} for one "
-                        "archive; nothing was imported",
-                        hint=f"if the file is genuine, raise the limit with {self.limits.total_setting} "
-                        f"(in MB, now {self.limits.max_total_bytes // MB}); do not open files you do not trust")
+        return self.bad(_("{what} unpacks to {size}, over the limit of {limit} for one archive; nothing was imported",
+                          what=what, size=_size(size), limit=_size(limit)),
+                        hint=_("if the file is genuine, raise the limit with {setting} (in MB, now {value}); "
+                               "do not open files you do not trust", setting=self.limits.total_setting,
+                               value=self.limits.max_total_bytes // MB))
 
     def _check_directory(self, counted) -> dict[str, zipfile.ZipInfo]:
         infos = self._zip.infolist()
         if len(infos) > self.limits.max_members:
-            raise self.bad(f"the archive has {len(infos)} entries (at most {self.limits.max_members} accepted)")
+            raise self.bad(_("the archive has {count} entries (at most {limit} accepted)", count=len(infos),
+                             limit=self.limits.max_members))
         members: dict[str, zipfile.ZipInfo] = {}
         declared = 0
         for info in infos:
             problem = entry_problem(info.filename)
             if problem:
-                raise self.bad(f"archive entry {info.filename!r} {problem}; nothing was imported")
+                raise self.bad(_("archive entry {entry} {problem}; nothing was imported", entry=repr(info.filename),
+                                 problem=problem))
             if stat.S_ISLNK(info.external_attr >> 16):
-                raise self.bad(f"archive entry {info.filename!r} is a symbolic link; nothing was imported")
+                raise self.bad(_("archive entry {entry} is a symbolic link; nothing was imported", entry=repr(info.filename)))
             if info.flag_bits & 0x1:
-                raise self.bad(f"archive entry {info.filename!r} is encrypted",
-                               hint="save or export the file again without a password")
+                raise self.bad(_("archive entry {entry} is encrypted", entry=repr(info.filename)),
+                               hint=_("save or export the file again without a password"))
             if info.file_size > self.limits.ratio_floor and \
                     info.file_size > self.limits.max_ratio * max(info.compress_size, 1):
-                raise self.bad(f"archive entry {info.filename!r} would expand from {info.compress_size} to "
-                               f"{info.file_size} bytes (more than {self.limits.max_ratio:.0f} times): a zip bomb?",
-                               hint=f"nothing was imported; do not open this file unless you trust it; "
-                               f"then {setting_hint('zip_ratio')}")
+                raise self.bad(_("archive entry {entry} would expand from {packed} to {size} bytes (more than "
+                                 "{ratio:.0f} times): a zip bomb?", entry=repr(info.filename), packed=info.compress_size,
+                                 size=info.file_size, ratio=self.limits.max_ratio),
+                               hint=_("nothing was imported; do not open this file unless you trust it; then "
+                                      "{what_to_do}", what_to_do=setting_hint("zip_ratio")))
             if not info.is_dir():
                 name = info.filename.replace("\\", "/")
                 members[name] = info
                 if counted(name):
                     declared += info.file_size
         if declared > self.limits.max_total_bytes:
-            raise self._too_large("the archive", declared)
+            raise self._too_large(_("the archive"), declared)
         return members
 
     def __enter__(self) -> SafeZip:
@@ -153,11 +158,11 @@ class SafeZip:
         info = self._members[name]
         left = self.limits.max_total_bytes - self._read_total
         if info.file_size > self.limits.max_member_bytes:
-            raise self.bad(f"archive entry {name!r} is {info.file_size} bytes uncompressed; at most "
-                           f"{self.limits.max_member_bytes} bytes are read from one entry",
-                           hint="nothing was imported")
+            raise self.bad(_("archive entry {entry} is {size} bytes uncompressed; at most {limit} bytes are read "
+                             "from one entry", entry=repr(name), size=info.file_size, limit=self.limits.max_member_bytes),
+                           hint=_("nothing was imported"))
         if info.file_size > left:
-            raise self._too_large(f"archive entry {name!r}", self._read_total + info.file_size)
+            raise self._too_large(_("archive entry {entry}", entry=repr(name)), self._read_total + info.file_size)
         chunks: list[bytes] = []
         size = 0
         try:
@@ -165,12 +170,12 @@ class SafeZip:
                 while chunk := handle.read(_CHUNK):
                     size += len(chunk)
                     if size > info.file_size:
-                        raise self.bad(f"archive entry {name!r} holds more than it declares "
-                                       f"({info.file_size} bytes): a zip bomb?",
-                                       hint="nothing was imported; do not open this file")
+                        raise self.bad(_("archive entry {entry} holds more than it declares ({size} bytes): a zip bomb?",
+                                         entry=repr(name), size=info.file_size),
+                                       hint=_("nothing was imported; do not open this file"))
                     chunks.append(chunk)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:  # bad CRC, truncated, bad method
-            raise self.bad(f"archive entry {name!r} cannot be read ({exc})") from None
+            raise self.bad(_("archive entry {entry} cannot be read ({detail})", entry=repr(name), detail=exc)) from None
         self._read_total += size
         return b"".join(chunks)
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from fgi.errors import FgiError, NotFound
 from fgi.ingest.layout import format_timestamp
 from fgi.models import MODERATOR, ROLES, Event, Participant, Project, Segment, Transcript
+from fgi.i18n import _
 
 
 @dataclass(frozen=True)
@@ -61,11 +62,11 @@ def create_project(
 ) -> Project:
     name = name.strip()
     if not name:
-        raise FgiError("a project needs a name", hint='fgi project create "자활 FGI 2024"')
+        raise FgiError(_("a project needs a name"), hint=_("give it a name, e.g. 자활 FGI 2024"))
     if len(name) > 200:
-        raise FgiError("a project name can be at most 200 characters")
+        raise FgiError(_("a project name can be at most 200 characters"))
     if session.scalar(select(Project.id).where(Project.name == name)) is not None:
-        raise FgiError(f"a project named {name!r} already exists", hint="choose another name")
+        raise FgiError(_("a project named {name} already exists", name=repr(name)), hint=_("choose another name"))
     project = Project(
         name=name, description=description, blind_coding=blind_coding, pseudonymise=pseudonymise
     )
@@ -73,7 +74,7 @@ def create_project(
     try:
         session.flush()
     except IntegrityError:  # created by someone else between our check and our insert
-        raise FgiError(f"a project named {name!r} already exists", hint="choose another name") from None
+        raise FgiError(_("a project named {name} already exists", name=repr(name)), hint=_("choose another name")) from None
     Event.record(session, actor=actor, kind="project.create", project_id=project.id,
                  subject=str(project.id), payload={"name": name})
     return project
@@ -84,8 +85,8 @@ def get_project(session: Session, name: str) -> Project:
     if project is None:
         names = session.scalars(select(Project.name).order_by(Project.name)).all()
         raise NotFound(
-            f"no project named {name!r}",
-            hint=f"existing projects: {', '.join(names)}" if names else "create one: fgi project create NAME",
+            _("no project named {name}", name=repr(name)),
+            hint=_("existing projects: {names}", names=", ".join(names)) if names else _("create one first"),
         )
     return project
 
@@ -138,7 +139,7 @@ def get_transcript(session: Session, key: str, project: Project | None = None) -
             select(Transcript).where(Transcript.project_id == project.id, Transcript.name == key)
         )
     if transcript is None or (project is not None and transcript.project_id != project.id):
-        raise NotFound(f"no transcript {key!r}", hint="list them with: fgi transcripts --project NAME")
+        raise NotFound(_("no transcript {key}", key=repr(key)), hint=_("list them with: fgi transcripts --project NAME"))
     return transcript
 
 
@@ -171,11 +172,11 @@ def update_participant(
     """Change a participant's role or free attributes (such as ``group``); audited."""
     participant = session.get(Participant, participant_id)
     if participant is None:
-        raise NotFound(f"no participant with id {participant_id}")
+        raise NotFound(_("no participant with id {id}", id=participant_id))
     before = {"role": participant.role, "attributes": dict(participant.attributes)}
     if role is not None:
         if role not in ROLES:
-            raise FgiError(f"unknown role {role!r}", hint=f"use one of: {', '.join(ROLES)}")
+            raise FgiError(_("unknown role {role}", role=repr(role)), hint=_("use one of: {choices}", choices=", ".join(ROLES)))
         participant.role = role
     if attributes is not None:
         participant.attributes = {k: v for k, v in attributes.items() if v not in (None, "")}

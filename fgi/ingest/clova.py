@@ -17,6 +17,7 @@ import re
 
 from fgi.errors import InputError
 from fgi.ingest.layout import LabelSpan, Layout, Utterance, line_spans, parse_timestamp, strip_span
+from fgi.i18n import _
 
 SPEAKER_LINE = re.compile(r"^(?P<label>\S.{0,38}?)\s+(?P<ts>(?:\d{1,2}:)?\d{1,3}:\d{2})$")
 _HEADER_KEYS = ("title", "date", "author")
@@ -54,18 +55,18 @@ def parse_clova(text: str, path: str) -> Layout:
         layout.utterances.append(Utterance(speaker, content_start, content_end, number, timestamp))
     if not layout.utterances:
         raise InputError(
-            "no utterances found under the CLOVA Note speaker lines",
+            _("no utterances found under the CLOVA Note speaker lines"),
             path=path,
-            hint="each speaker line (`참석자 1 00:00`) must be followed by what was said",
+            hint=_("each speaker line (`참석자 1 00:00`) must be followed by what was said"),
         )
     if len(header) > len(_HEADER_KEYS) + 2:
         raise InputError(
-            f"{len(header)} lines stand before the first speaker line; a CLOVA Note header "
-            "has at most a title, a date and an author",
+            _("{count} lines stand before the first speaker line; a CLOVA Note header "
+              "has at most a title, a date and an author", count=len(header)),
             path=path,
             line=1,
-            hint="check that speaker lines look like `참석자 1 00:00`, or import with "
-            "--format prefixed if speakers are written as `진행자: ...`",
+            hint=_("check that speaker lines look like `참석자 1 00:00`, or import with "
+                   "the format 'prefixed' (--format prefixed) if speakers are written as `진행자: ...`"),
         )
     layout.meta = dict(zip(_HEADER_KEYS, header, strict=False))
     return layout

@@ -18,8 +18,12 @@ from pathlib import Path
 from fgi.errors import InputError, MissingDependency
 from fgi.limits import limit, raise_hint
 from fgi.safe_zip import checked_copy, is_xml_part, zip_limits
+from fgi.i18n import _
 
-_HINT = "open it in Word or LibreOffice and save it again as .docx"
+
+
+def _hint() -> str:
+    return _("open it in Word or LibreOffice and save it again as .docx")
 
 
 def is_docx(path: Path) -> bool:
@@ -35,8 +39,8 @@ def _check_xml(data: bytes, name: str, path: Path) -> None:
     from lxml import etree
 
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise InputError(f"part {name!r} of the Word file declares a DTD or entities, which Word never writes",
-                         path=path, hint="nothing was imported; do not open this file")
+        raise InputError(_("part {part} of the Word file declares a DTD or entities, which Word never writes", part=repr(name)),
+                         path=path, hint=_("nothing was imported; do not open this file"))
     deepest = limit("xml_depth")
     depth = 0
     try:
@@ -44,17 +48,17 @@ def _check_xml(data: bytes, name: str, path: Path) -> None:
                                         no_network=True, load_dtd=False, huge_tree=False):
             depth += 1 if event == "start" else -1
             if depth > deepest:
-                raise InputError(f"part {name!r} of the Word file nests elements more than {deepest} deep",
+                raise InputError(_("part {part} of the Word file nests elements more than {limit} deep", part=repr(name), limit=deepest),
                                  path=path, hint=raise_hint("xml_depth"))
     except etree.XMLSyntaxError as exc:
-        raise InputError(f"part {name!r} of the Word file is not well-formed XML ({exc})", path=path,
-                         hint=_HINT) from None
+        raise InputError(_("part {part} of the Word file is not well-formed XML ({detail})", part=repr(name), detail=exc),
+                         path=path, hint=_hint()) from None
 
 
 def checked_package(path: Path) -> io.BytesIO:
     """The Word file rebuilt in memory from its XML parts, read within the limits; other
     parts (pictures, fonts) are left empty, as the text never needs them."""
-    return checked_copy(path, zip_limits("office_xml_mb"), hint=_HINT, keep=is_xml_part,
+    return checked_copy(path, zip_limits("office_xml_mb"), hint=_hint(), keep=is_xml_part,
                         check=lambda name, data: _check_xml(data, name, path))
 
 
@@ -63,15 +67,15 @@ def docx_text(path: Path) -> str:
         import docx
         from docx.table import Table
     except ImportError as exc:  # pragma: no cover - python-docx is a core dependency
-        raise MissingDependency("reading .docx needs python-docx", hint="pip install python-docx") from exc
+        raise MissingDependency(_("reading .docx needs python-docx"), hint="pip install python-docx") from exc
     package = checked_package(path)
     try:
         document = docx.Document(package)
     except Exception as exc:  # python-docx raises many kinds for a damaged package
         raise InputError(
-            f"the Word file cannot be opened ({type(exc).__name__})",
+            _("the Word file cannot be opened ({kind})", kind=type(exc).__name__),
             path=path,
-            hint=_HINT,
+            hint=_hint(),
         ) from exc
     lines: list[str] = []
     for block in document.iter_inner_content():

@@ -12,6 +12,7 @@ import unicodedata
 from pathlib import Path
 
 from fgi.errors import InputError
+from fgi.i18n import N_, _
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -19,17 +20,21 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _BINARY_MAGIC = {
-    b"%PDF": "a PDF document",
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"GIF8": "a GIF image",
-    b"\xd0\xcf\x11\xe0": "an old Office (.doc/.hwp) file",
-    b"HWP Document": "a Hangul (.hwp) file",
-    b"ID3": "an MP3 recording",
-    b"RIFF": "a WAV recording",
-    b"\x1f\x8b": "a gzip archive",
-    b"SQLite format 3": "a SQLite database",
+    b"%PDF": N_("a PDF document"),
+    b"\x89PNG": N_("a PNG image"),
+    b"\xff\xd8\xff": N_("a JPEG image"),
+    b"GIF8": N_("a GIF image"),
+    b"\xd0\xcf\x11\xe0": N_("an old Office (.doc/.hwp) file"),
+    b"HWP Document": N_("a Hangul (.hwp) file"),
+    b"ID3": N_("an MP3 recording"),
+    b"RIFF": N_("a WAV recording"),
+    b"\x1f\x8b": N_("a gzip archive"),
+    b"SQLite format 3": N_("a SQLite database"),
 }
+
+
+def _export_hint() -> str:
+    return _("export the transcript as text (.txt), Word (.docx), 한글 (.hwpx/.hwp) or subtitles (.srt/.vtt)")
 
 
 def _line_of(data: bytes, offset: int) -> int:
@@ -61,17 +66,17 @@ def detect_encoding(data: bytes, path: str | Path) -> str:
     for magic, what in _BINARY_MAGIC.items():
         if data.startswith(magic):
             raise InputError(
-                f"this is {what}, not a transcript",
+                _("this is {what}, not a transcript", what=_(what)),
                 path=path,
-                hint="export the transcript as text (.txt), Word (.docx) or subtitles (.srt/.vtt)",
+                hint=_export_hint(),
             )
     nul = data.find(b"\x00")
     if nul >= 0:
         raise InputError(
-            "the file contains binary data (NUL bytes), not text",
+            _("the file contains binary data (NUL bytes), not text"),
             path=path,
             line=_line_of(data, nul),
-            hint="export the transcript as text (.txt), Word (.docx) or subtitles (.srt/.vtt)",
+            hint=_export_hint(),
         )
     try:
         data.decode("utf-8")
@@ -82,11 +87,11 @@ def detect_encoding(data: bytes, path: str | Path) -> str:
             return "cp949"
         except UnicodeDecodeError:
             raise InputError(
-                f"the text is neither UTF-8 nor CP949/EUC-KR (undecodable byte "
-                f"0x{data[utf8_error.start]:02x})",
+                _("the text is neither UTF-8 nor CP949/EUC-KR (undecodable byte 0x{byte:02x})",
+                  byte=data[utf8_error.start]),
                 path=path,
                 line=_line_of(data, utf8_error.start),
-                hint="open the file in an editor and save it as UTF-8",
+                hint=_("open the file in an editor and save it as UTF-8"),
             ) from None
 
 
@@ -105,10 +110,10 @@ def decode_bytes(data: bytes, path: str | Path) -> tuple[str, str]:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"the text could not be decoded as {encoding}",
+            _("the text could not be decoded as {encoding}", encoding=encoding),
             path=path,
             line=_line_of(data, exc.start),
-            hint="open the file in an editor and save it as UTF-8",
+            hint=_("open the file in an editor and save it as UTF-8"),
         ) from None
     encoding = {"utf-8-sig": "utf-8-bom"}.get(encoding, encoding)
     return normalise_text(text), encoding

@@ -11,6 +11,7 @@ import re
 
 from fgi.errors import InputError
 from fgi.ingest.layout import LabelSpan, Layout, Utterance, line_spans, strip_span
+from fgi.i18n import _
 
 # A label is short, has no colon or bracket, and at most one inner space (``참여자 3``).
 _COLON = re.compile(r"^(?P<label>[^\s:：\[\]()]{1,15}(?: [^\s:：\[\]()]{1,6})?)\s*[:：]\s?")
@@ -59,18 +60,18 @@ def parse_prefixed(text: str, path: str, fmt: str = "prefixed") -> Layout:
         layout.utterances.append(Utterance(speaker, content_start, content_end, number))
     if not layout.utterances:
         raise InputError(
-            "no speaker labels found",
+            _("no speaker labels found"),
             path=path,
             line=header_start_line,
-            hint="write each turn as `진행자: ...` or `[참여자1] ...`, or import with "
-            "--format plain to take every line without a speaker",
+            hint=_("write each turn as `진행자: ...` or `[참여자1] ...`, or import with "
+                   "the format 'plain' (--format plain) to take every line without a speaker"),
         )
     if len(header) > MAX_HEADER_LINES:
         raise InputError(
-            f"{len(header)} lines stand before the first speaker label",
+            _("{count} lines stand before the first speaker label", count=len(header)),
             path=path,
             line=header_start_line,
-            hint="start turns with a speaker label (`진행자: ...`), or import with --format plain",
+            hint=_("start turns with a speaker label (`진행자: ...`), or import with the format 'plain' (--format plain)"),
         )
     if header:
         layout.meta["title"] = header[0]
@@ -87,5 +88,5 @@ def parse_plain(text: str, path: str) -> Layout:
         if content_end > content_start:
             layout.utterances.append(Utterance(None, content_start, content_end, number))
     if not layout.utterances:
-        raise InputError("the file has no text", path=path, hint="choose a non-empty transcript")
+        raise InputError(_("the file has no text"), path=path, hint=_("choose a non-empty transcript"))
     return layout

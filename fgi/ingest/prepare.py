@@ -17,6 +17,7 @@ from fgi.ingest.reader import SourceText
 from fgi.ingest.segment import AnalysedUnit, Unit, analyse_units, split_units
 from fgi.models import MODERATOR, PARTICIPANT
 from fgi.morphology import Analyzer
+from fgi.i18n import _
 
 _MODERATOR_LABEL = re.compile(
     r"^(?:진행자|사회자|면접자|면접관|연구자|연구원|모더레이터|인터뷰어|질문자|보조진행자|"
@@ -58,7 +59,7 @@ def assign_roles(layout: Layout, text: str, moderators: Sequence[str]) -> tuple[
     notes: list[str] = []
     unknown = set(moderators) - set(roles)
     if unknown:
-        notes.append(f"--moderator {', '.join(sorted(unknown))}: no such speaker in this file")
+        notes.append(_("moderator {names}: no such speaker in this file", names=", ".join(sorted(unknown))))
     if MODERATOR not in roles.values() and len(roles) > 1:
         questions = Counter(
             u.speaker for u in layout.utterances if _QUESTION.search(text[u.start : u.end])
@@ -68,8 +69,8 @@ def assign_roles(layout: Layout, text: str, moderators: Sequence[str]) -> tuple[
             if count >= 2 and count >= 0.4 * sum(questions.values()):
                 roles[label] = MODERATOR
                 notes.append(
-                    f"guessed {label!r} as the moderator ({count} of {sum(questions.values())} "
-                    "questions); set it with --moderator if that is wrong"
+                    _("guessed {label} as the moderator ({count} of {total} questions); check it and change it "
+                      "if that is wrong", label=repr(label), count=count, total=sum(questions.values()))
                 )
     return roles, notes
 

@@ -24,6 +24,7 @@ from fgi.ingest.segment import UNITS
 from fgi.models import MODERATOR, Event, Participant, Project, PseudonymKey, Segment, Transcript
 from fgi.morphology import Analyzer, get_analyzer
 from fgi.settings import load_settings
+from fgi.i18n import _
 
 Progress = Callable[[int, int, str], None]  # (done, total, what)
 
@@ -40,11 +41,12 @@ class ImportOptions:
 
     def validate(self) -> None:
         if self.unit not in UNITS:
-            raise InputError(f"unknown unit {self.unit!r}", hint=f"use one of: {', '.join(UNITS)}")
+            raise InputError(_("unknown unit {unit}", unit=repr(self.unit)), hint=_("use one of: {choices}", choices=", ".join(UNITS)))
         if self.format is not None and self.format not in FORMATS:
-            raise InputError(f"unknown format {self.format!r}", hint=f"use one of: {', '.join(FORMATS)}")
+            raise InputError(_("unknown format {format}", format=repr(self.format)),
+                             hint=_("use one of: {choices}", choices=", ".join(FORMATS)))
         if self.group is not None and len(self.group) > 100:
-            raise InputError("a group name can be at most 100 characters")
+            raise InputError(_("a group name can be at most 100 characters"))
 
 
 @dataclass
@@ -118,7 +120,7 @@ def import_files(
     sources: list[SourceText] = []
     for done, path in enumerate(paths):
         if progress:
-            progress(done, total * 2, f"reading {Path(path).name}")
+            progress(done, total * 2, _("reading {file}", file=Path(path).name))
         sources.append(read_source(Path(path), fmt=options.format, max_bytes=settings.max_import_bytes))
 
     pseudonyms = _Pseudonyms(session, project)
@@ -126,11 +128,11 @@ def import_files(
     results = []
     for done, source in enumerate(sources, start=total):
         if progress:
-            progress(done, total * 2, f"segmenting {source.path.name}")
+            progress(done, total * 2, _("segmenting {file}", file=source.path.name))
         if source.content_hash in seen:
             raise DuplicateImport(
-                f"{source.path.name} has the same content as {seen[source.content_hash].name}",
-                hint="import each transcript once",
+                _("{file} has the same content as {other}", file=source.path.name, other=seen[source.content_hash].name),
+                hint=_("import each transcript once"),
             )
         seen[source.content_hash] = source.path
         results.append(_import_one(session, project, source, options, actor, analyzer, pseudonyms))
@@ -147,9 +149,9 @@ def _import_one(
     existing = session.get(Transcript, tid)
     if existing is not None and not options.replace:
         raise DuplicateImport(
-            f"{source.path.name} is already in project {project.name!r} as transcript "
-            f"{existing.name!r} ({existing.id})",
-            hint="add --replace to import it again (codings on unchanged lines are kept)",
+            _("{file} is already in project {project} as transcript {transcript} ({id})", file=source.path.name,
+              project=repr(project.name), transcript=repr(existing.name), id=existing.id),
+            hint=_("import it again with 'replace' (--replace) to update it (codings on unchanged lines are kept)"),
         )
     pseudonyms.reuse = _existing_pseudonyms(session, existing) if existing else {}
     prepared = prepare_transcript(

@@ -12,6 +12,7 @@ import re
 from fgi.errors import InputError
 from fgi.ingest.layout import LabelSpan, Layout, Utterance, line_spans, parse_timestamp, strip_span
 from fgi.ingest.prefixed import speaker_prefix
+from fgi.i18n import _
 
 CUE_TIME = re.compile(
     r"^\s*(?P<start>(?:\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*"
@@ -71,9 +72,9 @@ def parse_subtitles(text: str, path: str, fmt: str) -> Layout:
             )
     if cues == 0 or not layout.utterances:
         raise InputError(
-            "no subtitle cues with text found",
+            _("no subtitle cues with text found"),
             path=path,
-            hint="a cue is a time line such as `00:00:01,000 --> 00:00:04,000` followed by text",
+            hint=_("a cue is a time line such as `00:00:01,000 --> 00:00:04,000` followed by text"),
         )
     return layout
 

@@ -8,6 +8,7 @@ from functools import cache
 from typing import Protocol, runtime_checkable
 
 from fgi.errors import FgiError
+from fgi.i18n import _
 
 # Morphemes that carry meaning: common and proper nouns, verb and adjective stems,
 # roots, foreign words and hanja. Lemmas of these are what search, keywords and
@@ -88,7 +89,7 @@ def get_analyzer(name: str = "kiwi") -> Analyzer:
         factory = _REGISTRY[name]
     except KeyError:
         raise FgiError(
-            f"unknown morphology backend {name!r}",
-            hint=f"choose one of: {', '.join(available_analyzers())}",
+            _("unknown morphology backend {name}", name=repr(name)),
+            hint=_("use one of: {choices}", choices=", ".join(available_analyzers())),
         ) from None
     return factory()

@@ -21,6 +21,7 @@ from fgi.settings import load_settings
 from fgi.storage import migrate
 from fgi.storage.base import Base
 from fgi.storage.engine import WRITE_OPTION, is_sqlite, make_engine
+from fgi.i18n import _
 
 __all__ = ["Base", "Database", "open_database"]
 
@@ -67,8 +68,8 @@ def open_database(url: str | None = None, *, upgrade: bool | None = None) -> Dat
         if not upgrade:
             engine.dispose()
             raise DatabaseNotMigrated(
-                f"the database schema is at {current or 'nothing'}, this version needs {head}",
-                hint="run `fgi migrate` (with FGI_DATABASE_URL set to this database)",
+                _("the database schema is at {current}, this version needs {head}", current=current or "-", head=head),
+                hint=_("run `fgi migrate` (with FGI_DATABASE_URL set to this database)"),
             )
         if current is not None and is_sqlite(url):
             migrate.backup_sqlite(engine, f"before-{head}")
