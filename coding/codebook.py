@@ -24,6 +24,7 @@ from coding.code_fields import (  # noqa: F401 - re-exported: callers use coding
 from coding.models import Code, CodeApplication, User
 from coding.permissions import acting
 from fgi.errors import FgiError, NotFound
+from fgi.i18n import ngettext
 from fgi.models import Event, Project, Segment, Transcript
 
 @dataclass(frozen=True)
@@ -175,8 +176,10 @@ def _next_position(session: Session, project: Project, parent_id: int | None) ->
 
 
 def _raise_problems(problems: list[str]) -> None:
+    if len(problems) == 1:
+        raise FgiError(problems[0])
     if problems:
-        raise FgiError("; ".join(problems))
+        raise FgiError(ngettext("{count} problem:", "{count} problems:", len(problems)), details=problems)
 
 
 def add_code(session: Session, project: Project, path: str, *, actor: User | str, **fields: Any) -> Code:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fgi.errors import FgiError, InputError
+from fgi.i18n import _, ngettext
 
 
 class PermissionDenied(FgiError):
@@ -28,7 +29,11 @@ class RowProblem:
     unit: str = "row"
 
     def __str__(self) -> str:
-        return f"{self.unit} {self.row}: {self.message}" if self.row is not None else self.message
+        if self.row is None:
+            return self.message
+        if self.unit == "line":
+            return _("line {row}: {message}", row=self.row, message=self.message)
+        return _("row {row}: {message}", row=self.row, message=self.message)
 
 
 class RowErrors(InputError):
@@ -36,9 +41,9 @@ class RowErrors(InputError):
 
     def __init__(self, path: str | Path, problems: Sequence[RowProblem], *, hint: str | None = None) -> None:
         self.problems = list(problems)
-        listing = "\n".join(f"  {p}" for p in self.problems)
         count = len(self.problems)
         super().__init__(
-            f"{count} problem{'s' if count != 1 else ''}, nothing was imported:\n{listing}",
-            path=path, hint=hint or "fix these rows and import the file again",
+            ngettext("{count} problem, nothing was imported:", "{count} problems, nothing was imported:", count),
+            path=path, hint=hint or _("fix these rows and import the file again"),
+            details=[str(p) for p in self.problems],
         )

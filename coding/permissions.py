@@ -52,7 +52,7 @@ RULES: dict[str, Rule] = {
     "transcripts.read": Rule(MEMBER, "read the project's transcripts"),
     "transcripts.import": Rule(LEAD_LEVEL, "import transcripts"),
     "identities": Rule(LEAD_LEVEL, "see the pseudonymisation key"),
-    "participants.edit": Rule(LEAD_LEVEL, "change participants' roles and groups"),
+    "participants.edit": Rule(LEAD_LEVEL, "change participants' roles, groups and report labels"),
     # users and membership
     "users.list": Rule(LEAD_LEVEL, "list users"),
     "users.add": Rule(ADMIN_LEVEL, "add users"),

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from coding.models import User
 from coding.permissions import acting
-from fgi import study
+from fgi import participant_labels, study
 from fgi.ingest import ImportOptions, ImportResult, import_files
 from fgi.models import Participant, Project
 
@@ -43,3 +43,16 @@ def update_participant(session: Session, participant_id: int, *, actor: User | s
 
 def _name(actor: User | str) -> str:
     return actor.name if isinstance(actor, User) else actor
+
+
+def set_label_scheme(session: Session, project: Project, scheme: str, *, actor: User | str) -> None:
+    """How reports name participants (``fgi.participant_labels.SCHEMES``)."""
+    participant_labels.set_label_scheme(session, project, scheme,
+                                        actor=acting(session, actor, "participants.edit", project))
+
+
+def set_report_labels(session: Session, project: Project, labels: dict[int, str | None], *,
+                      actor: User | str) -> int:
+    """Participants' own report labels (participant id -> label; None: the scheme's)."""
+    return participant_labels.set_report_labels(session, project, labels,
+                                                actor=acting(session, actor, "participants.edit", project))

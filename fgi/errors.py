@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from fgi.i18n import _
 
@@ -9,16 +10,22 @@ from fgi.i18n import _
 class FgiError(Exception):
     """Base class of every error the toolkit raises on purpose.
 
-    ``hint`` says what the user can do; the CLI and the app show it under the message.
+    ``hint`` says what the user can do; ``details`` are the problems one by one when there
+    are several (a codebook's bad rows); the CLI and the app show them under the message,
+    one per line.
     """
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, hint: str | None = None, details: Sequence[str] = ()) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.details = [str(d) for d in details]
 
     def __str__(self) -> str:
-        return self.message if not self.hint else f"{self.message}\n  → {self.hint}"
+        lines = [self.message, *(f"  {d}" for d in self.details)]
+        if self.hint:
+            lines.append(f"  → {self.hint}")
+        return "\n".join(lines)
 
 
 class NotFound(FgiError):
@@ -35,6 +42,7 @@ class InputError(FgiError):
         path: str | Path | None = None,
         line: int | None = None,
         hint: str | None = None,
+        details: Sequence[str] = (),
     ) -> None:
         where = ""
         if path is not None:
@@ -42,7 +50,7 @@ class InputError(FgiError):
             if line is not None:
                 where += _(", line {line}", line=line)
             where += ": "
-        super().__init__(where + message, hint=hint)
+        super().__init__(where + message, hint=hint, details=details)
         self.path = str(path) if path is not None else None
         self.line = line
 

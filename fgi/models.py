@@ -30,6 +30,8 @@ class Project(Base):
     description: Mapped[str | None] = mapped_column(Text)
     blind_coding: Mapped[bool] = mapped_column(Boolean, default=True)
     pseudonymise: Mapped[bool] = mapped_column(Boolean, default=True)
+    # How reports name participants: fgi.participant_labels.SCHEMES
+    participant_labels: Mapped[str] = mapped_column(String(20), default="project", server_default="project")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     transcripts: Mapped[list[Transcript]] = relationship(
@@ -86,6 +88,8 @@ class Participant(Base):
     # The speaker label as stored in the transcript text (already pseudonymised).
     label: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(20), default=PARTICIPANT)
+    # The researcher's own label for reports (참여자 A); None: the project's scheme decides.
+    report_label: Mapped[str | None] = mapped_column(String(40))
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     project: Mapped[Project] = relationship(back_populates="participants")

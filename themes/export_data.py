@@ -18,6 +18,7 @@ from coding.matrix import require_full_view
 from coding.models import User
 from coding.reconcile_log import LogRow, reconciliation_log
 from fgi.models import Project
+from fgi.participant_labels import report_labels
 from fgi.study import list_transcripts
 from themes.export_table import ThemeTable, speaker_tag, theme_table
 from themes.units import lines_by_id
@@ -57,8 +58,9 @@ def coded_segments(session: Session, project: Project, viewer: User) -> tuple[li
         by_segment.setdefault(c.segment_id, {}).setdefault(c.coder, []).append(c.code_path)
     lines = lines_by_id(session, project, list(by_segment) + list(consensus))
     order = {t.id: i for i, t in enumerate(list_transcripts(session, project))}
+    labels = report_labels(session, project)
     rows = [
-        CodedSegment(sid, line.transcript, line.line, line.speaker or "", speaker_tag(line.speaker, line.group),
+        CodedSegment(sid, line.transcript, line.line, line.speaker or "", speaker_tag(line.speaker, line.group, labels),
                      line.group or "", line.text, by_segment.get(sid, {}), sorted(consensus.get(sid, [])))
         for sid, line in lines.items()
     ]

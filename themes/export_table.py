@@ -4,24 +4,25 @@ domain, with its codes, counts and representative quotes.
 The file writers (``export_docx``, ``export_xlsx``, ``export_text``) take a ``ThemeTable``
 and never touch the database.
 
-**Speaker tags.** A quote ends with its speaker as Korean reports write it: the
-participant's group and the number of their pseudonym, ``P03`` in group 실무자 ->
-``(실무자3)``; without a group, the pseudonym itself, ``(P03)``; a moderator's line
-(only when it is evidence) ``(진행자)``. Tags come from pseudonyms and groups only, never
-from speaker labels as imported and never from ``pseudonym_keys``; the number stays the
-participant's pseudonym number, so a quote can be traced back in the app.
+**Speaker tags.** A quote ends with its speaker as Korean reports write it, by the project's
+report labels (``fgi.participant_labels``): by default the participant's group and the
+number of their pseudonym, ``P03`` in group 실무자 -> ``(실무자3)``; numbered per group or
+lettered per transcript (``(실무자 A)``) if the project chose so, or a label a researcher
+gave; a moderator's line (only when it is evidence) ``(진행자)``. Tags never come from
+``pseudonym_keys``, so no real name can reach a report.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coding.models import User
+from fgi import participant_labels
 from fgi.errors import NotFound
-from fgi.models import Project
+from fgi.models import Participant, Project, Segment
 from themes.models import DOMAIN, SUBTHEME, THEME
 from themes.tree import TreeNode, hierarchy_tree
 from themes.units import Line
@@ -29,7 +30,6 @@ from themes.units import Line
 COLUMNS = ("영역", "주제", "하위주제", "내용", "대표 인용")
 COUNT_COLUMNS = ("줄 수", "참여자 수", "집단 수")
 UNPLACED = "(미분류)"  # the domain (or theme) cell of nodes not yet placed under one
-_PSEUDONYM = re.compile(r"([PM])0*(\d+)")
 
 
 @dataclass(frozen=True)
@@ -82,14 +82,10 @@ class ThemeTable:
         return [r for r in self.rows if r.domain == domain]
 
 
-def speaker_tag(speaker: str | None, group: str | None) -> str:
-    """``실무자3`` for P03 of group 실무자, ``P03`` without a group, ``진행자`` for moderators."""
-    match = _PSEUDONYM.fullmatch(speaker or "")
-    if match and match.group(1) == "M":
-        return f"{group} 진행자" if group else "진행자"
-    if match:
-        return f"{group}{int(match.group(2))}" if group else speaker
-    return f"{group} {speaker}" if group and speaker else (speaker or group or "화자 미상")
+def speaker_tag(speaker: str | None, group: str | None, labels: dict[str, str] | None = None) -> str:
+    """``실무자3`` for P03 of group 실무자, ``P03`` without a group, ``진행자`` for moderators;
+    the project's report label instead when ``labels`` (``fgi.participant_labels``) has one."""
+    return participant_labels.speaker_tag(speaker, group, labels)
 
 
 def _quote(line: Line) -> Quote:
@@ -138,4 +134,16 @@ def theme_table(session: Session, project: Project, *, viewer: User, quotes: int
                            f"build the hierarchy first: fgi hierarchy show --project {project.name!r}")
         table.rows = table.rows_of(domain)
         table.domain_counts = {domain: table.domain_counts[domain]} if domain in table.domain_counts else {}
+    return _relabelled(session, project, table)
+
+
+def _relabelled(session: Session, project: Project, table: ThemeTable) -> ThemeTable:
+    """Quotes tagged with the project's report labels (``fgi.participant_labels``)."""
+    speakers = dict(session.execute(
+        select(Segment.id, Participant.pseudonym).join(Participant, Participant.id == Segment.participant_id)
+        .where(Segment.id.in_([q.segment_id for r in table.rows for q in r.quotes]))).all())
+    labels = participant_labels.report_labels(session, project)
+    for row in table.rows:
+        row.quotes[:] = [replace(q, speaker=labels[speakers[q.segment_id]])
+                         if speakers.get(q.segment_id) in labels else q for q in row.quotes]
     return table

@@ -11,7 +11,7 @@ from fgi.errors import FgiError
 from fgi.morphology import get_analyzer
 from fgi.settings import load_settings
 from fgi.storage import Database, open_database
-from ui.safe import md
+from ui.safe import md, md_list
 from ui.text import t
 
 
@@ -61,5 +61,7 @@ def show_error(error: FgiError) -> None:
         st.error(t(f"perm.denied.{error.needed}"), icon=":material/lock:")
         return
     st.error(md("error", message=error.message), icon=":material/error:")
+    if error.details:
+        st.markdown(md_list(error.details))
     if error.hint:
         st.text(error.hint)

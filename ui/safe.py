@@ -33,6 +33,7 @@ from __future__ import annotations
 import html
 import re
 import string
+from collections.abc import Sequence
 
 from ui.text import t
 
@@ -56,6 +57,11 @@ def md(key: str, **params: object) -> str:
     """The label ``key`` of ui.text with every parameter escaped (numbers as they are)."""
     return t(key, **{name: value if isinstance(value, int | float) else literal(value)
                      for name, value in params.items()})
+
+
+def md_list(items: Sequence[object]) -> str:
+    """A Markdown bullet list that renders each item as exactly its text, one per line."""
+    return "\n".join(f"- {literal(item, one_line=True)}" for item in items)
 
 
 def plot_text(text: object) -> str:

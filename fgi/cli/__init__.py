@@ -10,6 +10,7 @@ import typer
 
 from fgi.cli import study
 from fgi.errors import FgiError
+from fgi.i18n import _
 from fgi.terminal import clean
 
 try:  # typer carries its own copy of click since 0.20; older ones use click itself
@@ -53,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app(args=argv, standalone_mode=False)
     except FgiError as exc:
-        click.echo(f"error: {clean(exc.message)}", err=True)
+        click.echo(f"{_('error')}: {clean(exc.message)}", err=True)
+        for detail in exc.details:
+            click.echo(f"  - {clean(detail)}", err=True)
         if exc.hint:
             click.echo(f"  → {clean(exc.hint)}", err=True)
         return 1

@@ -244,6 +244,58 @@ def db_app_role(
     info(f"{'created' if created else 'updated'} role {name}: rows only, no CREATE, ALTER or DROP")
 
 
+participants_app = typer.Typer(help="Participants and how reports name them.", no_args_is_help=True)
+ProjectOption = Annotated[str, typer.Option("--project", "-p", help="project name")]
+
+
+@participants_app.command("list")
+def participants_list(project: ProjectOption, fmt: FormatOption = OutputFormat.table, as_user: AsOption = None) -> None:
+    """List the participants with their report labels (the tag after a quote)."""
+    from fgi.participant_labels import labelled_participants
+
+    with console.database().reading() as session:
+        target = get_project(session, project)
+        _require(session, as_user, "transcripts.read", target.id)
+        rows = [{"id": p.participant_id, "transcript": p.transcript_id, "pseudonym": p.pseudonym,
+                 "group": p.group or "", "role": p.role, "label": p.label, "own": p.own}
+                for p in labelled_participants(session, target)]
+        scheme = target.participant_labels
+    if fmt is OutputFormat.json:
+        print_json({"scheme": scheme, "participants": rows})
+    else:
+        print_table(rows, ["id", "transcript", "pseudonym", "group", "role", "label"], title=f"{project} ({scheme})")
+
+
+@participants_app.command("scheme")
+def participants_scheme(
+    scheme: Annotated[str, typer.Argument(help="project (실무자19), group (실무자1..n), transcript (실무자 A, B...) "
+                                               "or original (the transcript's own labels)")],
+    project: ProjectOption, as_user: AsOption = None,
+) -> None:
+    """Choose how reports number participants."""
+    from coding.study_changes import set_label_scheme
+
+    with transaction() as session:
+        target = get_project(session, project)
+        set_label_scheme(session, target, scheme, actor=signed_in(session, as_user))
+    info(f"{project}: participant labels by {scheme}")
+
+
+@participants_app.command("label")
+def participants_label(
+    participant: Annotated[int, typer.Argument(help="participant id (fgi participants list)")],
+    label: Annotated[str, typer.Argument(help='the label reports use, e.g. "참여자 A"; "" for the scheme\'s')],
+    project: ProjectOption, as_user: AsOption = None,
+) -> None:
+    """Give one participant a report label of your own."""
+    from coding.study_changes import set_report_labels
+
+    with transaction() as session:
+        target = get_project(session, project)
+        set_report_labels(session, target, {participant: label or None}, actor=signed_in(session, as_user))
+    info(f"participant {participant}: {label or '(by the scheme)'}")
+
+
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
     app.command("migrate")(migrate_command)
@@ -252,6 +304,7 @@ def register(app: typer.Typer) -> None:
     app.command("import")(import_command)
     app.command("transcripts")(transcripts_command)
     app.command("segments")(segments_command)
+    app.add_typer(participants_app, name="participants")
     app.command("demo")(demo_command)
     app.command("backup")(backup_command)
     app.command("restore")(restore_command)

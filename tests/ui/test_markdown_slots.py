@@ -23,7 +23,7 @@ LABELLED = {"button", "download_button", "link_button", "page_link", "form_submi
             "camera_input", "audio_input", "pills", "segmented_control", "feedback", "chat_input"}
 MARKDOWN_OPTIONS = {"radio", "pills", "segmented_control"}  # option labels are Markdown there
 WRAPPERS = {"download": 0}  # ui helpers whose first argument becomes a Markdown label
-ESCAPERS = {"literal", "md"}
+ESCAPERS = {"literal", "md", "md_list"}
 NUMBERS = {"len", "int", "float", "round", "number", "interval", "band"}  # numbers, or t() of a fixed key
 
 
