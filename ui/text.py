@@ -558,3 +558,27 @@ KO.update({
     # coding page: a click on a button drawn for the line shown before
     "coding.stale_click": "화면이 다른 줄로 바뀌는 중에 누른 버튼이라 코드를 저장하지 않았습니다. 지금 보이는 줄에서 다시 눌러 주세요.",
 })
+
+KO.update({
+    # participant labels for reports, language (#15)
+    "col.report_label": "보고서 표기 (직접)",
+    "col.report_label.now": "보고서 표기",
+    "labels.scheme": "보고서에서 참여자를 부르는 방식",
+    "labels.scheme.project": "집단 + 가명 번호 (실무자19)",
+    "labels.scheme.group": "집단마다 번호 (실무자1, 2…)",
+    "labels.scheme.transcript": "전사본마다 알파벳 (실무자 A, B…)",
+    "labels.scheme.original": "전사본의 원래 표기 (참여자1)",
+    "labels.help": "인용 뒤 괄호 안 표기입니다. 방식을 고르거나 '보고서 표기 (직접)' 칸에 직접 쓰면 모든 내보내기에 반영됩니다. 진행자는 언제나 '진행자'입니다.",
+    "labels.own.help": "비워 두면 위에서 고른 방식을 따릅니다. 괄호는 쓸 수 없습니다.",
+})
+EN.update({
+    "col.report_label": "Report label (own)",
+    "col.report_label.now": "Report label",
+    "labels.scheme": "How reports name participants",
+    "labels.scheme.project": "group + pseudonym number (실무자19)",
+    "labels.scheme.group": "numbered per group (실무자1, 2…)",
+    "labels.scheme.transcript": "lettered per transcript (실무자 A, B…)",
+    "labels.scheme.original": "the transcript's own labels (참여자1)",
+    "labels.help": "The tag in parentheses after a quote. Choose a scheme or write a label of your own; every export uses it. Moderators are always 진행자.",
+    "labels.own.help": "Leave empty to follow the scheme above. Parentheses are not allowed.",
+})

@@ -116,6 +116,33 @@ def test_transcript_page_shows_lines_and_saves_participants(demo_url):
     assert app.success[0].value == "참여자 정보를 저장했습니다."
 
 
+def test_transcript_page_speaks_korean_and_sets_report_labels(demo_url):
+    """Roles read 진행자/참여자, a line without a time shows an empty cell, and the lead's
+    choice of scheme and own label reach the stored project and the labels shown."""
+    from fgi.models import Participant
+    from fgi.participant_labels import labelled_participants
+
+    app = run_as("팀장", "transcripts")
+    times = app.dataframe[0].value["시간"]
+    assert not any(value is None or str(value) in ("None", "nan") for value in times)
+    people = app.dataframe[1].value  # the participant editor
+    assert set(people["역할"]) == {"진행자", "참여자"}
+    assert "보고서 표기" in people.columns  # (the id column is hidden by its column config)
+    next(r for r in app.radio if r.key == "labels.scheme").set_value("transcript")
+    next(b for b in app.button if b.label == "참여자 정보 저장").click()
+    app.run()
+    assert not app.exception
+    assert app.success[0].value == "참여자 정보를 저장했습니다."
+    db = database(demo_url)
+    with db.reading() as session:
+        project = get_project(session, DEMO)
+        assert project.participant_labels == "transcript"
+        labels = [p.label for p in labelled_participants(session, project) if p.role == "participant"]
+        assert labels and all(label.endswith((" A", " B", " C", " D", " E", " F", " G")) for label in labels)
+        assert session.query(Participant).filter(Participant.role.not_in(["moderator", "participant"])).count() == 0
+    db.dispose()
+
+
 def test_without_projects_a_coder_is_told_what_to_do(empty_url):
     from coding import users
 

@@ -21,7 +21,7 @@ def segment_rows(rows: Sequence[SegmentRow], extra: dict[str, dict[str, str]] | 
         row = {column: values.get(r.id, "") for column, values in lead.items()}
         row[t("col.line")] = r.line
         if not compact:
-            row[t("col.time")] = r.timestamp
+            row[t("col.time")] = r.timestamp or ""  # empty, not None, where the file had no times
             row[t("col.speaker")] = r.speaker
         row[t("col.participant")] = r.participant or r.speaker
         row[t("col.text")] = r.text
