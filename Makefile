@@ -30,7 +30,7 @@ setup-dev: $(VENV)/.setup-dev
 ## make demo: set up, load the sample study into demo.db, open the app on http://localhost:8501
 demo: setup
 	FGI_DATABASE_URL=$(DEMO_DB) $(BIN)/fgi demo --if-missing
-	FGI_DATABASE_URL=$(DEMO_DB) $(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	FGI_DATABASE_URL=$(DEMO_DB) $(BIN)/streamlit run app.py --server.port $(PORT) --server.maxUploadSize $${FGI_MAX_IMPORT_MB:-20} --server.headless true --browser.gatherUsageStats false
 
 ## make test: set up with every extra and run the whole suite (PostgreSQL tests start their own server)
 test: setup-dev

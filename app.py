@@ -11,11 +11,13 @@ import streamlit as st
 from fgi.i18n import set_language
 from ui.auth import current_user, keep_cookie, login_page, sidebar_user
 from ui.context import project_picker
+from ui.components.uploads import korean_uploaders
 from ui.navigation import sections_for
 from ui.text import t
 
 set_language(st.session_state.get("lang", "ko"))  # the domain's messages follow the app's language
 st.set_page_config(page_title=t("app.title"), page_icon=":material/forum:", layout="wide")
+korean_uploaders()
 
 user = current_user()
 if user is None:
