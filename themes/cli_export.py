@@ -1,4 +1,4 @@
-"""``fgi export themes``: the theme table for a report, as docx, xlsx, csv or md.
+"""``fgi export themes``: the theme table for a report, as docx, hwpx, xlsx, csv or md.
 
 ``register_export(app)`` adds ``themes`` to the ``fgi export`` group (shared with
 ``fgi export qdpx``) and hands the theme hierarchy to the REFI-QDA commands, so a .qdpx
@@ -21,6 +21,7 @@ from fgi.errors import InputError
 from fgi.study import get_project
 from themes.export_data import workbook_data
 from themes.export_docx import write_docx
+from themes.export_hwpx import write_hwpx
 from themes.export_table import theme_table
 from themes.export_text import write_csv, write_markdown
 from themes.export_xlsx import write_xlsx
@@ -32,12 +33,13 @@ class TableFormat(str, Enum):
     xlsx = "xlsx"
     csv = "csv"
     md = "md"
+    hwpx = "hwpx"
 
 
 def export_themes_command(
     project: Annotated[str, typer.Option("--project", "-p", help="project name")],
     output: Annotated[Path, typer.Option("--output", "-o", help="file to write")],
-    fmt: Annotated[Optional[TableFormat], typer.Option("--format", "-f", help="docx, xlsx, csv or md (default: by suffix)")] = None,
+    fmt: Annotated[Optional[TableFormat], typer.Option("--format", "-f", help="docx, hwpx, xlsx, csv or md (default: by suffix)")] = None,
     quotes: Annotated[int, typer.Option("--quotes", min=0, max=20, help="representative quotes per sub-theme")] = 2,
     domain: Annotated[Optional[str], typer.Option("--domain", help="only this domain (영역)")] = None,
     sections: Annotated[bool, typer.Option("--sections/--no-sections", help="docx: each theme's quotes in full after the table")] = True,
@@ -50,7 +52,7 @@ def export_themes_command(
         chosen = fmt or TableFormat(output.suffix.lower().lstrip("."))
     except ValueError:
         raise InputError(f"cannot tell the format from {output.suffix or 'a name without suffix'!r}", path=output,
-                         hint="end the file in .docx, .xlsx, .csv or .md, or give --format") from None
+                         hint="end the file in .docx, .hwpx, .xlsx, .csv or .md, or give --format") from None
     with console.database().reading() as session:
         target = get_project(session, project)
         viewer = console.signed_in(session, as_user)
@@ -62,6 +64,8 @@ def export_themes_command(
             table = theme_table(session, target, viewer=viewer, quotes=quotes, domain=domain)
     if chosen is TableFormat.docx:
         write_docx(table, output, sections=sections)
+    elif chosen is TableFormat.hwpx:
+        write_hwpx(table, output)
     elif chosen is TableFormat.xlsx:
         write_xlsx(data, output)
     elif chosen is TableFormat.csv:

@@ -104,20 +104,21 @@ def short(quote: Quote, limit: int = TABLE_QUOTE_LENGTH) -> str:
     return f"“{text}” ({quote.speaker})"
 
 
-def _merge_down(table, column: int, spans: list[tuple[int, int]]) -> None:
-    for first, last in spans:
+def _merge_down(table, column: int, runs: list[tuple[int, int]]) -> None:
+    for first, last in runs:
         if last > first:
             text_cell = table.cell(first, column)
             text_cell.merge(table.cell(last, column))
 
 
-def _spans(rows: list[ThemeRow], key) -> list[tuple[int, int]]:
-    spans, start = [], 0
+def spans(rows: list[ThemeRow], key) -> list[tuple[int, int]]:
+    """Runs of rows with the same ``key``, as table row numbers (the header is row 0)."""
+    found, start = [], 0
     for index in range(1, len(rows) + 1):
         if index == len(rows) or key(rows[index]) != key(rows[start]):
-            spans.append((start + 1, index))  # table rows: the header is row 0
+            found.append((start + 1, index))  # table rows: the header is row 0
             start = index
-    return spans
+    return found
 
 
 def _table(document, table_data: ThemeTable) -> None:
@@ -131,8 +132,8 @@ def _table(document, table_data: ThemeTable) -> None:
         _write(cell, [(title, {"bold": True})])
         _shade(cell, "D9D9D9")
     _repeat_header(table.rows[0])
-    domain_spans = _spans(rows, lambda r: r.domain)
-    theme_spans = _spans(rows, lambda r: (r.domain, r.theme))
+    domain_spans = spans(rows, lambda r: r.domain)
+    theme_spans = spans(rows, lambda r: (r.domain, r.theme))
     domain_starts, theme_starts = {first for first, _ in domain_spans}, {first for first, _ in theme_spans}
     for number, row in enumerate(rows, start=1):
         domain_counts = table_data.domain_counts.get(row.domain)

@@ -68,7 +68,7 @@ def test_no_real_name_leaves_the_database(fgi, study, tmp_path):
         originals = set(session.scalars(select(PseudonymKey.original)))
     assert set(REAL_NAMES) <= originals  # the names really were in the imported files
     files = []
-    for suffix in ("docx", "xlsx", "csv", "md"):
+    for suffix in ("docx", "hwpx", "xlsx", "csv", "md"):
         fgi("export", "themes", "--project", PROJECT, "-o", f"표.{suffix}", "--quotes", "20")
         files.append(tmp_path / f"표.{suffix}")
     fgi("export", "qdpx", "--project", PROJECT, "-o", "프로젝트.qdpx")
@@ -85,6 +85,8 @@ def test_no_real_name_leaves_the_database(fgi, study, tmp_path):
 def test_export_commands(fgi, tmp_path):
     _, err = fgi("export", "themes", "--project", PROJECT, "-o", "t.docx", "--domain", "실무자가 본 성과")
     assert "wrote t.docx: 1 domains, 2 rows" in err
+    _, err = fgi("export", "themes", "--project", PROJECT, "-o", "t.hwpx", "--domain", "실무자가 본 성과")
+    assert "wrote t.hwpx: 1 domains, 2 rows" in err
     code, err = fgi("export", "themes", "--project", PROJECT, "-o", "t.pdf", ok=False)
     assert code == 1 and "cannot tell the format" in err
     code, err = fgi("export", "themes", "--project", PROJECT, "-o", "t.md", "--domain", "없음", ok=False)

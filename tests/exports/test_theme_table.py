@@ -174,3 +174,68 @@ def test_word_table_renders_in_libreoffice(sqlite_db, kiwi, tmp_path):
         if shutil.which("pdftotext") else ""
     if text:
         assert "참여주민의 변화" in text and "대표 인용" in text
+
+
+def _hwpx_table(path):
+    """The first table of an .hwpx as rows of (text, row span) per cell, read from the XML."""
+    import zipfile
+
+    from lxml import etree
+
+    def local(element):
+        return etree.QName(element).localname
+
+    section = etree.fromstring(zipfile.ZipFile(path).read("Contents/section0.xml"))
+    table = next(e for e in section.iter() if local(e) == "tbl")
+    rows = []
+    for row in (e for e in table if local(e) == "tr"):
+        cells = []
+        for cell in (e for e in row if local(e) == "tc"):
+            paragraphs = ["".join(t.text or "" for t in p.iter() if local(t) == "t")
+                          for p in cell.iter() if local(p) == "p"]
+            span = next((int(s.get("rowSpan")) for s in cell if local(s) == "cellSpan"), 1)
+            address = next(((int(a.get("rowAddr")), int(a.get("colAddr"))) for a in cell if local(a) == "cellAddr"))
+            cells.append(("\n".join(paragraphs), span, address))
+        rows.append(cells)
+    return rows
+
+
+def test_hwpx_table_layout_is_valid_owpml(db, study, tmp_path):
+    """The 한글 table: the Word table's layout, valid for python-hwpx's schema validator."""
+    import re
+
+    from hwpx.tools.package_validator import validate_package
+    from hwpx.tools.validator import validate_document
+
+    from fgi.ingest.hwp_text import hwpx_text
+    from themes.export_hwpx import write_hwpx
+
+    table = _table(db, quotes=2)
+    path = write_hwpx(table, tmp_path / "주제표.hwpx")
+    assert validate_document(path).issues == ()
+    assert [i for i in validate_package(path).issues if i.level == "error"] == []
+    rows = _hwpx_table(path)
+    assert [text for text, _, _ in rows[0]] == list(COLUMNS)
+    assert b'repeatHeader="1"' in __import__("zipfile").ZipFile(path).read("Contents/section0.xml")
+    assert len(rows) == 1 + len(SUBTHEMES)
+    # Merged cells: each domain's cell spans its two rows; the first theme's cell its two sub-themes.
+    first = {address[1]: (text, span) for text, span, address in rows[1]}
+    assert first[0][1] == 2 and first[0][0].startswith("실무자가 본 성과")
+    assert first[1][1] == 2 and first[1][0].startswith("참여주민의 변화\n")
+    assert f"{table.rows[0].theme_counts.lines}줄 · 참여자 {table.rows[0].theme_counts.participants}명" in first[1][0]
+    assert {address[1] for _, _, address in rows[2]} == {2, 3, 4}  # covered cells are gone
+    assert "· 자신감 회복" in first[3][0]
+    quotes = first[4][0].split("\n")
+    assert quotes and all(q.startswith("“") and re.search(TAG, q) for q in quotes)
+    # Our own 한글 reader gets the text back (the import path of .hwpx transcripts).
+    assert table.rows[0].quotes[0].text[:20] in hwpx_text(path)
+
+
+def test_hwpx_of_an_empty_hierarchy_says_so(tmp_path):
+    from themes.export_hwpx import write_hwpx
+    from themes.export_table import ThemeTable
+
+    from fgi.ingest.hwp_text import hwpx_text
+
+    path = write_hwpx(ThemeTable("빈 프로젝트"), tmp_path / "빈.hwpx")
+    assert "주제 위계가 아직 없습니다." in hwpx_text(path)

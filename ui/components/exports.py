@@ -17,6 +17,7 @@ from coding.refi.collect import collect_project
 from coding.refi.export import write_qdpx
 from themes.export_data import workbook_data
 from themes.export_docx import write_docx
+from themes.export_hwpx import write_hwpx
 from themes.export_table import theme_table
 from themes.export_text import write_csv, write_markdown
 from themes.export_xlsx import write_xlsx
@@ -50,6 +51,7 @@ def _log(session, project, user, path):
 ROWS = [
     ExportRow("export.themes", {
         "themes.docx": _theme_table(write_docx),
+        "themes.hwpx": _theme_table(write_hwpx),
         "themes.xlsx": lambda s, p, u, path: write_xlsx(workbook_data(s, p, viewer=u), path),
         "themes.csv": _theme_table(write_csv),
         "themes.md": _theme_table(write_markdown),

@@ -13,6 +13,7 @@ MIME = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".qdpx": "application/zip",
+    ".hwpx": "application/hwp+zip",
 }
 
 
