@@ -35,15 +35,17 @@ def marked_messages() -> dict[str, str]:
     return found
 
 
-def test_every_marked_message_has_a_korean_translation_with_the_same_fields():
+def test_every_marked_message_has_a_korean_translation_with_known_fields():
+    """A translation may leave a field out (an English plural ending, a library's English
+    detail) but may not use one the code does not fill."""
     korean = catalogue("ko")
     missing = [f"{where}: {text!r}" for text, where in marked_messages().items() if text not in korean]
     assert not missing, "no Korean translation in fgi/locale/ko/*.po for:\n" + "\n".join(missing)
     wrong = [
         f"{text!r} -> {korean[text]!r}"
-        for text in marked_messages() if set(FIELD.findall(text)) != set(FIELD.findall(korean[text]))
+        for text in marked_messages() if not set(FIELD.findall(korean[text])) <= set(FIELD.findall(text))
     ]
-    assert not wrong, "fields differ between English and Korean:\n" + "\n".join(wrong)
+    assert not wrong, "the Korean uses fields the English does not fill:\n" + "\n".join(wrong)
 
 
 def test_no_translation_is_left_without_a_message_in_the_code():

@@ -115,3 +115,19 @@ def test_mixed_line_endings_are_accepted_and_normalised(prepared, tmp_path):
     prepared("import", str(path), "-p", PROJECT)
     _, out, _ = prepared("transcripts", "-p", PROJECT, "--format", "json")
     assert '"segments": 3' in out
+
+
+@pytest.mark.parametrize("build", [c[1] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_input_is_explained_in_korean_in_korean_mode(prepared, monkeypatch, tmp_path, build):
+    """The same bad input with FGI_LANG=ko: the message and what to do are Korean, one
+    problem per line; only file names, user data, commands and settings stay as they are."""
+    from tests.korean import english_sentences
+
+    folder = tmp_path / "input"
+    folder.mkdir()
+    args = build(folder)
+    monkeypatch.setenv("FGI_LANG", "ko")
+    code, _, err = prepared(*args, ok=False)
+    assert code == 1, err
+    assert err.startswith("오류: ") and "Traceback" not in err
+    assert not english_sentences(err), err
