@@ -54,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app(args=argv, standalone_mode=False)
     except FgiError as exc:
-        click.echo(f"{_('error')}: {clean(exc.message)}", err=True)
+        label = _("error")
+        click.echo(f"{label}: {clean(exc.message)}", err=True)
         for detail in exc.details:
             click.echo(f"  - {clean(detail)}", err=True)
         if exc.hint:
