@@ -20,7 +20,6 @@ from typing import Final
 from sqlalchemy import String, and_, cast, column, exists, false, literal, or_, select, table
 from sqlalchemy.orm import Session
 
-from coding.applications import _visible_scope
 from coding.models import (
     MEMO_CODE,
     MEMO_KINDS,
@@ -177,6 +176,8 @@ def memos_for(session: Session, project: Project, *, viewer: User, kind: str | N
             query = query.where(or_(MemoRow.text.ilike(pattern, escape="\\"),
                                     MemoRow.title.ilike(pattern, escape="\\")))
     if code_id is not None:
+        from coding.applications import _visible_scope  # applications imports this module
+
         coded_lines = (_visible_scope(session, viewer, project, CodeApplication.segment_id)
                        .where(CodeApplication.code_id == code_id))
         query = query.where(or_(
@@ -193,6 +194,93 @@ def memos_for(session: Session, project: Project, *, viewer: User, kind: str | N
         ))
     rows = session.execute(query.order_by(MemoRow.created_at, MemoRow.id)).all()
     return [_memo(row, name) for row, name in rows]
+
+
+def memo_texts(session: Session, project: Project, kind: str) -> dict[str, str]:
+    """The texts of each target's memos of ``kind`` (not lines: those are blind), oldest
+    first, joined by blank lines: e.g. a theme node's memos in the tree and theme table."""
+    if kind == MEMO_SEGMENT:
+        raise ValueError("line memos are read per viewer: use memos_for")
+    texts: dict[str, list[str]] = {}
+    for target, title, text in session.execute(
+            select(MemoRow.target, MemoRow.title, MemoRow.text)
+            .where(MemoRow.project_id == project.id, MemoRow.kind == kind).order_by(MemoRow.created_at, MemoRow.id)):
+        texts.setdefault(target, []).append(f"{title}: {text}" if title else text)
+    return {target: "\n\n".join(parts) for target, parts in texts.items()}
+
+
+def memo_places(session: Session, project: Project, kind: str) -> list[list]:
+    """[memo id, target] of every memo of ``kind`` in ``project``: where they are, for a
+    snapshot that can put them back (``place_memos``)."""
+    return [[memo_id, target] for memo_id, target in session.execute(
+        select(MemoRow.id, MemoRow.target).where(MemoRow.project_id == project.id, MemoRow.kind == kind)
+        .order_by(MemoRow.id))]
+
+
+def place_memos(session: Session, project: Project, kind: str, places: list[list]) -> None:
+    """Put memos of ``kind`` back on the targets of ``memo_places`` (memos deleted since
+    stay deleted; memos written since stay where they are)."""
+    wanted = {memo_id: target for memo_id, target in places}
+    for row in session.scalars(select(MemoRow).where(MemoRow.project_id == project.id, MemoRow.kind == kind,
+                                                     MemoRow.id.in_(list(wanted)))):
+        row.target = wanted[row.id]
+
+
+def move_memos(session: Session, project: Project, kind: str, sources: list[str | int], target: str | int, *,
+               actor: User | str) -> list[Memo]:
+    """Move the memos of ``kind`` on ``sources`` to ``target`` (e.g. merged theme nodes: their
+    memos go with their codes), one ``memo.move`` event each."""
+    target = _check_target(session, project, kind, target)
+    rows = list(session.scalars(select(MemoRow).where(
+        MemoRow.project_id == project.id, MemoRow.kind == kind, MemoRow.target.in_([str(s) for s in sources]))
+        .order_by(MemoRow.id)))
+    moved = []
+    for row in rows:
+        author = session.get(User, row.author_id) if row.author_id is not None else None
+        before = _memo(row, author.name if author else None)
+        row.target = target
+        after = _memo(row, before.author)
+        Event.record(session, actor=_name(actor), kind="memo.move", project_id=project.id, subject=_subject(after),
+                     payload={"before": _payload(before), "after": _payload(after)})
+        moved.append(after)
+    return moved
+
+
+def first_line_memos(session: Session, project_ids: list[int],
+                     segment_ids: list[str] | None = None) -> dict[tuple[str, int], str]:
+    """The text of each author's first memo on each line, by (segment id, author id): what a
+    coding shows as its coder's memo (``Coding.memo``). Callers apply the blind rule: a
+    coding's memo is its coder's, visible wherever the coding is."""
+    if not project_ids:
+        return {}
+    query = (select(MemoRow.target, MemoRow.author_id, MemoRow.text)
+             .where(MemoRow.project_id.in_(project_ids), MemoRow.kind == MEMO_SEGMENT,
+                    MemoRow.author_id.is_not(None)).order_by(MemoRow.created_at.desc(), MemoRow.id.desc()))
+    if segment_ids is not None:
+        query = query.where(MemoRow.target.in_(segment_ids) if segment_ids else false())
+    return {(target, author): text for target, author, text in session.execute(query)}
+
+
+def put_line_memo(session: Session, project: Project, author: User, segment_id: str, text: str,
+                  title: str | None) -> tuple[Memo | None, Memo]:
+    """Write ``author``'s memo on a line, or change their first one there: the memo a coding
+    carries (``coding.applications.apply_code(memo=...)``). Returns (before, after); the
+    caller has checked the author may code and records the event."""
+    row = session.scalar(select(MemoRow).where(
+        MemoRow.project_id == project.id, MemoRow.kind == MEMO_SEGMENT, MemoRow.target == segment_id,
+        MemoRow.author_id == author.id).order_by(MemoRow.created_at, MemoRow.id).limit(1))
+    text = _clean_text(text)
+    if row is None:
+        row = MemoRow(project_id=project.id, kind=MEMO_SEGMENT, target=segment_id, author_id=author.id,
+                      title=_clean_title(title), text=text, source="app")
+        row.created_at = row.updated_at = utcnow()
+        session.add(row)
+        session.flush()
+        return None, _memo(row, author.name)
+    before = _memo(row, author.name)
+    if row.text != text:
+        row.text, row.updated_at = text, utcnow()
+    return before, _memo(row, author.name)
 
 
 def _visible_memo(viewer: User, project: Project):
@@ -321,3 +409,107 @@ def _payload(memo: Memo) -> dict:
     for key in ("created_at", "updated_at"):
         value[key] = value[key].isoformat()
     return value
+
+
+def resolve_target(session: Session, project: Project, kind: str, key: str | int | None) -> str:
+    """A memo target from what a person types: a transcript's name or id, a code's path or
+    id, a participant's pseudonym or id, a line's segment id, a theme node's id."""
+    key = "" if key is None else str(key).strip()
+    if kind == MEMO_TRANSCRIPT and key:
+        from fgi.study import get_transcript
+
+        return get_transcript(session, key, project).id
+    if kind == MEMO_CODE and key and not key.isdigit():
+        from coding.codebook import get_code
+
+        return str(get_code(session, project, key).id)
+    if kind == MEMO_PARTICIPANT and key and not key.isdigit():
+        found = session.scalar(select(Participant.id).where(Participant.project_id == project.id,
+                                                            Participant.pseudonym == key))
+        if found is None:
+            raise NotFound(_("no participant {name!r} in project {project!r}", name=key, project=project.name),
+                           hint=_("a participant is named by their pseudonym (the speaker column of: fgi segments TRANSCRIPT)"))
+        return str(found)
+    return _check_target(session, project, kind, key)
+
+
+def describe_targets(session: Session, project: Project, memos: list[Memo]) -> dict[int, str]:
+    """What each memo is on, in words (memo id -> label): the project, a transcript's name, a
+    participant's pseudonym, a code's path, a line (transcript, number and the start of its
+    text), a theme node's name; a target deleted since is said to be deleted."""
+    from coding.codebook import code_index
+
+    wanted: dict[str, set[str]] = {}
+    for memo in memos:
+        wanted.setdefault(memo.kind, set()).add(memo.target)
+    names: dict[tuple[str, str], str] = {}
+    if MEMO_TRANSCRIPT in wanted or MEMO_SEGMENT in wanted:
+        transcripts = dict(session.execute(select(Transcript.id, Transcript.name)
+                                           .where(Transcript.project_id == project.id)).all())
+        names |= {(MEMO_TRANSCRIPT, t): transcripts[t] for t in wanted.get(MEMO_TRANSCRIPT, ()) if t in transcripts}
+        lines = sorted(wanted.get(MEMO_SEGMENT, ()))
+        for i in range(0, len(lines), 500):
+            for sid, tid, line, text in session.execute(
+                    select(Segment.id, Segment.transcript_id, Segment.line, Segment.text)
+                    .where(Segment.id.in_(lines[i : i + 500]))):
+                short = text if len(text) <= 30 else text[:29] + "…"
+                names[(MEMO_SEGMENT, sid)] = _("{transcript} line {line}: {text}",
+                                               transcript=transcripts.get(tid, tid), line=line, text=short)
+    if MEMO_PARTICIPANT in wanted:
+        for pid, pseudonym in session.execute(select(Participant.id, Participant.pseudonym)
+                                              .where(Participant.project_id == project.id)):
+            names[(MEMO_PARTICIPANT, str(pid))] = pseudonym
+    if MEMO_CODE in wanted:
+        names |= {(MEMO_CODE, str(code.id)): path for path, code in code_index(session, project).items()}
+    if MEMO_NODE in wanted:
+        names |= {(MEMO_NODE, str(i)): name for i, name in session.execute(
+            select(_theme_nodes.c.id, column("name")).select_from(_theme_nodes)
+            .where(_theme_nodes.c.project_id == project.id))}
+    labels = {}
+    for memo in memos:
+        if memo.kind == MEMO_PROJECT:
+            labels[memo.id] = _("the project")
+        elif (memo.kind, memo.target) in names:
+            labels[memo.id] = names[(memo.kind, memo.target)]
+        else:
+            labels[memo.id] = _("deleted {what} #{id}", what=_(KIND_NAMES[memo.kind]), id=memo.target)
+    return labels
+
+
+def target_choices(session: Session, project: Project, kind: str, *, transcript_id: str | None = None,
+                   viewer: User) -> list[tuple[str, str]]:
+    """What a memo of ``kind`` may be written on, as (target, label), for a picker: the
+    project's transcripts, participants, codes (by path), theme nodes, or the lines of
+    ``transcript_id``."""
+    require(session, viewer, "memos.write", project)
+    if kind == MEMO_PROJECT:
+        return [("", _("the project"))]
+    if kind == MEMO_TRANSCRIPT:
+        return [(tid, name) for tid, name in session.execute(
+            select(Transcript.id, Transcript.name).where(Transcript.project_id == project.id)
+            .order_by(Transcript.imported_at, Transcript.name))]
+    if kind == MEMO_PARTICIPANT:
+        return [(str(pid), f"{pseudonym} ({name})") for pid, pseudonym, name in session.execute(
+            select(Participant.id, Participant.pseudonym, Transcript.name)
+            .join(Transcript, Transcript.id == Participant.transcript_id)
+            .where(Participant.project_id == project.id).order_by(Participant.pseudonym))]
+    if kind == MEMO_CODE:
+        from coding.codebook import code_index
+
+        return sorted(((str(code.id), path) for path, code in code_index(session, project).items()),
+                      key=lambda pair: pair[1])
+    if kind == MEMO_NODE:
+        return [(str(i), f"{name} ({level})") for i, name, level in session.execute(
+            select(_theme_nodes.c.id, column("name"), column("level")).select_from(_theme_nodes)
+            .where(_theme_nodes.c.project_id == project.id).order_by(_theme_nodes.c.id))]
+    if kind == MEMO_SEGMENT:
+        if transcript_id is None:
+            return []
+        return [(sid, f"{line} {speaker or '-'}: {text if len(text) <= 60 else text[:59] + '…'}")
+                for sid, line, speaker, text in session.execute(
+                    select(Segment.id, Segment.line, Segment.speaker, Segment.text)
+                    .join(Transcript, Transcript.id == Segment.transcript_id)
+                    .where(Segment.transcript_id == transcript_id, Transcript.project_id == project.id)
+                    .order_by(Segment.line))]
+    raise FgiError(_("unknown memo kind {kind!r}", kind=kind),
+                   hint=_("one of: {choices}", choices=", ".join(MEMO_KINDS)))

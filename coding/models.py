@@ -88,7 +88,8 @@ class Code(Base):
 
 
 class CodeApplication(Base):
-    """One coder's coding of one segment with one code."""
+    """One coder's coding of one segment with one code (a coder's memo on the line is a
+    ``Memo``, so removing the coding leaves it)."""
 
     __tablename__ = "code_applications"
     __table_args__ = (UniqueConstraint("segment_id", "code_id", "coder_id"),)
@@ -97,7 +98,6 @@ class CodeApplication(Base):
     segment_id: Mapped[str] = mapped_column(ForeignKey("segments.id", ondelete="CASCADE"), index=True)
     code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"), index=True)
     coder_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    memo: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(20), default=MANUAL)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
