@@ -6,6 +6,9 @@ admins get everyone's; after ``reveal`` (:mod:`coding.reveal`) every member sees
 of that transcript. Applying and removing codes is refused on a revealed transcript unless
 the project allows post-reveal changes, and on a transcript whose round is closed.
 The CLI, the app, exports and agreement reports read codings through ``codings_for``.
+
+A coding's ``memo`` is its coder's (first) memo on the line, a ``coding.memos`` memo of kind
+``segment``: removing the code leaves it, and it is seen wherever the coding is seen.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from coding.codebook import code_path, get_code
 from coding.models import APPLICATION_SOURCES, MANUAL, Code, CodeApplication, Reveal, User
+from coding.memos import first_line_memos, put_line_memo
 from coding.permissions import require
 from coding.users import require_member
 from coding.reveal import check_change_allowed, is_revealed, reveal  # noqa: F401 - reveal lives in coding.reveal
@@ -40,7 +44,7 @@ class Coding:
     code_id: int
     code_path: str
     coder: str
-    memo: str | None
+    memo: str | None  # the coder's memo on the line (not on this code alone)
     source: str
     created_at: datetime
 
@@ -62,15 +66,20 @@ def resolve_code(session: Session, project: Project, code: str | int) -> Code:
     return get_code(session, project, code)
 
 
-def _coding(session: Session, application: CodeApplication, segment: Segment, coder: User) -> Coding:
+def _line_memo(session: Session, segment: Segment, coder: User, project_id: int) -> str | None:
+    return first_line_memos(session, [project_id], [segment.id]).get((segment.id, coder.id))
+
+
+def _coding(session: Session, application: CodeApplication, segment: Segment, coder: User,
+            memo: str | None) -> Coding:
     return Coding(application.id, segment.id, segment.transcript_id, segment.line, application.code_id,
                   code_path(session, session.get(Code, application.code_id)), coder.name,
-                  application.memo, application.source, application.created_at)
+                  memo, application.source, application.created_at)
 
 
-def _payload(application: CodeApplication, path: str, coder: User) -> dict:
+def _payload(application: CodeApplication, path: str, coder: User, memo: str | None) -> dict:
     return {"segment": application.segment_id, "code": path, "code_id": application.code_id,
-            "coder": coder.name, "memo": application.memo, "source": application.source}
+            "coder": coder.name, "memo": memo, "source": application.source}
 
 
 INSERT_ATTEMPTS = 3  # a coding removed and applied again by another process while we insert
@@ -79,7 +88,8 @@ INSERT_ATTEMPTS = 3  # a coding removed and applied again by another process whi
 def apply_code(session: Session, coder: User, segment_id: str, code: str | int, *,
                memo: str | None = None, source: str = MANUAL) -> Coding:
     """``coder`` codes the segment with ``code`` (path or id). Applying a code the coder has
-    already applied changes nothing, except that a memo given replaces the stored one."""
+    already applied changes nothing, except that a memo given replaces the coder's memo on
+    the line (written, titled with the code's name, when they have none there yet)."""
     if source not in APPLICATION_SOURCES:
         raise FgiError(f"unknown coding source {source!r}", hint=f"one of: {', '.join(APPLICATION_SOURCES)}")
     segment, transcript = get_segment(session, segment_id)
@@ -89,29 +99,37 @@ def apply_code(session: Session, coder: User, segment_id: str, code: str | int, 
     target = resolve_code(session, project, code)
     path = code_path(session, target)
     memo = (memo.strip() or None) if memo is not None else None
-    if memo is not None and "\x00" in memo:  # PostgreSQL cannot store it
-        raise FgiError("a memo cannot contain a NUL character (\\0)", hint="remove it and save the memo again")
     # Another process of the same coder may apply or remove this coding between our read and
     # our insert; each round either finds the row, inserts it, or sees it vanish and tries again.
     for _ in range(INSERT_ATTEMPTS):
         application = _find(session, segment.id, target.id, coder.id)
         if application is not None:
             break
-        application = _insert(session, segment.id, target.id, coder.id, memo, source)
+        application = _insert(session, segment.id, target.id, coder.id, source)
         if application is not None:
+            memo_before = _line_memo(session, segment, coder, project.id)
+            payload = {"before": None}
+            if memo is not None and memo != memo_before:
+                _, written = put_line_memo(session, project, coder, segment.id, memo, target.name)
+                payload |= {"memo_before": memo_before, "memo_id": written.id}
+            memo = memo or memo_before
+            payload["after"] = _payload(application, path, coder, memo)
             Event.record(session, actor=coder.name, kind="code.apply", project_id=project.id, subject=segment.id,
-                         payload={"before": None, "after": _payload(application, path, coder)})
-            return _coding(session, application, segment, coder)
+                         payload=payload)
+            return _coding(session, application, segment, coder, memo)
     if application is None:
         raise ConcurrentChange(
             f"segment {segment.id} or code {path!r} was changed by someone else while {coder.name} coded it",
             hint="try again; if it fails again, check that the segment and the code still exist")
-    if memo is not None and memo != application.memo:
-        before = _payload(application, path, coder)
-        application.memo = memo
-        Event.record(session, actor=coder.name, kind="code.memo", project_id=project.id,
-                     subject=segment.id, payload={"before": before, "after": _payload(application, path, coder)})
-    return _coding(session, application, segment, coder)
+    current = _line_memo(session, segment, coder, project.id)
+    if memo is not None and memo != current:
+        before = _payload(application, path, coder, current)
+        _, written = put_line_memo(session, project, coder, segment.id, memo, target.name)
+        current = written.text
+        Event.record(session, actor=coder.name, kind="code.memo", project_id=project.id, subject=segment.id,
+                     payload={"before": before, "after": _payload(application, path, coder, current),
+                              "memo_id": written.id})
+    return _coding(session, application, segment, coder, current)
 
 
 def _find(session: Session, segment_id: str, code_id: int, coder_id: int) -> CodeApplication | None:
@@ -120,13 +138,11 @@ def _find(session: Session, segment_id: str, code_id: int, coder_id: int) -> Cod
         CodeApplication.coder_id == coder_id).execution_options(populate_existing=True))
 
 
-def _insert(session: Session, segment_id: str, code_id: int, coder_id: int, memo: str | None,
-            source: str) -> CodeApplication | None:
+def _insert(session: Session, segment_id: str, code_id: int, coder_id: int, source: str) -> CodeApplication | None:
     """The new coding, or None when the database refused it: the same coder applied the
     same code in another process at the same moment (unique constraint), or the segment or
     code was deleted meanwhile (foreign key). A savepoint keeps the transaction usable."""
-    application = CodeApplication(segment_id=segment_id, code_id=code_id, coder_id=coder_id,
-                                  memo=memo, source=source)
+    application = CodeApplication(segment_id=segment_id, code_id=code_id, coder_id=coder_id, source=source)
     try:
         with session.begin_nested():
             session.add(application)
@@ -136,7 +152,8 @@ def _insert(session: Session, segment_id: str, code_id: int, coder_id: int, memo
 
 
 def remove_code(session: Session, coder: User, segment_id: str, code: str | int) -> None:
-    """Delete ``coder``'s coding of the segment with ``code``; recorded as an event."""
+    """Delete ``coder``'s coding of the segment with ``code``; recorded as an event. The
+    coder's memos on the line stay."""
     segment, transcript = get_segment(session, segment_id)
     check_change_allowed(session, transcript)  # round open; not revealed, or post-reveal changes allowed
     project = session.get(Project, transcript.project_id)
@@ -149,13 +166,13 @@ def remove_code(session: Session, coder: User, segment_id: str, code: str | int)
         delete(CodeApplication).where(
             CodeApplication.segment_id == segment.id, CodeApplication.code_id == target.id,
             CodeApplication.coder_id == coder.id)
-        .returning(CodeApplication.id, CodeApplication.memo, CodeApplication.source)
+        .returning(CodeApplication.id, CodeApplication.source)
         .execution_options(synchronize_session="fetch")).one_or_none()
     if deleted is None:
         raise NotFound(f"{coder.name} has not coded segment {segment.id} with {path!r}",
                        hint=f"see the codings: fgi code export --project {project.name!r} --as {coder.name}")
     before = {"segment": segment.id, "code": path, "code_id": target.id, "coder": coder.name,
-              "memo": deleted.memo, "source": deleted.source}
+              "memo": _line_memo(session, segment, coder, project.id), "source": deleted.source}
     Event.record(session, actor=coder.name, kind="code.remove", project_id=project.id, subject=segment.id,
                  payload={"before": before, "after": None})
 
@@ -205,13 +222,14 @@ def codings_for(session: Session, viewer: User, *, project: Project | None = Non
     rows = session.execute(query.order_by(Transcript.imported_at, Segment.transcript_id, Segment.line,
                                           CodeApplication.code_id, User.name)).all()
     paths: dict[int, str] = {}
+    memos = first_line_memos(session, [p.id for p in projects]) if rows else {}
     result = []
     for application, segment, user in rows:
         if application.code_id not in paths:
             paths[application.code_id] = code_path(session, session.get(Code, application.code_id))
         result.append(Coding(application.id, segment.id, segment.transcript_id, segment.line,
                              application.code_id, paths[application.code_id], user.name,
-                             application.memo, application.source, application.created_at))
+                             memos.get((segment.id, user.id)), application.source, application.created_at))
     return result
 
 

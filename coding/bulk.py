@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from coding.applications import apply_code, codings_for
 from coding.codebook import code_index, join_path, split_path
 from coding.errors import RowErrors, RowProblem
+from coding.memos import first_line_memos
 from coding.models import IMPORT, CodeApplication, User
 from coding.tables import read_table, write_table
 from coding.permissions import require
@@ -118,17 +119,21 @@ def import_codings(session: Session, coder: User, path: str | Path, *,
     existing = {(a.segment_id, a.code_id): a for a in session.scalars(
         select(CodeApplication).where(CodeApplication.coder_id == coder.id,
                                       CodeApplication.segment_id.in_([r.segment_id for r in rows])))}
+    line_memos = first_line_memos(session, [project.id], [r.segment_id for r in rows])  # the coder's, by line
     applied = unchanged = memos = 0
     for row in rows:
         before = existing.get((row.segment_id, row.code_id))
+        memo = row.memo.strip() if row.memo is not None else None
         if before is None:
-            apply_code(session, coder, row.segment_id, row.code_id, memo=row.memo, source=IMPORT)
+            apply_code(session, coder, row.segment_id, row.code_id, memo=memo, source=IMPORT)
             applied += 1
-        elif row.memo is not None and row.memo != before.memo:
-            apply_code(session, coder, row.segment_id, row.code_id, memo=row.memo, source=IMPORT)
+        elif memo and memo != line_memos.get((row.segment_id, coder.id)):
+            apply_code(session, coder, row.segment_id, row.code_id, memo=memo, source=IMPORT)
             memos += 1
         else:
             unchanged += 1
+        if memo:
+            line_memos[(row.segment_id, coder.id)] = memo
     Event.record(session, actor=coder.name, kind="code.import", project_id=project.id,
                  subject=Path(path).name,
                  payload={"applied": applied, "unchanged": unchanged, "memos_updated": memos})

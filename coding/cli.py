@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from coding import applications, bulk, cli_auth, codebook, codebook_io, keywords, permissions, tokens, users
 from coding.cli_agreement import register_agreement
+from coding.cli_memos import register_memos
 from coding.cli_rounds import register_rounds
 from coding.refi.cli import register_refi
 from coding.models import USER_ROLES, User
@@ -461,3 +462,4 @@ def register(app: typer.Typer) -> None:
     register_agreement(app)  # fgi agreement, fgi reconcile, fgi reveal (coding/cli_agreement.py)
     register_refi(app)  # fgi export qdpx (coding/refi/cli.py)
     register_rounds(app)  # fgi rounds (coding/cli_rounds.py)
+    register_memos(app)  # fgi memo (coding/cli_memos.py)

@@ -154,7 +154,7 @@ def reconcile_list(
         print_json(items)
         return
     rows = [{"segment": i.segment_id, "line": i.line, "speaker": i.speaker, "text": i.text,
-             "coders": " | ".join(f"{c.coder}: {', '.join(_with_memo(code, c.memos) for code in c.codes) or '-'}"
+             "coders": " | ".join(f"{c.coder}: {', '.join(c.codes) or '-'}" + _with_memos(c.memos)
                                   for c in i.coders),
              "decisions": "; ".join(f"{c.code} {_decision_text(c.decision)}" for c in i.codes if c.decision),
              "open": ", ".join(i.undecided), "version": i.version} for i in items]
@@ -164,8 +164,8 @@ def reconcile_list(
                       f"(lines where the coders differ; {p.coded_lines} lines coded in all)")
 
 
-def _with_memo(code: str, memos: dict[str, str]) -> str:
-    return f"{code} ({memos[code]})" if code in memos else code
+def _with_memos(memos: list[str]) -> str:
+    return f" ({'; '.join(memos)})" if memos else ""
 
 
 def _decision_text(decision: reconcile.Decision | None) -> str:

@@ -24,7 +24,7 @@ from coding.applications import get_segment, resolve_code
 from coding.codebook import code_index, code_path
 from coding.consensus import decision_rows
 from coding.matrix import CodingData, Scope, load_coding
-from coding.models import DECISIONS, REPLACE, Code, CodeApplication, ConsensusDecision, User
+from coding.models import MEMO_SEGMENT, DECISIONS, REPLACE, Code, CodeApplication, ConsensusDecision, Memo, User
 from coding.permissions import require
 from fgi.errors import FgiError
 from fgi.models import Event, Project, Segment, Transcript
@@ -99,21 +99,24 @@ def disagreements(
         if decision is not None and not include_decided:
             continue
         line, speaker, text, tid = segments[sid]
-        coders = [CoderDecision(name, bool(data.applied[u, c, k]), memos.get((sid, code_id, data.coder_ids[c])))
+        coders = [CoderDecision(name, bool(data.applied[u, c, k]), memos.get((sid, data.coder_ids[c])))
                   for c, name in enumerate(data.coders) if data.coded[u, c]]
         queue.append(Disagreement(sid, tid, transcript_names[tid], line, speaker, text, data.code_paths[k],
                                   coders, _as_decision(decision, paths, names) if decision else None))
     return queue
 
 
-def _memos(session: Session, project: Project, data: CodingData) -> dict[tuple[str, int, int], str]:
+def _memos(session: Session, project: Project, data: CodingData) -> dict[tuple[str, int], str]:
+    """Each coder's memos on each line (their texts, oldest first), by (segment id, coder id):
+    a coder's note on a line speaks to every code they gave it."""
     rows = session.execute(
-        select(CodeApplication.segment_id, CodeApplication.code_id, CodeApplication.coder_id, CodeApplication.memo)
-        .join(Segment, Segment.id == CodeApplication.segment_id)
-        .join(Transcript, Transcript.id == Segment.transcript_id)
-        .where(Transcript.project_id == project.id, CodeApplication.memo.is_not(None))
-    ).all()
-    return {(s, k, c): memo for s, k, c, memo in rows}
+        select(Memo.target, Memo.author_id, Memo.text)
+        .where(Memo.project_id == project.id, Memo.kind == MEMO_SEGMENT, Memo.author_id.in_(list(data.coder_ids)))
+        .order_by(Memo.created_at, Memo.id)).all()
+    memos: dict[tuple[str, int], list[str]] = {}
+    for segment_id, author_id, text in rows:
+        memos.setdefault((segment_id, author_id), []).append(text)
+    return {key: "\n\n".join(texts) for key, texts in memos.items()}
 
 
 def _segment_details(session: Session, ids: Sequence[str], chunk: int = 500) -> dict[str, tuple]:

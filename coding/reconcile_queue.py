@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from coding.codebook import code_index
 from coding.consensus import decision_rows
 from coding.matrix import Scope, load_coding
-from coding.models import CodeApplication, ConsensusDecision, User
+from coding.models import MEMO_SEGMENT, CodeApplication, ConsensusDecision, Memo, User
 from coding.reconcile import Decision, _as_decision, _user_names
 from fgi.models import Project, Segment
 
@@ -46,11 +46,11 @@ class ContextLine:
 
 @dataclass(frozen=True)
 class CoderCodes:
-    """One coder's codes on the line, with their memos (by code path)."""
+    """One coder's codes on the line, with their memos on the line (``title: text``)."""
 
     coder: str
     codes: list[str]
-    memos: dict[str, str]
+    memos: list[str]
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,6 @@ def line_queue(
     details = _segments(session, segment_ids)
     around = _context(session, [(details[s][3], details[s][0]) for s in segment_ids], context)
     transcript_names = dict(data.transcripts)
-    coder_index = {c: i for i, c in enumerate(data.coder_ids)}
     code_position = {k: i for i, k in enumerate(data.code_ids)}
 
     items = []
@@ -150,9 +149,7 @@ def line_queue(
         coders = []
         for c in present:
             mine = [data.code_paths[k] for k in np.flatnonzero(data.applied[u, c]).tolist()]
-            notes = {data.code_paths[code_position[k]]: memo for (coder, k), memo in state[sid][1].items()
-                     if coder_index.get(coder) == c and k in code_position}
-            coders.append(CoderCodes(data.coders[c], mine, notes))
+            coders.append(CoderCodes(data.coders[c], mine, state[sid][1].get(data.coder_ids[c], [])))
         on_line = {data.code_ids[k] for k in np.flatnonzero(ones[u]).tolist()} | set(decisions.get(sid, {}))
         codes = []
         for code_id in sorted(on_line, key=lambda k: paths[k]):
@@ -169,21 +166,27 @@ def line_queue(
 
 
 def line_versions(session: Session, segment_ids: Sequence[str]) -> dict[str, str]:
-    """The version of each line: a digest of its codings (coder, code, memo) and decisions."""
+    """The version of each line: a digest of its codings (coder, code), the coders' memos on
+    it and its decisions."""
     return {sid: _digest(parts) for sid, (parts, _) in _line_state(session, segment_ids).items()}
 
 
 def _line_state(session: Session, segment_ids: Sequence[str]) -> dict[str, tuple[list, dict]]:
-    """Per line: what its version is made of, and its memos by (coder id, code id)."""
+    """Per line: what its version is made of, and its memos by author id."""
     state: dict[str, tuple[list, dict]] = {sid: ([], {}) for sid in segment_ids}
     for chunk in _chunks(segment_ids):
-        for sid, code, coder, memo in session.execute(
-            select(CodeApplication.segment_id, CodeApplication.code_id, CodeApplication.coder_id,
-                   CodeApplication.memo).where(CodeApplication.segment_id.in_(chunk))
+        for sid, code, coder in session.execute(
+            select(CodeApplication.segment_id, CodeApplication.code_id, CodeApplication.coder_id)
+            .where(CodeApplication.segment_id.in_(chunk))
         ):
-            state[sid][0].append(("c", coder, code, memo or ""))
-            if memo:
-                state[sid][1][(coder, code)] = memo
+            state[sid][0].append(("c", coder, code))
+        for sid, author, title, text in session.execute(
+            select(Memo.target, Memo.author_id, Memo.title, Memo.text)
+            .where(Memo.kind == MEMO_SEGMENT, Memo.target.in_(chunk), Memo.author_id.is_not(None))
+            .order_by(Memo.created_at, Memo.id)
+        ):
+            state[sid][0].append(("m", author, title or "", text))
+            state[sid][1].setdefault(author, []).append(f"{title}: {text}" if title else text)
         for row in session.scalars(select(ConsensusDecision).where(ConsensusDecision.segment_id.in_(chunk))):
             state[row.segment_id][0].append(("d", row.code_id, row.decision, row.replacement_code_id or 0,
                                              row.decided_by, row.reason or "", _instant(row.decided_at)))

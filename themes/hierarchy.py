@@ -28,9 +28,12 @@ from sqlalchemy.orm import Session
 
 from coding.applications import resolve_code
 from coding.codebook import code_path
-from coding.models import Code
+from coding.memos import delete_memo, edit_memo, write_memo
+from coding.models import MEMO_NODE, Code, User
+from coding.models import Memo as MemoRow
+from coding.permissions import acting
 from fgi.errors import FgiError, NotFound
-from fgi.models import Project
+from fgi.models import Event, Project
 from themes.history import Change, lock, record, take_snapshot
 from themes.models import DOMAIN, LEVELS, SUBTHEME, THEME, ThemeNode, ThemeNodeCode, ThemeNodeSegment
 
@@ -52,7 +55,7 @@ def describe(node: ThemeNode) -> str:
 
 
 def node_dict(node: ThemeNode) -> dict:
-    return {"id": node.id, "level": node.level, "name": node.name, "parent_id": node.parent_id, "memo": node.memo}
+    return {"id": node.id, "level": node.level, "name": node.name, "parent_id": node.parent_id}
 
 
 def get_node(session: Session, project: Project, node_id: int) -> ThemeNode:
@@ -166,11 +169,13 @@ def create_node(session: Session, project: Project, level: str, name: str, *, ac
     check_parent(level, parent)
     check_unique(session, project, parent_id, name)
     node = ThemeNode(project_id=project.id, parent_id=parent_id, level=level, name=name,
-                     memo=(memo or "").strip() or None, position=next_position(session, project, parent_id))
+                     position=next_position(session, project, parent_id))
     session.add(node)
     session.flush()
     event = record(session, project, actor=actor, op="create", subject=node.id, before=None,
                    after=node_dict(node), snapshot=snapshot, reason=reason)
+    if (memo or "").strip():
+        write_memo(session, project, actor=actor, kind=MEMO_NODE, target=node.id, text=memo)
     return Change("create", event.id, node.id, f"created {describe(node)}" +
                   (f" under {describe(parent)}" if parent else ""))
 
@@ -192,17 +197,37 @@ def rename_node(session: Session, project: Project, node_id: int, name: str, *, 
     return Change("rename", event.id, node.id, f"renamed {before['name']!r} to {describe(node)}")
 
 
-def set_memo(session: Session, project: Project, node_id: int, memo: str | None, *, actor: str) -> Change:
-    """Attach a memo to a node (an empty memo removes it)."""
-    lock(session, project)
-    snapshot = take_snapshot(session, project)
+def set_memo(session: Session, project: Project, node_id: int, memo: str | None, *,
+             actor: User | str) -> Change:
+    """Write the node's memo, or change its first one (an empty memo deletes that one). A
+    node's memos are ``coding.memos`` memos: their changes are memo events, outside the
+    hierarchy's undo (which puts memos back on their nodes but never changes their text)."""
+    acting(session, actor, "themes.edit", project)
     node = get_node(session, project, node_id)
-    before = node_dict(node)
-    node.memo = (memo or "").strip() or None
+    first = _first_node_memo(session, project, node.id)
+    text = (memo or "").strip()
+    if not text:
+        if first is None:
+            raise HierarchyError(f"{describe(node)} has no memo to remove")
+        delete_memo(session, first, actor=actor)
+        message = f"memo removed from {describe(node)}"
+    elif first is None:
+        write_memo(session, project, actor=actor, kind=MEMO_NODE, target=node.id, text=text)
+        message = f"memo set on {describe(node)}"
+    else:
+        edit_memo(session, first, actor=actor, text=text)
+        message = f"memo set on {describe(node)}"
     session.flush()
-    event = record(session, project, actor=actor, op="memo", subject=node.id, before=before,
-                   after=node_dict(node), snapshot=snapshot)
-    return Change("memo", event.id, node.id, f"{'memo set on' if node.memo else 'memo removed from'} {describe(node)}")
+    event_id = session.scalar(select(Event.id).where(Event.project_id == project.id, Event.kind.like("memo.%"))
+                              .order_by(Event.id.desc()).limit(1))
+    return Change("memo", event_id, node.id, message)
+
+
+def _first_node_memo(session: Session, project: Project, node_id: int) -> int | None:
+    """The id of the node's oldest memo (node memos are the team's, not blind)."""
+    return session.scalar(select(MemoRow.id).where(MemoRow.project_id == project.id, MemoRow.kind == MEMO_NODE,
+                                                   MemoRow.target == str(node_id))
+                          .order_by(MemoRow.created_at, MemoRow.id).limit(1))
 
 
 def move_node(session: Session, project: Project, node_id: int, parent_id: int | None, *, actor: str,

@@ -15,7 +15,9 @@ too:
 The undo stack is the project's, not one user's: undo takes back the latest change
 whoever made it. Snapshots restore ids as they were, so candidates, events and the app
 keep referring to the same nodes. Codes or lines deleted since a snapshot are left out
-when it is restored.
+when it is restored. A node's memos (``coding.memos``) are not part of the hierarchy: a
+snapshot records only which node each is on, so undoing a merge puts them back on their
+nodes; a deleted node's memos stay (on its id) and come back with it.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from coding.models import Code, User
+from coding.memos import memo_places, place_memos
+from coding.models import MEMO_NODE, Code, User
 from coding.permissions import acting
 from fgi.errors import FgiError
 from fgi.models import Event, Project, Segment
@@ -93,11 +96,12 @@ def take_snapshot(session: Session, project: Project) -> dict[str, Any]:
                             .where(ThemeNodeSegment.node_id.in_(ids))
                             .order_by(ThemeNodeSegment.node_id, ThemeNodeSegment.segment_id)).all() if ids else []
     return {
-        "nodes": [{"id": n.id, "parent_id": n.parent_id, "level": n.level, "name": n.name, "memo": n.memo,
+        "nodes": [{"id": n.id, "parent_id": n.parent_id, "level": n.level, "name": n.name,
                    "position": n.position, "candidate_id": n.candidate_id,
                    "created_at": n.created_at.isoformat()} for n in nodes],
         "codes": [list(row) for row in codes],
         "segments": [list(row) for row in lines],
+        "memos": memo_places(session, project, MEMO_NODE),  # which node each node memo is on
     }
 
 
@@ -121,13 +125,14 @@ def restore(session: Session, project: Project, snapshot: dict[str, Any]) -> Non
                     execution_options={"synchronize_session": False})
     session.execute(delete(ThemeNode).where(ThemeNode.project_id == project.id),
                     execution_options={"synchronize_session": False})
+    place_memos(session, project, MEMO_NODE, snapshot.get("memos", []))  # older snapshots: memos stay
     nodes = snapshot["nodes"]
     if not nodes:
         return
     candidates = _existing(session, ThemeCandidate.id, [n["candidate_id"] for n in nodes if n["candidate_id"]])
     session.execute(insert(ThemeNode), [
         {"id": n["id"], "project_id": project.id, "parent_id": n["parent_id"], "level": n["level"],
-         "name": n["name"], "memo": n["memo"], "position": n["position"],
+         "name": n["name"], "position": n["position"],
          "candidate_id": n["candidate_id"] if n["candidate_id"] in candidates else None,
          "created_at": datetime.fromisoformat(n["created_at"]) if n.get("created_at") else utcnow()}
         for n in nodes])

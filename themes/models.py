@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fgi.storage.base import Base, UTCDateTime, utcnow
@@ -99,7 +99,8 @@ class ThemeCandidate(Base):
 
 
 class ThemeNode(Base):
-    """A domain, theme or sub-theme of a project's hierarchy."""
+    """A domain, theme or sub-theme of a project's hierarchy (its memos are ``coding.models.Memo``
+    rows of kind ``node``)."""
 
     __tablename__ = "theme_nodes"
     __table_args__ = ({"sqlite_autoincrement": True},)
@@ -109,7 +110,6 @@ class ThemeNode(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("theme_nodes.id", ondelete="CASCADE"), index=True)
     level: Mapped[str] = mapped_column(String(10))  # domain, theme, subtheme
     name: Mapped[str] = mapped_column(String(200))
-    memo: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer, default=0)  # order among siblings
     candidate_id: Mapped[int | None] = mapped_column(
         ForeignKey("theme_candidates.id", ondelete="SET NULL"))  # accepted from

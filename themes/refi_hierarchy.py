@@ -11,6 +11,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from coding.memos import memo_texts
+from coding.models import MEMO_NODE
 from coding.refi.data import Folder
 from fgi.models import Project
 from themes.hierarchy import create_node, place_code
@@ -23,6 +25,7 @@ def hierarchy_folders(session: Session, project: Project) -> list[Folder]:
     coding, so it is the same for every viewer."""
     nodes = list(session.scalars(select(ThemeNode).where(ThemeNode.project_id == project.id)
                                  .order_by(ThemeNode.position, ThemeNode.id)))
+    memos = memo_texts(session, project, MEMO_NODE)
     children: dict[int | None, list[ThemeNode]] = {}
     for node in nodes:
         children.setdefault(node.parent_id, []).append(node)
@@ -33,7 +36,7 @@ def hierarchy_folders(session: Session, project: Project) -> list[Folder]:
         codes.setdefault(node_id, []).append(code_id)
 
     def folder(node: ThemeNode) -> Folder:
-        return Folder(f"node-{node.id}", node.name, node.level, node.memo or "",
+        return Folder(f"node-{node.id}", node.name, node.level, memos.get(str(node.id), ""),
                       [folder(child) for child in children.get(node.id, [])], codes.get(node.id, []))
 
     top = sorted(children.get(None, []), key=lambda n: LEVELS.index(n.level))

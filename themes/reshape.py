@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
+from coding.memos import move_memos
+from coding.models import MEMO_NODE
 from fgi.models import Project
 from themes.hierarchy import (HierarchyError, clean_name, check_unique, code_of, delete_nodes, describe, evidence,
                               get_node, next_position, node_dict, placements, plural, siblings)
@@ -56,8 +58,7 @@ def merge_nodes(session: Session, project: Project, target_id: int, source_ids: 
             if segment_id not in lines:
                 lines.add(segment_id)
                 session.add(ThemeNodeSegment(node_id=target.id, segment_id=segment_id))
-    memos = [m for m in [target.memo] + [s.memo for s in sources] if m]
-    target.memo = "\n\n".join(memos) or None
+    move_memos(session, project, MEMO_NODE, [s.id for s in sources], target.id, actor=actor)
     if name is not None:
         target.name = name
     session.flush()

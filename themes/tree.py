@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 
 from coding.applications import sees_every_coding
 from coding.codebook import list_codes
-from coding.models import User
+from coding.memos import memo_texts
+from coding.models import MEMO_NODE, User
 from fgi.models import Project
 from themes.models import CODED, LEVELS, SUBTHEME, ThemeCandidate, ThemeNode, ThemeNodeCode, ThemeNodeSegment
 from themes.units import Line, lines_by_id, proposal_units, transcript_of
@@ -96,6 +97,7 @@ class _Builder:
             for c in line.code_ids:
                 self.by_code.setdefault(c, []).append(line)
         self.codes = {c.id: c for c in list_codes(session, project)}
+        self.memos = memo_texts(session, project, MEMO_NODE)  # node id -> its memos' texts
         nodes = list(session.scalars(select(ThemeNode).where(ThemeNode.project_id == project.id)
                                      .order_by(ThemeNode.position, ThemeNode.id)))
         ids = [n.id for n in nodes]
@@ -127,7 +129,8 @@ class _Builder:
         return CodeLeaf(code.id, code.path, code.name, n, p, g)
 
     def node(self, node: ThemeNode) -> tuple[TreeNode, dict[str, Line]]:
-        tree = TreeNode(node.id, node.level, node.name, node.memo, node.parent_id, node.candidate_id)
+        tree = TreeNode(node.id, node.level, node.name, self.memos.get(str(node.id)), node.parent_id,
+                        node.candidate_id)
         lines: dict[str, Line] = {}
         if node.level == SUBTHEME:
             code_ids = [c for c in self.placed.get(node.id, []) if c in self.codes]

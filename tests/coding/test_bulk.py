@@ -56,7 +56,7 @@ def test_import_a_csv(study, tmp_path):
         event = session.scalars(select(Event).where(Event.kind == "code.import")).one()
     assert [(r.line, r.code_path, r.memo, r.source) for r in rows] == [
         (10, "참여주민의 변화/자신감 회복", "칭찬 뒤에 나섬", "import"),
-        (10, "참여주민의 변화/관계 회복", None, "import"),
+        (10, "참여주민의 변화/관계 회복", "칭찬 뒤에 나섬", "import"),  # the coder's memo on the line
         (12, "참여주민이 경험한 자활/참여 초기의 낙인감", None, "import"),
     ]
     assert event.subject == "codings.csv" and event.payload["applied"] == 3

@@ -121,6 +121,10 @@ TABLE: dict[str, tuple[str, list[str]]] = {
     "rounds post-reveal": (LEAD, ["allowed", "-p", "{project}"]),
     "rounds close": (LEAD, ["-p", "{project}", "--boot", "10"]),
     "rounds open": (LEAD, ["-p", "{project}", "-t", "{transcript}"]),
+    "memo add": (CODER, ["메모 {role}", "-p", "{project}", "--kind", "segment", "--target", "{segment}"]),
+    "memo list": (CODER, ["-p", "{project}"]),
+    "memo edit": (CODER, ["{memo}", "--text", "고친 메모 {role}"]),  # {memo}: the latest memo, the coder's
+    "memo delete": (CODER, ["{memo}"]),
 }
 
 
@@ -192,6 +196,13 @@ def _latest_candidate(team) -> str:
         return str(session.scalar(select(ThemeCandidate.id).order_by(ThemeCandidate.id.desc()).limit(1)))
 
 
+def _latest_memo(team) -> str:
+    from coding.models import Memo
+
+    with team.db.reading() as session:
+        return str(session.scalar(select(Memo.id).order_by(Memo.id.desc()).limit(1)))
+
+
 def _run_as(cli, monkeypatch, role: str, command: str, args: list[str], values: dict[str, str],
             fill: Callable[[str], str]) -> tuple[int, str, str]:
     name, password = PEOPLE[role]
@@ -214,6 +225,8 @@ def test_who_may_run_each_command(project, cli, monkeypatch, database_url):
             def fill(arg: str, role=role) -> str:
                 if "{candidate}" in arg:
                     return _latest_candidate(team)
+                if "{memo}" in arg:
+                    return _latest_memo(team)
                 return arg.format(role=role, me=PEOPLE[role][0], n=next(counter), **values)
 
             code, out, err = _run_as(cli, monkeypatch, role, command, args, values, fill)

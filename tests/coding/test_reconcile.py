@@ -47,7 +47,7 @@ def decide(study, who, segment, code, decision, **options):
 def applications(study) -> list[tuple]:
     with study.db.reading() as session:
         return sorted(session.execute(select(CodeApplication.segment_id, CodeApplication.code_id,
-                                             CodeApplication.coder_id, CodeApplication.memo)).all())
+                                             CodeApplication.coder_id, CodeApplication.source)).all())
 
 
 def test_the_queue_lists_each_disagreement_in_line_order(study):
@@ -248,7 +248,7 @@ def test_the_queue_has_one_item_per_line_with_every_coder_side_by_side(study):
     assert [(c.code, c.applied_by, c.not_applied_by, c.disputed) for c in line6.codes] == [
         (s.CONFIDENCE, [s.A, s.B], [s.C], True), (s.SUPPORT, [s.C], [s.A, s.B], True)]
     line4 = queue.items[1]
-    assert line4.coders[0].memos == {s.SUPPORT: s.MEMO} and line4.speaker == "참여자2" and "전화" in line4.text
+    assert line4.coders[0].memos == [f"{s.SUPPORT.split('/')[-1]}: {s.MEMO}"] and line4.speaker == "참여자2" and "전화" in line4.text
     assert [(c.line, c.current) for c in line4.context] == [(2, False), (3, False), (4, True), (5, False), (6, False)]
     assert [c.line for c in queue.items[0].context] == [1, 2, 3]  # the first line has no lines before it
     second = queue.items[3]

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from coding.agreement import agreement_report, as_json
 from coding.applications import apply_code, codings_for, is_revealed, remove_code, reveal
 from coding.codebook import update_code
-from coding.models import CodeApplication, RevealSnapshot
+from coding.models import CodeApplication, Memo, RevealSnapshot
 from coding.reveal import (
     ChangeAfterReveal, latest_snapshots, post_reveal_changes, post_reveal_policy, set_post_reveal_policy,
 )
@@ -94,7 +94,7 @@ def test_after_reveal_changes_are_blocked_by_default(coded):
                 change(session)
         assert "post-reveal allowed" in raised.value.hint
     with coded.db.reading() as session:
-        assert session.scalar(select(CodeApplication).where(CodeApplication.memo == "나중 메모")) is None
+        assert session.scalar(select(Memo).where(Memo.text == "나중 메모")) is None
         assert len(session.scalars(select(CodeApplication)).all()) == 10
     with coded.db.transaction() as session:  # an unrevealed transcript is coded as before
         apply_code(session, get_user(session, a), _segment(coded, 5, PRACTITIONERS), STIGMA)

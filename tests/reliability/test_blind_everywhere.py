@@ -161,6 +161,8 @@ READS: dict[str, list[list[str]]] = {
     # Snapshots and post-reveal changes exist only for revealed transcripts.
     "rounds snapshots": [["-p", "{P}", "--as", A], ["-p", "{P}", "--as", A, "--format", "json"]],
     "rounds changes": [["-p", "{P}", "--as", A], ["-p", "{P}", "--as", A, "--format", "json"]],
+    "memo list": [["-p", "{P}", "--as", A], ["-p", "{P}", "--as", A, "--format", "json"],
+                  ["-p", "{P}", "--as", A, "--transcript", "{T2}"], ["-p", "{P}", "--as", A, "--search", "메모"]],
 }
 
 # Reads that need every coder's codings: a coder is refused while any transcript in scope
@@ -195,6 +197,8 @@ NOT_READS = {
     # signing in and out, and the users' table (leads only): no coding is read
     "db app-role", "login", "logout", "user list", "user revoke",
     "rounds close", "rounds open", "rounds post-reveal",
+    # writing and changing memos reads nothing back but the memo's id
+    "memo add", "memo delete", "memo edit",
 }
 
 

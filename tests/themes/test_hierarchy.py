@@ -97,18 +97,22 @@ def test_build_by_hand_with_every_operation_and_undo_all_of_it(book):
         undo(session, p, actor=ME)
         assert take_snapshot(session, p) == built  # ids included
         kinds = [e.kind for e in hierarchy_history(session, p)]
+        # a node's memo is a memo (its own events), not a hierarchy change to undo
         assert kinds == ["hierarchy." + k for k in ("create", "create", "create", "place", "place", "place", "split",
-                                                    "rename", "memo", "create", "place", "move", "merge", "delete",
+                                                    "rename", "create", "place", "move", "merge", "delete",
                                                     "undo")]
-        for _ in range(13):
+        for _ in range(12):
             undo(session, p, actor=ME)
-        assert take_snapshot(session, p) == empty
+        now = take_snapshot(session, p)
+        assert now["memos"] == [[now["memos"][0][0], str(theme)]]  # the memo outlives its node's undo ...
+        assert {k: v for k, v in now.items() if k != "memos"} == {k: v for k, v in empty.items() if k != "memos"}
         with pytest.raises(NothingToUndo, match="nothing to undo"):
             undo(session, p, actor=ME)
         redo(session, p, actor=ME)
         redo(session, p, actor=ME)
-        assert _shape(hierarchy_tree(session, p, viewer=_lead(session))) == [
-            (DOMAIN, "실무자가 본 성과", [], [(THEME, "사례관리의 목적", [], [])])]
+        [top] = hierarchy_tree(session, p, viewer=_lead(session))
+        assert _shape([top]) == [(DOMAIN, "실무자가 본 성과", [], [(THEME, "사례관리의 목적", [], [])])]
+        assert top.children[0].memo == "보고서 3장에 씀"  # ... and is back on it when the node is
         undo(session, p, actor=ME)  # a redone change can be undone again
         assert _shape(hierarchy_tree(session, p, viewer=_lead(session))) == [(DOMAIN, "실무자가 본 성과", [], [])]
         create_node(session, p, DOMAIN, "새 영역", actor=ME)  # a new change ends the redo chain
@@ -116,7 +120,7 @@ def test_build_by_hand_with_every_operation_and_undo_all_of_it(book):
             redo(session, p, actor=ME)
         history = hierarchy_history(session, p)
     undone = [e.kind for e in history if e.undone]
-    assert len(undone) == 13 and "hierarchy.delete" in undone
+    assert len(undone) == 12 and "hierarchy.delete" in undone
     event = history[0]
     assert event.actor == ME and event.before is None and event.after["name"] == "실무자가 본 성과"
 
@@ -283,3 +287,29 @@ def test_split_moves_the_lines_of_the_codes_that_go(study):
     lines_of = {s for s, path in study.a_codings | study.b_codings if path == going}
     assert new.lines == len(lines_of)
     assert "1 code" in change.message
+
+
+def test_node_memos_move_with_a_merge_come_back_with_its_undo_and_outlive_a_delete(book):
+    from coding.memos import memos_for, write_memo
+
+    with book.transaction() as session:
+        p, lead = _project(session), _lead(session)
+        one = _ids(create_node(session, p, THEME, "하나", actor=lead, memo="첫 메모"))
+        two = _ids(create_node(session, p, THEME, "둘", actor=lead))
+        write_memo(session, p, actor=lead, kind="node", target=two, text="둘의 메모", title="제목")
+        merge_nodes(session, p, one, [two], actor=lead)
+        [merged] = hierarchy_tree(session, p, viewer=lead)
+        assert merged.memo == "첫 메모\n\n제목: 둘의 메모"
+        assert {m.target for m in memos_for(session, p, viewer=lead, kind="node")} == {str(one)}
+        undo(session, p, actor=lead)
+        assert {m.text: m.target for m in memos_for(session, p, viewer=lead, kind="node")} == {
+            "첫 메모": str(one), "둘의 메모": str(two)}
+        set_memo(session, p, one, "고친 첫 메모", actor=lead)
+        delete_node(session, p, one, actor=lead)
+        assert [m.text for m in memos_for(session, p, viewer=lead, target=one)] == ["고친 첫 메모"]
+        set_memo(session, p, two, "", actor=lead)  # removes the node's first memo
+        assert memos_for(session, p, viewer=lead, target=two) == []
+        with pytest.raises(HierarchyError, match="no memo to remove"):
+            set_memo(session, p, two, "", actor=lead)
+        kinds = [e.kind for e in session.scalars(select(Event).where(Event.kind.like("memo.%")).order_by(Event.id))]
+    assert kinds == ["memo.write", "memo.write", "memo.move", "memo.edit", "memo.delete"]

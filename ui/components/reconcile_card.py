@@ -60,5 +60,5 @@ def show_card(item: LineItem) -> None:
                     st.text(t("reconcile.card.no_codes"))
                 for code in coder.codes:
                     st.text(f"• {code}")
-                    if code in coder.memos:
-                        st.text("  " + t("reconcile.memo", memo=coder.memos[code]))
+                for memo in coder.memos:
+                    st.text(t("reconcile.memo", memo=memo))

@@ -8,7 +8,7 @@ import streamlit as st
 from coding.codebook import counted_codes
 from coding.codebook_io import export_codebook
 from fgi.study import get_project
-from ui.components import codebook_forms
+from ui.components import codebook_forms, memo_forms
 from ui.components.codes import code_tree_table
 from ui.components.files import download, written_bytes
 from ui.context import acting, offers
@@ -41,6 +41,7 @@ if codes:
             if value:
                 st.markdown(f"**{literal(label)}**")
                 st.text(value)
+    memo_forms.code_memos(db, me.name, project_name, code.id)
 else:
     st.info(t("codebook.empty"), icon=":material/info:")
 
