@@ -584,6 +584,14 @@ KO.update({
     "coding.range.remove": "{count}줄에서 제거",
     "coding.range.clear": "선택 해제",
     "coding.range.recent": "최근 코드 (누르면 선택한 {count}줄에 적용)",
+    "coding.memos": "이 줄의 메모 ({count})",
+    "coding.memo.by": "{author} · {at}",
+    "coding.memo.unknown": "작성자 모름",
+    "coding.memo.new": "새 메모 (코드와 따로 저장되어 코드를 지워도 남습니다)",
+    "coding.memo.placeholder": "이 줄에 대한 생각을 적으세요",
+    "coding.memo.update": "메모 고치기",
+    "coding.memo.delete": "메모 삭제",
+    "coding.memo.deleted": "메모를 삭제했습니다. 되돌리기로 살릴 수 있습니다.",
 })
 EN.update({
     "undo.undo": "Undo",
@@ -609,4 +617,12 @@ EN.update({
     "coding.range.remove": "Remove from {count} lines",
     "coding.range.clear": "Clear selection",
     "coding.range.recent": "Recent codes (click: apply to the {count} selected lines)",
+    "coding.memos": "Memos on this line ({count})",
+    "coding.memo.by": "{author} · {at}",
+    "coding.memo.unknown": "author unknown",
+    "coding.memo.new": "New memo (kept apart from the codes: removing a code keeps it)",
+    "coding.memo.placeholder": "Write what you think about this line",
+    "coding.memo.update": "Save changes",
+    "coding.memo.delete": "Delete memo",
+    "coding.memo.deleted": "Memo deleted. Undo brings it back.",
 })

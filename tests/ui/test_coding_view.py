@@ -164,3 +164,37 @@ def test_a_bad_range_says_what_to_type(demo_url):
     tid = _document(app)["transcript"]
     app.text_input(key=f"coding.range.{tid}").input("가나다").run()
     assert any("10-14처럼" in _plain(e.value) for e in app.error)
+
+
+def _line_memos(url, who, segment_id):
+    from coding.memos import memos_for
+
+    return read_demo(url, lambda s, p: [m.text for m in memos_for(s, p, viewer=get_user(s, who), kind="segment",
+                                                                 target=segment_id)])
+
+
+def test_a_line_memo_is_written_beside_the_line_survives_the_code_and_is_undone(demo_url):
+    app = run_as("코더1", "coding")
+    doc = _document(app)
+    segment = doc["lines"][doc["current"]][0]
+    app.multiselect[0].set_value([*app.multiselect[0].value, CONFIDENCE]).run()
+    app.text_area(key=f"coding.memo.new.{segment}").input("자신감이 <b>돌아온</b> 순간").run()
+    _button(app, "메모 저장").click().run()
+    assert _line_memos(demo_url, "코더1", segment) == ["자신감이 <b>돌아온</b> 순간"]
+    assert any(c.value.startswith(_plain("이 줄의 메모 (1)")) for c in app.caption)
+    assert doc["current"] in _document(app)["memos"]  # the document marks the line
+    # removing the code keeps the memo: it belongs to the line
+    app.multiselect[0].set_value([p for p in app.multiselect[0].value if p != CONFIDENCE]).run()
+    assert _line_memos(demo_url, "코더1", segment) == ["자신감이 <b>돌아온</b> 순간"]
+    # deleting it, then undoing the delete, brings it back
+    _button(app, "메모 삭제").click().run()
+    assert _line_memos(demo_url, "코더1", segment) == []
+    _button(app, "되돌리기").click().run()
+    assert _line_memos(demo_url, "코더1", segment) == ["자신감이 <b>돌아온</b> 순간"]
+    assert any(_plain(s.value).endswith("줄의 메모 삭제") for s in app.success)
+    # another coder sees nothing of it while the transcript is blind
+    other = run_as("코더2", "coding")
+    other.session_state["coding.goto"] = segment
+    other.run()
+    assert _document(other)["memos"] == []
+    assert not any("돌아온" in (t.value or "") for t in other.text)

@@ -16,14 +16,14 @@ from functools import partial
 
 import streamlit as st
 
-from coding.applications import Coding, apply_code, codings_for
+from coding.applications import Coding, codings_for
 from coding.keywords import reject_suggestion
 from coding.models import KEYWORD, MANUAL, SUGGESTION
-from coding.undo import apply_codes, describe, remove_codes
+from coding.undo import apply_codes, describe, memo_action, remove_codes
 from coding.users import get_user
 from fgi.errors import FgiError
 from fgi.i18n import set_language
-from fgi.study import SegmentRow
+from fgi.study import SegmentRow, get_project
 from ui.components import suggestions
 from ui.components import undo as undo_stack
 from ui.components.reveal import error_text
@@ -235,14 +235,51 @@ def _on_reject(user_name: str, segment_id: str, code_id: int) -> None:
         _report(error)
 
 
-def _on_memo(user_name: str, segment_id: str, paths: list[str]) -> None:
-    memo = st.session_state.get(f"coding.memo.{segment_id}", "")
+def _on_memo_new(user_name: str, project_name: str, segment_id: str) -> None:
+    from coding.memos import write_memo
+    from fgi.study import get_project
+
+    key = f"coding.memo.new.{segment_id}"
+    text = st.session_state.get(key) or ""
+    _language()
+    try:
+        with database().transaction() as session:
+            memo = write_memo(session, get_project(session, project_name), actor=get_user(session, user_name),
+                              kind="segment", target=segment_id, text=text)
+            _push(session, [memo_action(segment_id, None, memo)])
+        st.session_state[key] = ""
+        st.session_state["coding.notice"] = t("coding.memo.saved")
+    except FgiError as error:
+        _report(error)
+
+
+def _on_memo_edit(user_name: str, memo_id: int, segment_id: str, key: str) -> None:
+    from coding.memos import edit_memo, get_memo
+
+    _language()
     try:
         with database().transaction() as session:
             user = get_user(session, user_name)
-            for path in paths:
-                apply_code(session, user, segment_id, path, memo=memo)
+            before = get_memo(session, memo_id, viewer=user)
+            after = edit_memo(session, memo_id, actor=user, text=st.session_state.get(key))
+            if after != before:
+                _push(session, [memo_action(segment_id, before, after)])
         st.session_state["coding.notice"] = t("coding.memo.saved")
+    except FgiError as error:
+        _report(error)
+
+
+def _on_memo_delete(user_name: str, memo_id: int, segment_id: str) -> None:
+    from coding.memos import delete_memo, get_memo
+
+    _language()
+    try:
+        with database().transaction() as session:
+            user = get_user(session, user_name)
+            before = get_memo(session, memo_id, viewer=user)
+            delete_memo(session, memo_id, actor=user)
+            _push(session, [memo_action(segment_id, before, None)])
+        st.session_state["coding.notice"] = t("coding.memo.deleted")
     except FgiError as error:
         _report(error)
 
@@ -341,6 +378,7 @@ def coding_panel(project_name: str, transcript_id: str, user_name: str) -> None:
     with database().reading() as session:
         user = get_user(session, user_name)
         visible = codings_for(session, user, transcript_id=transcript_id)
+        memo_lines = _memo_lines(session, get_project(session, project_name), user, transcript_id)
     mine, others = _codes_by_segment(visible, user_name)
     coded_ids = set(mine)
 
@@ -376,7 +414,7 @@ def coding_panel(project_name: str, transcript_id: str, user_name: str) -> None:
             fallback_group=transcript_group, current=position,
             anchor=st.session_state.get(_anchor_key(transcript_id)) if first != last else position,
             scroll=st.session_state.get(_scroll_key(transcript_id), 0),
-            seq=st.session_state.get(_seq_key(transcript_id), 0))
+            seq=st.session_state.get(_seq_key(transcript_id), 0), memo_lines=memo_lines)
         with st.container(key="coding-document"):
             transcript_document(data, key=doc_key, on_pick=partial(_on_pick, transcript_id, rows, doc_key))
     with right:
@@ -409,13 +447,51 @@ def _current_line(project_name, transcript_id, user_name, rows, position, row, p
     _recent_buttons(user_name, (row.id,), row.id, paths, my_paths)
     _suggestion_rows(project_name, transcript_id, user_name, row, my_paths, codebook)
 
-    if mine:
-        memo = next((c.memo for c in mine if c.memo), "") or ""
-        st.text_area(t("coding.memo"), memo, key=f"coding.memo.{row.id}", height=80)
-        st.button(t("coding.memo.save"), key=f"coding.memo.save.{row.id}", on_click=_on_memo,
-                  args=(user_name, row.id, my_paths))
-    else:
-        st.caption(t("coding.memo.first"))
+    _line_memos(project_name, user_name, row.id)
+
+
+def _memo_lines(session, project, user, transcript_id: str) -> set[str]:
+    """The lines of the transcript with a memo the user may see (for the document's marks)."""
+    from coding.memos import memos_for
+
+    return {m.target for m in memos_for(session, project, viewer=user, kind="segment", transcript_id=transcript_id)}
+
+
+def _line_memos(project_name: str, user_name: str, segment_id: str) -> None:
+    """The line's memos (the coder's own, and others' where blind coding allows), each its
+    author's to edit or delete (a lead's too), and a box for a new one. A memo belongs to the
+    line, not to a coding: removing a code leaves it."""
+    from coding.memos import memos_for
+    from fgi.study import get_project
+
+    with database().reading() as session:
+        me = get_user(session, user_name)
+        memos = memos_for(session, get_project(session, project_name), viewer=me, kind="segment",
+                          target=segment_id)
+        my_id, lead = me.id, me.is_lead
+    with st.container(key="coding-memos"):
+        st.caption(t("coding.memos", count=len(memos)))
+        for memo in memos:
+            with st.container(border=True, key=f"coding-memo-{memo.id}"):
+                st.caption(md("coding.memo.by", author=memo.author or t("coding.memo.unknown"),
+                              at=f"{memo.updated_at:%Y-%m-%d %H:%M}"))
+                if memo.author_id == my_id or lead:
+                    # keyed by the memo's version: after an undo the box shows the memo as it is now
+                    key = f"coding.memo.edit.{memo.id}.{memo.updated_at.timestamp():.6f}"
+                    st.text_area(t("coding.memo"), memo.text, key=key, height=68, label_visibility="collapsed")
+                    with st.container(horizontal=True):
+                        st.button(t("coding.memo.update"), key=f"coding.memo.update.{memo.id}",
+                                  icon=":material/save:", on_click=_on_memo_edit,
+                                  args=(user_name, memo.id, segment_id, key))
+                        st.button(t("coding.memo.delete"), key=f"coding.memo.delete.{memo.id}",
+                                  icon=":material/delete:", on_click=_on_memo_delete,
+                                  args=(user_name, memo.id, segment_id))
+                else:
+                    st.text(memo.text)
+        st.text_area(t("coding.memo.new"), key=f"coding.memo.new.{segment_id}", height=68,
+                     placeholder=t("coding.memo.placeholder"))
+        st.button(t("coding.memo.save"), key=f"coding.memo.save.{segment_id}", icon=":material/note_add:",
+                  on_click=_on_memo_new, args=(user_name, project_name, segment_id))
 
 
 def _range_panel(user_name, transcript_id, rows, first, last, paths, mine) -> None:
