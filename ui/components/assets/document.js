@@ -156,6 +156,9 @@ export default function (component) {
     state = { doc, status, rows: [], sigs: [], marked: [], seq: 0, data: null, scrollToken: null, transcript: null };
     STATE.set(parentElement, state);
     listen(state);
+    // A wider or narrower window rewraps the lines: keep the current one in view.
+    state.resize = new ResizeObserver(() => scrollToCurrent(state, false));
+    state.resize.observe(doc);
   }
   state.send = setTriggerValue;
   if (!data || !data.lines) return;
@@ -186,7 +189,6 @@ export default function (component) {
   }
   // A picture drawn before the coder's latest click (data.seq behind) keeps the local selection.
   const behind = !fresh && (data.seq || 0) < state.seq;
-  const moved = !behind && state.current !== data.current;
   if (!behind) {
     state.seq = Math.max(state.seq, data.seq || 0);
     state.current = data.current;
@@ -196,8 +198,7 @@ export default function (component) {
   mark(state);
   const center = fresh || state.scrollToken !== data.scroll;
   state.scrollToken = data.scroll;
-  if (center || moved) {
-    // after layout: offsets are known once the rows are in the page
-    requestAnimationFrame(() => scrollToCurrent(state, center));
-  }
+  // After layout (offsets are known once the rows are in the page): chips added above or on
+  // the current line change heights, so the current line is brought back into view each time.
+  requestAnimationFrame(() => scrollToCurrent(state, center));
 }
