@@ -558,3 +558,17 @@ KO.update({
     # coding page: a click on a button drawn for the line shown before
     "coding.stale_click": "화면이 다른 줄로 바뀌는 중에 누른 버튼이라 코드를 저장하지 않았습니다. 지금 보이는 줄에서 다시 눌러 주세요.",
 })
+
+# coding view (document view, range coding, undo and redo)
+KO.update({
+    "undo.undo": "되돌리기",
+    "undo.redo": "다시 실행",
+    "undo.undone": "되돌렸습니다: {what}",
+    "undo.redone": "다시 실행했습니다: {what}",
+})
+EN.update({
+    "undo.undo": "Undo",
+    "undo.redo": "Redo",
+    "undo.undone": "Undone: {what}",
+    "undo.redone": "Redone: {what}",
+})
