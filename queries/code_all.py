@@ -2,8 +2,8 @@
 one action. Every line is checked before anything is written: a line of another project,
 or of a transcript whose coding may not change now (revealed and blocked, or its round
 closed), refuses the whole action, naming the lines. Each new coding is one audited
-``code.apply`` event (``coding.applications.apply_code``); lines the user had already coded
-with the code are left as they are. The caller gets what was applied, to undo it as one step.
+``code.apply`` event (``coding.undo.apply_codes``); lines the user had already coded
+with the code are left as they are. The caller gets the ``coding.undo`` actions, to undo it as one step.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coding.applications import apply_code, resolve_code
+from coding.applications import resolve_code
 from coding.codebook import code_path
 from coding.models import CodeApplication, User
 from coding.permissions import require
+from coding.undo import UndoAction, apply_codes
 from fgi.errors import FgiError, NotFound
 from fgi.i18n import _
 from fgi.models import Project, Segment, Transcript
@@ -31,6 +32,7 @@ class CodedAll:
     code: str  # its path
     applied: tuple[str, ...]  # segment ids newly coded, in the order given
     already: tuple[str, ...]  # segment ids the user had coded with it before
+    actions: tuple[UndoAction, ...] = ()  # the step that undoes it (coding.undo)
 
 
 class LinesRefused(FgiError):
@@ -78,9 +80,6 @@ def code_all(session: Session, project: Project, segment_ids: list[str], code: s
         had |= set(session.scalars(select(CodeApplication.segment_id).where(
             CodeApplication.segment_id.in_(part), CodeApplication.code_id == target.id,
             CodeApplication.coder_id == actor.id)))
-    applied = []
-    for segment_id in segment_ids:
-        if segment_id not in had:
-            apply_code(session, actor, segment_id, target.id)
-            applied.append(segment_id)
-    return CodedAll(target.id, path, tuple(applied), tuple(s for s in segment_ids if s in had))
+    actions = apply_codes(session, actor, [s for s in segment_ids if s not in had], target.id)
+    return CodedAll(target.id, path, tuple(a.segment_id for a in actions), tuple(s for s in segment_ids if s in had),
+                    tuple(actions))

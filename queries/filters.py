@@ -138,3 +138,28 @@ def visible_codings(session: Session, viewer: User, project: Project, scope: Res
     (``codings_for``'s rule), joined with ``Segment`` and ``Transcript``."""
     return _visible_scope(session, viewer, project, *columns).where(scope.line_condition(),
                                                                    scope.coder_condition())
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """What a filter form may offer for a project: names only, no coding."""
+
+    transcripts: list[tuple[str, str]]  # (id, name), in import order
+    groups: list[str]
+    participants: list[str]  # pseudonyms
+    roles: tuple[str, ...]
+    coders: list[str]  # the project's members
+
+
+def filter_options(session: Session, project: Project) -> FilterOptions:
+    from coding.users import project_members
+
+    transcripts = session.execute(select(Transcript.id, Transcript.name, Transcript.group)
+                                  .where(Transcript.project_id == project.id)
+                                  .order_by(Transcript.imported_at, Transcript.id)).all()
+    people = list(session.scalars(select(Participant).where(Participant.project_id == project.id)
+                                  .order_by(Participant.pseudonym)))
+    groups = {p.group for p in people} | {g for _, _, g in transcripts}
+    return FilterOptions([(tid, name) for tid, name, _ in transcripts], sorted(g for g in groups if g),
+                         [p.pseudonym for p in people], ROLES,
+                         sorted(u.name for u in project_members(session, project)))

@@ -121,6 +121,8 @@ TABLE: dict[str, tuple[str, list[str]]] = {
     "rounds post-reveal": (LEAD, ["allowed", "-p", "{project}"]),
     "rounds close": (LEAD, ["-p", "{project}", "--boot", "10"]),
     "rounds open": (LEAD, ["-p", "{project}", "-t", "{transcript}"]),
+    "retrieve": (CODER, ["-p", "{project}", "-c", CONFIDENCE, "--not", OTHER_CODE, "--context", "1"]),
+    "search": (CODER, ["-p", "{project}", "자신감", "--code-all", CONFIDENCE]),
 }
 
 

@@ -131,3 +131,30 @@ def test_code_all_refuses_every_line_when_some_may_not_be_coded(study):
     with pytest.raises(FgiError):
         with study.db.transaction() as session:
             code_all(session, project(session), [], CONFIDENCE, actor=user(session, B))
+
+
+def test_code_all_hits_is_undone_as_one_step(study):
+    from coding.undo import undo
+
+    hits = _search(study, B, "까다롭다")
+    with study.db.transaction() as session:
+        done = code_all(session, project(session), hits.segment_ids, JOB, actor=user(session, B))
+    assert [a.segment_id for a in done.actions] == list(done.applied)
+    with study.db.transaction() as session:
+        undo(session, list(done.actions), actor=user(session, B))
+    with study.db.reading() as session:
+        mine = codings_for(session, user(session, B), project=project(session))
+        assert not {c.segment_id for c in mine if c.code_path == JOB} & set(hits.segment_ids)
+        assert _events(session, "code.remove") == 3 and _events(session, "coding.undo") == 1
+
+
+def test_errors_are_korean_in_a_korean_context(study):
+    from fgi.i18n import set_language
+
+    set_language("ko")
+    try:
+        with pytest.raises(FgiError) as caught:
+            _search(study, LEAD, "(", REGEX)
+        assert caught.value.message.startswith("올바른 정규식이 아닙니다")
+    finally:
+        set_language(None)

@@ -161,6 +161,19 @@ READS: dict[str, list[list[str]]] = {
     # Snapshots and post-reveal changes exist only for revealed transcripts.
     "rounds snapshots": [["-p", "{P}", "--as", A], ["-p", "{P}", "--as", A, "--format", "json"]],
     "rounds changes": [["-p", "{P}", "--as", A], ["-p", "{P}", "--as", A, "--format", "json"]],
+    # retrieval and search: B's codes of T2 and lines B coded stay out of every result and count
+    "retrieve": [["-p", "{P}", "--as", A, "-c", SHARED[0], "--or", B_ONLY[0], "--or", A_ONLY, "--context", "1",
+                  "--format", "json"],
+                 ["-p", "{P}", "--as", A, "-c", SHARED[0], "--or", B_ONLY[0], "--format", "docx",
+                  "--out", "{OUT}/retrieve.docx"],
+                 ["-p", "{P}", "--as", A, "-c", "실무의 어려움", "--descendants", "--format", "xlsx",
+                  "--out", "{OUT}/retrieve.xlsx"],
+                 ["-p", "{P}", "--as", A, "-c", B_ONLY[1], "--coder", B, "--format", "json"],
+                 ["-p", "{P}", "--as", A, "-c", SHARED[1], "--not", B_ONLY[0]]],
+    "search": [["-p", "{P}", "--as", A, "서류", "--format", "json"],
+               ["-p", "{P}", "--as", A, "다", "--surface", "--coder", B, "--format", "json"],
+               ["-p", "{P}", "--as", A, "있", "--surface", "--coder", A, "--coder", B, "--format", "xlsx",
+                "--out", "{OUT}/search.xlsx"]],
 }
 
 # Reads that need every coder's codings: a coder is refused while any transcript in scope
@@ -412,3 +425,4 @@ def test_nothing_coder_a_reads_or_exports_changes_when_b_codes_blind(team, tmp_p
     changed_pages = _diff(pages_before, pages_revealed)
     assert "codebook " in changed_pages and f"coding {team.transcripts[T2]}" in changed_pages
     assert "download codings.csv" in changed_pages
+    assert {"retrieve #0", "retrieve #3", "search #1"} <= set(changed)  # retrieval and search see B's now
