@@ -130,6 +130,9 @@ def search_command(
             if result.truncated:
                 raise FgiError(_("{n} hits are more than can be coded at once", n=result.n_hits),
                                hint=_("narrow the search with filters"))
+            if not result.segment_ids:
+                info(_("no hits: nothing was coded"))
+                return
             done = code_all(session, target, result.segment_ids, code_all_path, actor=me)
         info(_("coded {n} lines with {code} ({already} already had it)", n=len(done.applied), code=done.code,
                already=len(done.already)))

@@ -4,11 +4,13 @@ results as keyword-in-context (KWIC) lines.
 - ``lemma``: the query is analysed by Kiwi and its content lemmas must follow one another
   in a line's stored lemmas (``Segment.lemmas``, written at import), so 까다롭다 finds
   까다로워서 and 까다로운. The database narrows the lines first (one ``LIKE`` per lemma on
-  the stored lemmas); the hits shown are located by analysing only those lines again.
+  the stored lemmas); a hit's words are then found in the line by their surface stems.
   Lines stored without lemmas (an import that recorded none) are analysed on the fly.
 - ``surface``: the text as typed, ignoring case, narrowed by ``LIKE`` in the database.
-- ``regex``: a regular expression (the ``regex`` module) over the lines in scope, under a
-  time budget, so a catastrophic pattern stops with a clear error instead of hanging.
+- ``regex``: a regular expression (the ``regex`` module) over the lines in scope, under the
+  module's timeout (a budget of the scan's own work: on a busy machine the wall time is
+  longer), so a catastrophic pattern such as ``(a+)+$`` stops with a clear error instead
+  of hanging the app or the command.
 
 Filters are ``queries.filters``; a coder filter keeps the lines those coders coded, as far
 as the viewer may see them (blind coding).
@@ -16,6 +18,7 @@ as the viewer may see them (blind coding).
 
 from __future__ import annotations
 
+import bisect
 import re
 import time
 from dataclasses import dataclass, field
@@ -149,30 +152,55 @@ def _surface_hits(session: Session, condition, query: str):
 
 def compile_pattern(query: str):
     try:
-        return regex.compile(query, regex.IGNORECASE | regex.VERSION1)
+        return regex.compile(query, regex.IGNORECASE | regex.MULTILINE)
     except regex.error as exc:
         raise FgiError(_("not a regular expression: {error}", error=str(exc)),
                        hint=_("check the brackets and backslashes, or search the surface text")) from None
 
 
 def _regex_hits(session: Session, condition, query: str):
+    """One scan of the pattern over every line in scope joined by newlines (``^`` and ``$``
+    match at line ends), under one time budget. A match that runs across a line end is
+    not a line's hit: the lines it touches are scanned again one by one, so each line's
+    hits are exactly those of the pattern run on that line alone."""
     pattern = compile_pattern(query)
     deadline = time.monotonic() + REGEX_SECONDS
-    rows = session.execute(lines_query(condition)).all()
-    for row in rows:
-        info = info_of(row)
-        remaining = deadline - time.monotonic()
-        try:
-            if remaining <= 0:
-                raise TimeoutError
-            found = [(m.start(), m.end()) for m in pattern.finditer(info.text, timeout=remaining) if m.end() > m.start()]
-        except TimeoutError:
-            raise FgiError(_("the regular expression took longer than {seconds} s and was stopped",
-                             seconds=int(REGEX_SECONDS)),
-                           hint=_("simplify it (nested repeats such as (a+)+ can take forever), "
-                                  "narrow the search with filters, or search by lemma")) from None
-        if found:
-            yield info, found
+    infos = [info_of(row) for row in session.execute(lines_query(condition)).all()]
+    starts, offset = [], 0
+    for info in infos:
+        starts.append(offset)
+        offset += len(info.text) + 1
+    joined = "\n".join(info.text for info in infos)
+    found: dict[int, list[tuple[int, int]]] = {}
+    rescan: set[int] = set()
+    for match in _timed(lambda budget: pattern.finditer(joined, timeout=budget), deadline):
+        if match.end() == match.start():
+            continue
+        first = bisect.bisect_right(starts, match.start()) - 1
+        last = bisect.bisect_right(starts, match.end() - 1) - 1
+        if first == last:
+            found.setdefault(first, []).append((match.start() - starts[first], match.end() - starts[first]))
+        else:
+            rescan.update(range(first, last + 1))
+    for i in sorted(rescan):
+        found[i] = [(m.start(), m.end()) for m in _timed(lambda budget: pattern.finditer(infos[i].text, timeout=budget),
+                                                         deadline) if m.end() > m.start()]
+    for i in sorted(found):
+        if found[i]:
+            yield infos[i], found[i]
+
+
+def _timed(scan, deadline: float) -> list:
+    remaining = deadline - time.monotonic()
+    try:
+        if remaining <= 0:
+            raise TimeoutError
+        return list(scan(remaining))
+    except TimeoutError:
+        raise FgiError(_("the regular expression took longer than {seconds} s and was stopped",
+                         seconds=int(REGEX_SECONDS)),
+                       hint=_("simplify it (nested repeats such as (a+)+ can take forever), "
+                              "narrow the search with filters, or search by lemma")) from None
 
 
 # ---- lemmas ----------------------------------------------------------------------------
@@ -202,15 +230,9 @@ def _lemma_hits(session: Session, condition, query: str, result: SearchResult, l
             lemmas = content_lemmas(morphemes)
             if _count(lemmas, wanted):
                 lines.append((info, lemmas))
-    # Locate the hits (offsets) only in the lines that will be shown; count the rest by lemmas.
-    shown, rest = lines[:limit], lines[limit:]
-    analysed = analyzer.analyze_many([info.text for info, _ in shown]) if shown else []
-    for (info, lemmas), morphemes in zip(shown, analysed):
-        # Kiwi analyses a line the same way at import and now; should a line still differ
-        # (another backend stored its lemmas), the whole line is the hit.
-        yield info, _lemma_spans(info.text, morphemes, wanted) or [(0, len(info.text))]
-    for info, lemmas in rest:
-        yield info, [(0, 0)] * _count(lemmas, wanted)
+    for info, lemmas in lines:
+        n = _count(lemmas, wanted)
+        yield info, _locate(info.text, wanted, n)
 
 
 def _count(lemmas: list[str], wanted: list[str]) -> int:
@@ -218,20 +240,38 @@ def _count(lemmas: list[str], wanted: list[str]) -> int:
     return sum(1 for i in range(len(lemmas) - n + 1) if lemmas[i:i + n] == wanted)
 
 
-def _lemma_spans(text: str, morphemes, wanted: list[str]) -> list[tuple[int, int]]:
-    """Offsets of each run of content morphemes whose lemmas are ``wanted``, widened to
-    whole words (까다로워서, not 까다로)."""
-    from fgi.morphology import CONTENT_TAGS
+def _stems(lemma: str) -> list[str]:
+    """Surface forms to look for, longest first: a predicate's stem and its shorter
+    prefixes (까다롭다 -> 까다롭, 까다로, 까다: 까다로워서 keeps only 까다로), a noun itself."""
+    stem = lemma[:-1] if len(lemma) > 1 and lemma.endswith("다") else lemma
+    return [stem[:k] for k in range(len(stem), 0, -1)] + ([lemma] if stem != lemma else [])
 
-    content = [m for m in morphemes if m.base_tag in CONTENT_TAGS]
-    n = len(wanted)
-    spans = []
-    for i in range(len(content) - n + 1):
-        if [m.lemma for m in content[i:i + n]] == wanted:
-            start, end = content[i].start, content[i + n - 1].end
+
+def _locate(text: str, wanted: list[str], n: int) -> list[tuple[int, int]]:
+    """Offsets of ``n`` hits of the lemma sequence ``wanted`` in ``text`` (the stored lemmas
+    said the line has them), found from the words' surface stems and widened to whole words
+    (까다로워서, not 까다로), without analysing the line again. Where a stem cannot be found
+    (a form far from its lemma), the whole line is the hit."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    while len(spans) < n:
+        start = end = None
+        cursor = position
+        for lemma in wanted:
+            found = next(((i, len(stem)) for stem in _stems(lemma) if (i := text.find(stem, cursor)) >= 0), None)
+            if found is None:
+                break
+            if start is None:
+                start = found[0]
+            end = found[0] + found[1]
+            cursor = end
+        else:
             while start > 0 and not text[start - 1].isspace():
                 start -= 1
             while end < len(text) and not text[end].isspace():
                 end += 1
             spans.append((start, end))
-    return spans
+            position = end
+            continue
+        break
+    return spans or [(0, len(text))]

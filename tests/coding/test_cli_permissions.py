@@ -121,8 +121,8 @@ TABLE: dict[str, tuple[str, list[str]]] = {
     "rounds post-reveal": (LEAD, ["allowed", "-p", "{project}"]),
     "rounds close": (LEAD, ["-p", "{project}", "--boot", "10"]),
     "rounds open": (LEAD, ["-p", "{project}", "-t", "{transcript}"]),
-    "retrieve": (CODER, ["-p", "{project}", "-c", CONFIDENCE, "--not", OTHER_CODE, "--context", "1"]),
-    "search": (CODER, ["-p", "{project}", "자신감", "--code-all", CONFIDENCE]),
+    "retrieve": (CODER, ["-p", "{project}", "-c", "참여주민의 변화", "--descendants", "--context", "1"]),
+    "search": (CODER, ["-p", "{project}", "있다", "--group", "주민", "--code-all", CONFIDENCE]),
 }
 
 

@@ -295,7 +295,16 @@ def assert_refused(team: Team, out: Path, capsys) -> None:
 
 # ---- what A sees in the app ------------------------------------------------------------
 
-CODER_PAGES = ["projects", "transcripts", "codebook", "coding", "agreement", "export"]
+CODER_PAGES = ["projects", "transcripts", "codebook", "coding", "agreement", "export", "search", "retrieve"]
+
+
+def _page_state(page: str) -> dict:
+    """Session state a page is opened with: a search and a retrieval already asked for."""
+    from queries.filters import Filters
+    from queries.retrieval import CodeQuery
+
+    return {"search": {"search.request": ("다", "surface", Filters.of(coders=[B]))},
+            "retrieve": {"retrieve.request": (CodeQuery((SHARED[0], *B_ONLY)), Filters(), 1)}}.get(page, {})
 
 
 def _value(element):
@@ -354,6 +363,8 @@ def page_snapshot(team: Team) -> dict:
         sign_in(app, A)  # a real session of A's, as the login page makes it
         if transcript:
             app.session_state["coding.transcript"] = transcript
+        for key, value in _page_state(page).items():
+            app.session_state[key] = value
         app.run()
         app.switch_page(f"ui/pages/{page}.py")
         app.run()
@@ -426,3 +437,4 @@ def test_nothing_coder_a_reads_or_exports_changes_when_b_codes_blind(team, tmp_p
     assert "codebook " in changed_pages and f"coding {team.transcripts[T2]}" in changed_pages
     assert "download codings.csv" in changed_pages
     assert {"retrieve #0", "retrieve #3", "search #1"} <= set(changed)  # retrieval and search see B's now
+    assert {"search ", "retrieve "} <= set(changed_pages)
