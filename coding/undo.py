@@ -221,15 +221,18 @@ def _stale(session: Session, action: UndoAction, actor: User, backwards: bool) -
 def _last_change(session: Session, action: UndoAction, actor: User) -> Event | None:
     """The newest event that touched the thing, to say who changed it (the actor's own coding,
     or a memo the actor can see, so naming the author reveals nothing blind coding hides)."""
+    if action.op == MEMO:
+        state = action.after or action.before or {}
+        if "id" not in state:
+            return None
+        return session.scalars(select(Event).where(Event.subject == f"memo {state['id']}: segment {action.segment_id}")
+                               .order_by(Event.id.desc()).limit(1)).first()
     events = session.scalars(select(Event).where(Event.subject == action.segment_id)
                              .order_by(Event.id.desc()).limit(50)).all()
     for event in events:
         payload = event.payload or {}
         sides = [s for s in (payload.get("before"), payload.get("after")) if isinstance(s, dict)]
-        if action.op == MEMO:
-            if event.kind.startswith("memo") and action.segment_id in str(payload):
-                return event
-        elif any(s.get("code_id") == action.code_id and s.get("coder") == actor.name for s in sides):
+        if any(s.get("code_id") == action.code_id and s.get("coder") == actor.name for s in sides):
             return event
     return None
 
@@ -244,7 +247,11 @@ def describe(session: Session, actions: Sequence[UndoAction]) -> str:
     where = (_("line {line}", line=lines[0]) if len(lines) == 1 else
              _("lines {first}-{last} ({count} lines)", first=lines[0], last=lines[-1], count=len(lines)))
     if ops == {MEMO}:
-        return _("{where}: memo", where=where)
+        if len(actions) == 1 and actions[0].before is None:
+            return _("{where}: memo written", where=where)
+        if len(actions) == 1 and actions[0].after is None:
+            return _("{where}: memo deleted", where=where)
+        return _("{where}: memo edited", where=where)
     if len(ops) == 1 and len(codes) == 1:
         code = _code_name(session, actions[0].code_id)
         if ops == {APPLY}:

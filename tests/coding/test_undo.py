@@ -170,3 +170,97 @@ def test_describe_says_what_a_step_did(study):
 def test_an_unknown_operation_is_refused():
     with pytest.raises(ValueError):
         UndoAction("rename", "x-0001", 1, None, None)
+
+
+# ---- line memos ---------------------------------------------------------------------------
+
+def _memos(study, who, segment_id):
+    from coding.memos import memos_for
+    from fgi.study import get_project
+
+    with study.db.reading() as session:
+        found = memos_for(session, get_project(session, study.project), viewer=get_user(session, who),
+                          kind="segment", target=segment_id)
+    return [m.text for m in found]
+
+
+def test_writing_editing_and_deleting_a_line_memo_is_undone_and_redone(study):
+    from coding.memos import delete_memo, edit_memo, write_memo
+    from coding.undo import memo_action
+    from fgi.study import get_project
+
+    coder, segment = study.coder, _segments(study, 10)[0]
+    with study.db.transaction() as session:
+        user, project = get_user(session, coder), get_project(session, study.project)
+        written = write_memo(session, project, actor=user, kind="segment", target=segment, text="처음 생각")
+        step_write = [memo_action(segment, None, written)]
+        edited = edit_memo(session, written.id, actor=user, text="고친 생각")
+        step_edit = [memo_action(segment, written, edited)]
+    with study.db.transaction() as session:
+        undo(session, step_edit, actor=get_user(session, coder))
+    assert _memos(study, coder, segment) == ["처음 생각"]
+    with study.db.transaction() as session:
+        undo(session, step_write, actor=get_user(session, coder))
+    assert _memos(study, coder, segment) == []
+    assert _events(study, "memo.delete") == 1
+
+    # deleting, undone: the memo comes back (a new id), and the redo deletes that one
+    with study.db.transaction() as session:
+        user, project = get_user(session, coder), get_project(session, study.project)
+        memo = write_memo(session, project, actor=user, kind="segment", target=segment, text="지울 메모")
+        delete_memo(session, memo.id, actor=user)
+        step_delete = [memo_action(segment, memo, None)]
+    with study.db.transaction() as session:
+        back = undo(session, step_delete, actor=get_user(session, coder))
+    assert _memos(study, coder, segment) == ["지울 메모"] and back[0].before["text"] == "지울 메모"
+    with study.db.transaction() as session:
+        redo(session, back, actor=get_user(session, coder))
+    assert _memos(study, coder, segment) == []
+    with study.db.reading() as session:
+        set_language("ko")
+        try:
+            assert describe(session, step_edit) == "10번 줄의 메모 수정"
+            assert describe(session, step_write) == "10번 줄에 메모 작성"
+            assert describe(session, step_delete) == "10번 줄의 메모 삭제"
+        finally:
+            set_language(None)
+
+
+def test_undoing_a_memo_edit_after_a_lead_changed_it_is_refused(study):
+    from coding.memos import edit_memo, write_memo
+    from coding.undo import memo_action
+    from fgi.study import get_project
+
+    coder, segment = study.coder, _segments(study, 12)[0]
+    with study.db.transaction() as session:
+        user, project = get_user(session, coder), get_project(session, study.project)
+        written = write_memo(session, project, actor=user, kind="segment", target=segment, text="코더의 메모")
+        step = [memo_action(segment, None, written)]
+    with study.db.transaction() as session:
+        edit_memo(session, written.id, actor=get_user(session, study.lead), text="팀장이 고침")
+    set_language("en")
+    try:
+        with pytest.raises(StaleUndo, match=f"line 12: the memo was changed by {study.lead} at"):
+            with study.db.transaction() as session:
+                undo(session, step, actor=get_user(session, coder))
+    finally:
+        set_language(None)
+    assert _memos(study, coder, segment) == ["팀장이 고침"]  # nothing overwritten
+
+
+def test_a_memo_survives_removing_and_reapplying_the_code(study):
+    from coding.memos import write_memo
+    from fgi.study import get_project
+
+    coder, segment = study.coder, _segments(study, 14)[0]
+    with study.db.transaction() as session:
+        user, project = get_user(session, coder), get_project(session, study.project)
+        step = apply_codes(session, user, [segment], CONFIDENCE)
+        write_memo(session, project, actor=user, kind="segment", target=segment, text="남아야 할 메모")
+        removed = remove_codes(session, user, [segment], CONFIDENCE)
+    assert step and removed
+    assert _memos(study, coder, segment) == ["남아야 할 메모"]
+    with study.db.transaction() as session:
+        undo(session, removed, actor=get_user(session, coder))  # the code is back, the memo never left
+    assert _memos(study, coder, segment) == ["남아야 할 메모"]
+    assert [line for line, *_ in _mine(study, coder)] == [14]

@@ -9,6 +9,7 @@ who took them: after another user signs in on the same browser session, they are
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
@@ -16,6 +17,7 @@ import streamlit as st
 from coding.undo import UndoAction, redo, undo
 from coding.users import get_user
 from fgi.errors import FgiError
+from fgi.i18n import set_language
 from ui.resources import database
 from ui.safe import literal
 from ui.text import t
@@ -70,11 +72,12 @@ def can_redo(user_name: str) -> Step | None:
     return _top(REDO_KEY, user_name)
 
 
-def _move(user_name: str, *, backwards: bool) -> bool:
+def _move(user_name: str, *, backwards: bool) -> Step | None:
     source, target = (UNDO_KEY, REDO_KEY) if backwards else (REDO_KEY, UNDO_KEY)
     step = _top(source, user_name)
     if step is None:
-        return False
+        return None
+    set_language(st.session_state.get("lang", "ko"))  # the refusal is said in the app's language
     try:
         with database().transaction() as session:
             actor = get_user(session, user_name)
@@ -82,34 +85,42 @@ def _move(user_name: str, *, backwards: bool) -> bool:
     except FgiError as error:
         # Refused: the step stays where it was, so nothing is lost; the reason is shown.
         st.session_state[NOTICE_KEY] = ("error", error.message, error.hint)
-        return False
+        return None
     _stack(source).pop()
-    _stack(target).append(Step(step.user, tuple(flipped), step.label))
+    done = Step(step.user, tuple(flipped), step.label)
+    _stack(target).append(done)
     text = t("undo.undone" if backwards else "undo.redone", what=step.label)
     st.session_state[NOTICE_KEY] = ("ok", text, None)
-    return True
+    return done
 
 
-def undo_last(user_name: str) -> bool:
-    """Undo the newest step of ``user_name``; False (and a notice why) when refused."""
-    return _move(user_name, backwards=True)
+def undo_last(user_name: str, on_done: Callable[[Step], None] | None = None) -> Step | None:
+    """Undo the newest step of ``user_name``; None (and a notice why) when refused.
+    ``on_done(step)`` runs after a success (a page shows the lines that changed)."""
+    done = _move(user_name, backwards=True)
+    if done is not None and on_done is not None:
+        on_done(done)
+    return done
 
 
-def redo_last(user_name: str) -> bool:
+def redo_last(user_name: str, on_done: Callable[[Step], None] | None = None) -> Step | None:
     """Redo the newest undone step of ``user_name``."""
-    return _move(user_name, backwards=False)
+    done = _move(user_name, backwards=False)
+    if done is not None and on_done is not None:
+        on_done(done)
+    return done
 
 
-def undo_buttons(user_name: str, *, key: str) -> None:
-    """되돌리기 and 다시 실행, with the step each would act on as the tooltip."""
+def undo_buttons(user_name: str, *, key: str, on_done: Callable[[Step], None] | None = None) -> None:
+    """되돌리기 and 다시 실행 (Alt+Z, Alt+Y), with the step each would act on as the tooltip."""
     back, forward = can_undo(user_name), can_redo(user_name)
     with st.container(horizontal=True, key=f"{key}-bar"):
         st.button(t("undo.undo"), key=f"{key}.undo", icon=":material/undo:", shortcut="Alt+Z",
                   disabled=back is None, help=literal(back.label) if back else None,
-                  on_click=undo_last, args=(user_name,))
+                  on_click=undo_last, args=(user_name, on_done))
         st.button(t("undo.redo"), key=f"{key}.redo", icon=":material/redo:", shortcut="Alt+Y",
                   disabled=forward is None, help=literal(forward.label) if forward else None,
-                  on_click=redo_last, args=(user_name,))
+                  on_click=redo_last, args=(user_name, on_done))
 
 
 def undo_feedback() -> None:
