@@ -125,6 +125,8 @@ TABLE: dict[str, tuple[str, list[str]]] = {
     "memo list": (CODER, ["-p", "{project}"]),
     "memo edit": (CODER, ["{memo}", "--text", "고친 메모 {role}"]),  # {memo}: the latest memo, the coder's
     "memo delete": (CODER, ["{memo}"]),
+    "retrieve": (CODER, ["-p", "{project}", "-c", "참여주민의 변화", "--descendants", "--context", "1"]),
+    "search": (CODER, ["-p", "{project}", "있다", "--group", "주민", "--code-all", CONFIDENCE]),
 }
 
 

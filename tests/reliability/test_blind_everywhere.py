@@ -163,6 +163,19 @@ READS: dict[str, list[list[str]]] = {
     "rounds changes": [["-p", "{P}", "--as", A], ["-p", "{P}", "--as", A, "--format", "json"]],
     "memo list": [["-p", "{P}", "--as", A], ["-p", "{P}", "--as", A, "--format", "json"],
                   ["-p", "{P}", "--as", A, "--transcript", "{T2}"], ["-p", "{P}", "--as", A, "--search", "메모"]],
+    # retrieval and search: B's codes of T2 and lines B coded stay out of every result and count
+    "retrieve": [["-p", "{P}", "--as", A, "-c", SHARED[0], "--or", B_ONLY[0], "--or", A_ONLY, "--context", "1",
+                  "--format", "json"],
+                 ["-p", "{P}", "--as", A, "-c", SHARED[0], "--or", B_ONLY[0], "--format", "docx",
+                  "--out", "{OUT}/retrieve.docx"],
+                 ["-p", "{P}", "--as", A, "-c", "실무의 어려움", "--descendants", "--format", "xlsx",
+                  "--out", "{OUT}/retrieve.xlsx"],
+                 ["-p", "{P}", "--as", A, "-c", B_ONLY[1], "--coder", B, "--format", "json"],
+                 ["-p", "{P}", "--as", A, "-c", SHARED[1], "--not", B_ONLY[0]]],
+    "search": [["-p", "{P}", "--as", A, "서류", "--format", "json"],
+               ["-p", "{P}", "--as", A, "다", "--surface", "--coder", B, "--format", "json"],
+               ["-p", "{P}", "--as", A, "있", "--surface", "--coder", A, "--coder", B, "--format", "xlsx",
+                "--out", "{OUT}/search.xlsx"]],
 }
 
 # Reads that need every coder's codings: a coder is refused while any transcript in scope
@@ -286,7 +299,16 @@ def assert_refused(team: Team, out: Path, capsys) -> None:
 
 # ---- what A sees in the app ------------------------------------------------------------
 
-CODER_PAGES = ["projects", "transcripts", "codebook", "coding", "agreement", "export"]
+CODER_PAGES = ["projects", "transcripts", "codebook", "coding", "agreement", "export", "search", "retrieve"]
+
+
+def _page_state(page: str) -> dict:
+    """Session state a page is opened with: a search and a retrieval already asked for."""
+    from queries.filters import Filters
+    from queries.retrieval import CodeQuery
+
+    return {"search": {"search.request": ("다", "surface", Filters.of(coders=[B]))},
+            "retrieve": {"retrieve.request": (CodeQuery((SHARED[0], *B_ONLY)), Filters(), 1)}}.get(page, {})
 
 
 def _value(element):
@@ -345,6 +367,8 @@ def page_snapshot(team: Team) -> dict:
         sign_in(app, A)  # a real session of A's, as the login page makes it
         if transcript:
             app.session_state["coding.transcript"] = transcript
+        for key, value in _page_state(page).items():
+            app.session_state[key] = value
         app.run()
         app.switch_page(f"ui/pages/{page}.py")
         app.run()
@@ -416,3 +440,5 @@ def test_nothing_coder_a_reads_or_exports_changes_when_b_codes_blind(team, tmp_p
     changed_pages = _diff(pages_before, pages_revealed)
     assert "codebook " in changed_pages and f"coding {team.transcripts[T2]}" in changed_pages
     assert "download codings.csv" in changed_pages
+    assert {"retrieve #0", "retrieve #3", "search #1"} <= set(changed)  # retrieval and search see B's now
+    assert {"search ", "retrieve "} <= set(changed_pages)
