@@ -204,7 +204,9 @@ def _columns(study: _Study, session: Session, project: Project, scope, kind: str
         .where(Transcript.project_id == project.id, scope.line_condition()).distinct()).all()
     if kind == TRANSCRIPT:
         have = {t for t, _ in present}
-        return [Header(t, name) for t, (name, _) in study.transcripts.items() if t in have]
+        names = [name for name, _ in study.transcripts.values()]
+        return [Header(t, name if names.count(name) == 1 else f"{name} ({t})")
+                for t, (name, _) in study.transcripts.items() if t in have]
     if kind == PARTICIPANT:
         have = {p for _, p in present if p is not None}
         return [Header(str(p), pseudonym) for p, (pseudonym, _) in study.participants.items() if p in have]
