@@ -21,6 +21,7 @@ PAGE_TABLE = [
     ("nav.coding", "reconcile.py", "page.reconcile", ":material/balance:", True),
     ("nav.coding", "rounds.py", "page.rounds", ":material/timeline:", False),
     ("nav.coding", "memos.py", "page.memos", ":material/sticky_note_2:", False),
+    ("nav.analysis", "matrices.py", "page.matrices", ":material/grid_view:", False),
     ("nav.analysis", "themes.py", "page.themes", ":material/bubble_chart:", True),
     ("nav.analysis", "export.py", "page.export", ":material/download:", False),
     ("nav.admin", "team.py", "page.team", ":material/group:", True),

@@ -48,6 +48,11 @@ if "coding" in sys.modules:
 
     study.ARCHIVE_IMPORTERS[".qdpx"] = import_archive
 
+# `fgi matrix` (queries/cli_matrix.py): code frequencies and co-occurrence.
+from queries.cli_matrix import register as register_matrix  # noqa: E402
+
+register_matrix(app)
+
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; errors a user can act on are printed without a traceback."""

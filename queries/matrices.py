@@ -1,0 +1,428 @@
+"""Frequencies and co-occurrence of codes: code x group, participant, transcript or code.
+
+What is counted is what the viewer may see of the coding (``coding.applications``'s blind
+rule, through its SQL helper ``_visible_scope``): a coder counts their own codings, and
+everyone's in revealed transcripts; a lead counts every coder's. A line counts once for a
+code however many coders gave it that code (a coder filter narrows it to those coders).
+
+Measures (``measure``):
+
+- ``lines``: the number of distinct lines coded with the row's code;
+- ``participants``: the number of distinct participants who said such a line (a focus
+  group's "extensiveness": how many people said it). Lines without a known speaker count
+  for ``lines`` but not for ``participants``.
+
+Columns (``columns``): ``transcript``; ``group`` (a line's group is its speaker's group,
+else its transcript's); ``participant`` (lines without a known speaker are left out); or
+``code`` for co-occurrence.
+
+Co-occurrence, read by row: cell (a, b) is the number of lines coded a that have code b on
+the same line or, with a window ``W`` > 0, on a line of the same speaker turn at most W lines
+away (a speaker turn: consecutive lines of one transcript by the same speaker; another
+speaker's line ends it). With W = 0 the matrix is symmetric (lines coded with both); with
+W > 0 it need not be. The diagonal is the number of lines coded a. With ``participants``, a
+cell counts the distinct speakers of those lines (a turn has one speaker, so it is symmetric).
+
+Percentages: a cell divided by its row's total or its column's total, where totals are
+distinct counts too: a row's total is the lines (or participants) with the row's code in any
+column shown; a column's total is the lines (or participants) of that column with any code
+of the matrix. So "row %" reads "of the lines coded a, this share is in group G" and
+"column %" reads "of group G's coded lines, this share carries a". For code x code both
+totals are the diagonal: row % = "of the lines coded a, this share has b nearby".
+
+With ``rollup`` a code's row also counts the lines of its descendants (a line coded with a
+code and its child counts once).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Integer, and_, case, column, func, select, true, values
+from sqlalchemy.orm import Session
+
+from coding.applications import _visible_scope  # the blind rule as SQL, beside codings_for
+from coding.codebook import list_codes
+from coding.models import CodeApplication, User
+from fgi.errors import FgiError
+from fgi.i18n import N_, _
+from fgi.models import Participant, Project, Segment, Transcript
+
+TRANSCRIPT, GROUP, PARTICIPANT, CODE = "transcript", "group", "participant", "code"
+COLUMN_KINDS = (GROUP, PARTICIPANT, TRANSCRIPT, CODE)
+LINES, PARTICIPANTS = "lines", "participants"
+MEASURES = (LINES, PARTICIPANTS)
+MAX_WINDOW = 50
+NO_GROUP = N_("(no group)")
+CHUNK = 500  # segment ids per IN (...) when reading a cell's lines
+
+
+@dataclass(frozen=True)
+class Header:
+    key: str  # code id, transcript id, participant id or group name, as a string ("" : no group)
+    label: str
+
+
+@dataclass(frozen=True)
+class Matrix:
+    rows: tuple[Header, ...]  # codes
+    columns: tuple[Header, ...]
+    column_kind: str
+    measure: str
+    window: int
+    rollup: bool
+    cells: tuple[tuple[int, ...], ...]  # cells[row][column]
+    row_totals: tuple[int, ...]
+    column_totals: tuple[int, ...]
+    total: int  # distinct lines (participants) with any code of the matrix in any column
+
+    def row_percent(self, row: int, col: int) -> float:
+        """The cell as a percentage of its row's total (NaN when the total is 0)."""
+        return _percent(self.cells[row][col], self.row_totals[row])
+
+    def column_percent(self, row: int, col: int) -> float:
+        """The cell as a percentage of its column's total (NaN when the total is 0)."""
+        return _percent(self.cells[row][col], self.column_totals[col])
+
+
+@dataclass(frozen=True)
+class CellLine:
+    """A line behind a cell: where it is, who said it, the cell's codes it carries."""
+
+    segment_id: str
+    transcript_id: str
+    transcript: str
+    line: int
+    speaker: str | None  # pseudonym, else the stored speaker label
+    group: str | None
+    text: str
+    codes: tuple[str, ...]  # paths of the cell's codes the viewer sees on the line
+
+
+def _percent(part: int, whole: int) -> float:
+    return math.nan if not whole else 100.0 * part / whole
+
+
+class _Everything:
+    """No filter: every line of the project, every coder the viewer may see."""
+
+    def line_condition(self):
+        return true()
+
+    def coder_condition(self):
+        return true()
+
+
+def _scope(session: Session, project: Project, filters):
+    return _Everything() if filters is None else filters
+
+
+def _check(column_kind: str, measure: str, window: int) -> None:
+    if column_kind not in COLUMN_KINDS:
+        raise FgiError(_("unknown matrix columns {kind!r}", kind=column_kind),
+                       hint=_("columns are one of: {kinds}", kinds=", ".join(COLUMN_KINDS)))
+    if measure not in MEASURES:
+        raise FgiError(_("unknown measure {measure!r}", measure=measure),
+                       hint=_("measures are: {measures}", measures=", ".join(MEASURES)))
+    if not 0 <= window <= MAX_WINDOW:
+        raise FgiError(_("the window must be between 0 and {most} lines, not {window}", most=MAX_WINDOW,
+                         window=window),
+                       hint=_("0 counts codes on the same line; 1 also the next line of the same speaker turn"))
+
+
+@dataclass(frozen=True)
+class _Study:
+    """The project's transcripts and participants, for column labels and groups."""
+
+    transcripts: dict[str, tuple[str, str | None]]  # id -> (name, group), in import order
+    participants: dict[int, tuple[str, str | None]]  # id -> (pseudonym, group)
+
+    def group(self, transcript_id: str, participant_id: int | None) -> str | None:
+        if participant_id is not None and participant_id in self.participants:
+            return self.participants[participant_id][1]
+        return self.transcripts[transcript_id][1]
+
+    def speaker(self, participant_id: int | None, label: str | None) -> str | None:
+        return self.participants[participant_id][0] if participant_id in self.participants else label
+
+
+def _study(session: Session, project: Project) -> _Study:
+    transcripts = {tid: (name, group) for tid, name, group in session.execute(
+        select(Transcript.id, Transcript.name, Transcript.group).where(Transcript.project_id == project.id)
+        .order_by(Transcript.imported_at, Transcript.id))}
+    participants = {}
+    for pid, tid, pseudonym, attributes in session.execute(
+            select(Participant.id, Participant.transcript_id, Participant.pseudonym, Participant.attributes)
+            .where(Participant.project_id == project.id).order_by(Participant.pseudonym)):
+        participants[pid] = (pseudonym, (attributes or {}).get("group") or transcripts.get(tid, ("", None))[1])
+    return _Study(transcripts, participants)
+
+
+def _row_codes(session: Session, project: Project, codes: Sequence[int] | None,
+               rollup: bool) -> tuple[list[Header], list[tuple[int, int]]]:
+    """The rows (codes in tree order, or those asked for) and the (code id, row code id)
+    pairs that map a coding to the rows it counts for."""
+    tree = list_codes(session, project)
+    wanted = None if codes is None else set(codes)
+    unknown = sorted((wanted or set()) - {c.id for c in tree})
+    if unknown:
+        raise FgiError(_("no code with id {ids} in project {project}", ids=", ".join(map(str, unknown)),
+                         project=project.name), hint=_("the codes are listed by: fgi codebook show"))
+    rows = [c for c in tree if wanted is None or c.id in wanted]
+    parent = {c.id: c.parent_id for c in tree}
+    row_ids = {c.id for c in rows}
+    pairs = []
+    for code in tree:
+        ancestor: int | None = code.id
+        while ancestor is not None:
+            if ancestor in row_ids:
+                pairs.append((code.id, ancestor))
+            if not rollup:
+                break
+            ancestor = parent.get(ancestor)
+    return [Header(str(c.id), c.path) for c in rows], pairs
+
+
+def _coded(session: Session, viewer: User, project: Project, scope, pairs: list[tuple[int, int]]):
+    """Distinct (row code, line) the viewer may see in scope, with the line's transcript,
+    participant and number: a subquery."""
+    row_map = values(column("code_id", Integer), column("row_id", Integer), name="row_map").data(pairs) \
+        .cte("row_map")
+    query = _visible_scope(session, viewer, project, CodeApplication.segment_id, row_map.c.row_id,
+                           Segment.transcript_id, Segment.participant_id, Segment.line) \
+        .join(row_map, row_map.c.code_id == CodeApplication.code_id) \
+        .where(scope.line_condition(), scope.coder_condition()).distinct()
+    return query.subquery("coded")
+
+
+def _columns(study: _Study, session: Session, project: Project, scope, kind: str) -> list[Header]:
+    """Every column with lines in scope (so empty columns show as zeros)."""
+    present = session.execute(
+        select(Segment.transcript_id, Segment.participant_id).join(Transcript, Transcript.id == Segment.transcript_id)
+        .where(Transcript.project_id == project.id, scope.line_condition()).distinct()).all()
+    if kind == TRANSCRIPT:
+        have = {t for t, _ in present}
+        names = [name for name, _ in study.transcripts.values()]
+        return [Header(t, name if names.count(name) == 1 else f"{name} ({t})")
+                for t, (name, _) in study.transcripts.items() if t in have]
+    if kind == PARTICIPANT:
+        have = {p for _, p in present if p is not None}
+        return [Header(str(p), pseudonym) for p, (pseudonym, _) in study.participants.items() if p in have]
+    groups = {study.group(t, p) for t, p in present}
+    return [Header(g or "", g or _(NO_GROUP)) for g in sorted(groups, key=lambda g: (g is None, g or ""))]
+
+
+def _column_key(study: _Study, kind: str, transcript_id: str, participant_id: int | None) -> str | None:
+    if kind == TRANSCRIPT:
+        return transcript_id
+    if kind == PARTICIPANT:
+        return None if participant_id is None else str(participant_id)
+    return study.group(transcript_id, participant_id) or ""
+
+
+def code_matrix(session: Session, project: Project, *, viewer: User, columns: str, measure: str = LINES,
+                window: int = 0, rollup: bool = False, codes: Sequence[int] | None = None,
+                filters=None) -> Matrix:
+    """Codes (rows) x ``columns`` (group, participant, transcript or code): see the module."""
+    _check(columns, measure, window)
+    if columns != CODE and window:
+        raise FgiError(_("a window applies to code x code co-occurrence only"),
+                       hint=_("use --cols code with --window, or leave the window out"))
+    scope = _scope(session, project, filters)
+    rows, pairs = _row_codes(session, project, codes, rollup)
+    if columns == CODE:
+        return _cooccurrence(session, project, viewer, scope, rows, pairs, measure, window, rollup)
+    study = _study(session, project)
+    heads = _columns(study, session, project, scope, columns)
+    index = {h.key: i for i, h in enumerate(heads)}
+    row_index = {int(h.key): i for i, h in enumerate(rows)}
+    lines = [[0] * len(heads) for _ in rows]
+    people: list[list[set[int]]] = [[set() for _ in heads] for _ in rows]
+    column_lines = [0] * len(heads)
+    column_people: list[set[int]] = [set() for _ in heads]
+    if pairs:
+        coded = _coded(session, viewer, project, scope, pairs)
+        for row_id, tid, pid, n in session.execute(
+                select(coded.c.row_id, coded.c.transcript_id, coded.c.participant_id, func.count())
+                .group_by(coded.c.row_id, coded.c.transcript_id, coded.c.participant_id)):
+            col = index.get(_column_key(study, columns, tid, pid))
+            if col is None:
+                continue
+            lines[row_index[row_id]][col] += n  # (transcript, participant) parts of a column are disjoint
+            if pid is not None:
+                people[row_index[row_id]][col].add(pid)
+                column_people[col].add(pid)
+        for tid, pid, n in session.execute(
+                select(coded.c.transcript_id, coded.c.participant_id, func.count(coded.c.segment_id.distinct()))
+                .group_by(coded.c.transcript_id, coded.c.participant_id)):
+            col = index.get(_column_key(study, columns, tid, pid))
+            if col is not None:
+                column_lines[col] += n
+    if measure == LINES:
+        cells = [tuple(r) for r in lines]
+        row_totals = [sum(r) for r in lines]
+        column_totals = column_lines
+    else:
+        cells = [tuple(len(s) for s in r) for r in people]
+        row_totals = [len(set().union(*r)) for r in people]
+        column_totals = [len(s) for s in column_people]
+    total = sum(column_totals) if measure == LINES else len(set().union(*column_people))
+    return Matrix(tuple(rows), tuple(heads), columns, measure, window, rollup, tuple(cells), tuple(row_totals),
+                  tuple(column_totals), total)
+
+
+def _turns(project: Project):
+    """Each line of the project with its speaker turn's number within its transcript: a
+    running count of speaker changes (SQL window functions, SQLite and PostgreSQL alike)."""
+    speaker = func.coalesce(Segment.participant_id, -1)  # a known participant, else -1 ...
+    label = func.coalesce(Segment.speaker, "")  # ... and the stored label tells unknown speakers apart
+    ordered = dict(partition_by=Segment.transcript_id, order_by=Segment.line)
+    lagged = select(
+        Segment.id.label("segment_id"), Segment.transcript_id, Segment.line,
+        case((and_(func.lag(speaker).over(**ordered) == speaker, func.lag(label).over(**ordered) == label), 0),
+             else_=1).label("change"),
+    ).join(Transcript, Transcript.id == Segment.transcript_id).where(Transcript.project_id == project.id).subquery()
+    return select(lagged.c.segment_id, func.sum(lagged.c.change).over(
+        partition_by=lagged.c.transcript_id, order_by=lagged.c.line).label("turn")).subquery("turns")
+
+
+def _near_pairs(session: Session, project: Project, coded, window: int):
+    """(a side, b side) of the coded lines that count for each other: the same line, or
+    with a window the same turn and at most ``window`` lines apart."""
+    a, b = coded.alias("a"), coded.alias("b")
+    if not window:
+        return a, b, select().select_from(a).join(b, a.c.segment_id == b.c.segment_id)
+    turns = _turns(project)
+    ta, tb = turns.alias("ta"), turns.alias("tb")
+    joined = select().select_from(a).join(ta, ta.c.segment_id == a.c.segment_id) \
+        .join(b, and_(b.c.transcript_id == a.c.transcript_id, b.c.line.between(a.c.line - window, a.c.line + window))) \
+        .join(tb, and_(tb.c.segment_id == b.c.segment_id, tb.c.turn == ta.c.turn))
+    return a, b, joined
+
+
+def _cooccurrence(session: Session, project: Project, viewer: User, scope, rows: list[Header],
+                  pairs: list[tuple[int, int]], measure: str, window: int, rollup: bool) -> Matrix:
+    n = len(rows)
+    index = {int(h.key): i for i, h in enumerate(rows)}
+    cells = [[0] * n for _ in rows]
+    every: set = set()
+    if pairs:
+        coded = _coded(session, viewer, project, scope, pairs)
+        a, b, joined = _near_pairs(session, project, coded, window)
+        counted = a.c.segment_id if measure == LINES else a.c.participant_id
+        for ra, rb, k in session.execute(joined.add_columns(a.c.row_id, b.c.row_id, func.count(counted.distinct()))
+                                         .group_by(a.c.row_id, b.c.row_id)):
+            cells[index[ra]][index[rb]] = k
+        counted = coded.c.segment_id if measure == LINES else coded.c.participant_id
+        every = set(session.scalars(select(counted).where(counted.is_not(None)).distinct()))
+    diagonal = tuple(cells[i][i] for i in range(n))
+    return Matrix(tuple(rows), tuple(rows), CODE, measure, window, rollup, tuple(tuple(r) for r in cells),
+                  diagonal, diagonal, len(every))
+
+
+def cell_lines(session: Session, project: Project, *, viewer: User, matrix: Matrix, row: int, col: int,
+               filters=None) -> list[CellLine]:
+    """The lines behind one cell of ``matrix`` (row and column by position), in transcript
+    and line order. For code x code: the lines coded with the row's code that count in the
+    cell and, with a window, the lines coded with the column's code near them."""
+    scope = _scope(session, project, filters)
+    row_code = int(matrix.rows[row].key)
+    study = _study(session, project)
+    if matrix.column_kind == CODE:
+        col_code = int(matrix.columns[col].key)
+        _, pairs = _row_codes(session, project, [row_code, col_code], matrix.rollup)
+        coded = _coded(session, viewer, project, scope, pairs)
+        a, b, joined = _near_pairs(session, project, coded, matrix.window)
+        found = session.execute(joined.add_columns(a.c.segment_id, b.c.segment_id)
+                                .where(a.c.row_id == row_code, b.c.row_id == col_code)).all()
+        ids = {sid for pair in found for sid in pair}
+        wanted = {row_code, col_code}
+    else:
+        _, pairs = _row_codes(session, project, [row_code], matrix.rollup)
+        coded = _coded(session, viewer, project, scope, pairs)
+        key = matrix.columns[col].key
+        ids = {sid for sid, tid, pid in session.execute(
+            select(coded.c.segment_id, coded.c.transcript_id, coded.c.participant_id))
+            if _column_key(study, matrix.column_kind, tid, pid) == key}
+        wanted = {row_code}
+    return _describe(session, viewer, project, study, scope, sorted(ids), wanted, matrix.rollup)
+
+
+def _describe(session: Session, viewer: User, project: Project, study: _Study, scope, ids: list[str],
+              wanted: set[int], rollup: bool) -> list[CellLine]:
+    """The lines ``ids`` with their speaker, group and the visible codes among ``wanted``."""
+    tree = {c.id: c for c in list_codes(session, project)}
+
+    def counts_for(code_id: int) -> bool:
+        while code_id is not None:
+            if code_id in wanted:
+                return True
+            code_id = tree[code_id].parent_id if rollup else None
+        return False
+
+    found: list[CellLine] = []
+    order = list(study.transcripts)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        codes: dict[str, set[str]] = {}
+        for sid, code_id in session.execute(
+                _visible_scope(session, viewer, project, CodeApplication.segment_id, CodeApplication.code_id)
+                .where(CodeApplication.segment_id.in_(chunk), scope.coder_condition()).distinct()):
+            if counts_for(code_id):
+                codes.setdefault(sid, set()).add(tree[code_id].path)
+        for sid, tid, line, pid, label, text in session.execute(
+                select(Segment.id, Segment.transcript_id, Segment.line, Segment.participant_id, Segment.speaker,
+                       Segment.text).where(Segment.id.in_(chunk))):
+            found.append(CellLine(sid, tid, study.transcripts[tid][0], line, study.speaker(pid, label),
+                                  study.group(tid, pid), text, tuple(sorted(codes.get(sid, ())))))
+    found.sort(key=lambda c: (order.index(c.transcript_id), c.line))
+    return found
+
+
+def _label(kind: str) -> str:
+    return {GROUP: _("group"), PARTICIPANT: _("participant"), TRANSCRIPT: _("transcript"), CODE: _("code")}[kind]
+
+
+def matrix_table(matrix: Matrix, *, percent: str | None = None) -> tuple[list[str], list[list[object]]]:
+    """The matrix as a header and rows for a CSV or sheet: counts, or ``percent`` "row" /
+    "column" percentages (one decimal; empty where the total is 0), with totals."""
+    columns = [_("code"), *[h.label for h in matrix.columns], _("total")]
+    rows: list[list[object]] = []
+    for i, head in enumerate(matrix.rows):
+        if percent is None:
+            values: list[object] = list(matrix.cells[i])
+        else:
+            pick = matrix.row_percent if percent == "row" else matrix.column_percent
+            values = [None if math.isnan(v) else round(v, 1) for v in (pick(i, j) for j in range(len(matrix.columns)))]
+        rows.append([head.label, *values, matrix.row_totals[i]])
+    if matrix.column_kind != CODE:
+        rows.append([_("total"), *matrix.column_totals, matrix.total])
+    return columns, rows
+
+
+def write_matrix(matrix: Matrix, path) -> None:
+    """The matrix as .csv (counts) or .xlsx (sheets: counts, row %, column %), through the
+    formula-safe writers of ``coding.tables``."""
+    from pathlib import Path
+
+    from coding.tables import write_sheets, write_table
+
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        write_sheets(path, {_("counts"): matrix_table(matrix), _("row %"): matrix_table(matrix, percent="row"),
+                            _("column %"): matrix_table(matrix, percent="column")})
+    else:
+        write_table(path, *matrix_table(matrix))
+
+
+def describe(matrix: Matrix) -> str:
+    """One line saying what the numbers are, for captions and the CLI."""
+    what = _("lines") if matrix.measure == LINES else _("participants")
+    if matrix.column_kind != CODE:
+        return _("{measure} per code and {columns}", measure=what, columns=_label(matrix.column_kind))
+    if not matrix.window:
+        return _("{measure} with both codes on the same line", measure=what)
+    return _("{measure} of the row's code with the column's code within {window} lines of the same speaker turn",
+             measure=what, window=matrix.window)
