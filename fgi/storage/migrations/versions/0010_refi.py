@@ -5,7 +5,7 @@ Existing rows get no GUID (exports derive a stable one for them); nothing is cha
 removed.
 
 Revision ID: 0010_refi
-Revises: 0008_app_sessions
+Revises: 0009_memos
 Create Date: 2026-11-29
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from fgi.storage.base import UTCDateTime
 
 revision = "0010_refi"
-down_revision = "0008_app_sessions"
+down_revision = "0009_memos"  # 0008_app_sessions before the memos branch was merged
 branch_labels = None
 depends_on = None
 
