@@ -47,6 +47,7 @@ class CodeMapping:
     codes_added: int = 0
     guids: int = 0  # codes that keep the file's GUID
     folder_codes: int = 0  # non-codable codes of another tool kept as parent codes
+    repeated: int = 0  # codes the file lists again with the same GUID (kept once)
 
 
 def usable_name(name: str, fallback: str) -> str:
@@ -96,6 +97,9 @@ def import_codes(session: Session, project: Project, refi: RefiProject, *, actor
     def walk(nodes: list[RefiCode], parent_id: int | None, folder: Folder | None, depth: int) -> None:
         folder_names: set[str] = set()
         for node in nodes:
+            if node.guid and node.guid in guids_taken:
+                mapping.repeated += 1  # one code listed twice (QualCoder lists a sub-code again)
+                continue
             if theme_folders and not node.codable and parent_id is None and depth < len(FOLDER_LEVELS):
                 memo, level = split_folder_description(node.description)
                 child = Folder(node.guid, _unique(usable_name(node.name, "(이름 없음)"), folder_names),
@@ -106,7 +110,7 @@ def import_codes(session: Session, project: Project, refi: RefiProject, *, actor
             code_id = add_code(node, parent_id)
             if not node.codable and not theme_folders:
                 mapping.folder_codes += 1
-            if node.guid and node.guid not in guids_taken:
+            if node.guid:
                 guids_taken.add(node.guid)
                 session.get(Code, code_id).guid = node.guid[:36]
                 mapping.guids += 1

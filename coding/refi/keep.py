@@ -23,7 +23,7 @@ from coding.memos import write_memo
 from coding.models import MEMO_CODE, MEMO_PROJECT, MEMO_SEGMENT, MEMO_TRANSCRIPT, CodeApplication, CodeSelection, User
 from coding.refi.data import RefiNote, RefiProject, RefiSource, is_ours
 from coding.refi.offsets import normalise_with_offsets
-from coding.refi.positions import Reader
+from coding.refi.positions import CONVENTION_NAMES, Reader
 from coding.refi.store import add_code_set
 from fgi.i18n import _
 from fgi.ingest.pseudonymise import Rewrite
@@ -188,7 +188,10 @@ def keep_extras(session: Session, project: Project, refi: RefiProject, transcrip
     conventions = sorted({s.convention for s in refi.sources if s.selections})
     if conventions:
         kept.append(_("selection positions read as {conventions} (the file was written by {tool})",
-                      conventions=", ".join(conventions), tool=tool))
+                      conventions=", ".join(_(CONVENTION_NAMES[c]) for c in conventions), tool=tool))
+    if codes.repeated:
+        not_kept.append(_("{count} repeated listings of a code with the same GUID (the code is kept once)",
+                          count=codes.repeated))
     if source_sets:
         not_kept.append(_("{count} sets of sources (this toolkit groups transcripts by their group instead)",
                           count=source_sets))

@@ -25,8 +25,16 @@ import unicodedata
 from dataclasses import dataclass, field
 from itertools import accumulate
 
+from fgi.i18n import N_
+
 CODEPOINT, UTF16, CRLF1, UTF16_CRLF1 = "codepoint", "utf16", "crlf1", "utf16-crlf1"
 CONVENTIONS = (CODEPOINT, UTF16, CRLF1, UTF16_CRLF1)
+CONVENTION_NAMES = {
+    CODEPOINT: N_("code points"),
+    UTF16: N_("UTF-16 code units"),
+    CRLF1: N_("code points with CRLF as one"),
+    UTF16_CRLF1: N_("UTF-16 code units with CRLF as one"),
+}
 _SPACE = re.compile(r"\s+")
 
 
