@@ -232,3 +232,11 @@ def test_a_slash_in_a_code_name_works_in_qdc_csv_and_yaml(db, tmp_path):
                          "상위/돈\\/생계": "돈/생계", "기타\\/그외": "기타/그외"}
         assert session.scalar(select(Code.guid).where(Code.name == "참여주민의 변화/관계 회복")) == \
             "11111111-2222-4333-8444-555555555555"
+
+
+def test_the_command_line_passes_the_options_and_prints_what_was_kept(cli):
+    code, _out, err = cli("import", str(QUALCODER), "--project", "명령줄", "--replace", ok=False)
+    assert code != 0 and "--replace" in err
+    _code, _out, out = cli("import", str(QUALCODER), "--project", "명령줄", "--format", "plain")  # info: stderr
+    assert "kept from QualCoder 3.8" in out and "memos" in out and "not kept" in out
+    assert "positions read as code points" in out
