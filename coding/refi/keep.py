@@ -123,12 +123,14 @@ def keep_extras(session: Session, project: Project, refi: RefiProject, transcrip
         memo(kind, target, note.text, title=note.name, guid=note.guid, user_guid=note.user_guid)
 
     guids = 0
+    source_guids: set[str] = set()
     for index, source in enumerate(refi.sources):
         key = source.guid or f"#{index}"
         transcript_id = transcripts.get(key)
         if transcript_id is None:
             continue
-        if source.guid:
+        if source.guid and source.guid[:36] not in source_guids:  # a GUID given twice is kept once
+            source_guids.add(source.guid[:36])
             session.get(Transcript, transcript_id).guid = source.guid[:36]
             guids += 1
         places = _Places(session, source, transcript_id, rewrites.get(key))
@@ -138,6 +140,8 @@ def keep_extras(session: Session, project: Project, refi: RefiProject, transcrip
         for note_guid in source.note_guids:
             note_memo(note_guid, MEMO_TRANSCRIPT, transcript_id, places)
         for selection in source.selections:
+            if not selection.description and not selection.note_guids:
+                continue
             line = places.first_line(selection.start, selection.end, normalised=True)
             target = (MEMO_SEGMENT, line) if line else (MEMO_TRANSCRIPT, transcript_id)
             user = selection.codings[0].user_guid if selection.codings else None
@@ -163,11 +167,16 @@ def keep_extras(session: Session, project: Project, refi: RefiProject, transcrip
     empty = sum(1 for note in refi.notes if not note.text.strip())
 
     sets = source_sets = 0
+    set_guids: set[str] = set()
     for refi_set in refi.sets:
+        set_guid = refi_set.guid[:36] or None
+        if set_guid in set_guids:
+            set_guid = None
+        set_guids.add(set_guid)
         members = [codes.code_ids[g] for g in refi_set.code_guids if g in codes.code_ids]
         if members or not refi_set.source_guids:
             add_code_set(session, project, (refi_set.name or _("(unnamed set)"))[:200], members,
-                         guid=refi_set.guid[:36] or None, description=refi_set.description or None)
+                         guid=set_guid, description=refi_set.description or None)
             sets += 1
         if refi_set.source_guids:
             source_sets += 1

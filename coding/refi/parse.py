@@ -295,6 +295,11 @@ def read_qdpx(archive: SafeArchive) -> ParsedArchive:
         elif kind in _OTHER_SOURCES:
             parsed.skipped.append(_("{kind} {name!r} (only text sources are imported)",
                                     kind=kind, name=element.get("name") or element.get("guid")))
+    seen: set[str] = set()
+    for source in project.sources:  # a GUID given to two sources identifies neither
+        if source.guid in seen:
+            source.guid = ""
+        seen.add(source.guid)
     notes = _child(root, "Notes")
     project.notes = [_note(n, archive) for n in (_children(notes, "Note") if notes is not None else [])]
     project.sets = _sets(root)

@@ -240,3 +240,18 @@ def test_the_command_line_passes_the_options_and_prints_what_was_kept(cli):
     _code, _out, out = cli("import", str(QUALCODER), "--project", "명령줄", "--format", "plain")  # info: stderr
     assert "kept from QualCoder 3.8" in out and "memos" in out and "not kept" in out
     assert "positions read as code points" in out
+
+
+def test_taguettes_codebook_keeps_the_slash_and_the_guids(db):
+    qdc = FIXTURES / "taguette-1.5.2-codebook.qdc"  # written by Taguette's own exporter
+    with db.transaction() as session:
+        project = create_project(session, "태그", actor="연구자")
+        import_codebook_file(session, project, qdc, actor="연구자")
+    with db.reading() as session:
+        project = get_project(session, "태그")
+        codes = {c.path: c.name for c in list_codes(session, project)}
+        assert codes == {"참여주민의 변화\\/관계 회복": "참여주민의 변화/관계 회복",
+                         "참여주민의 변화\\/자신감": "참여주민의 변화/자신감", "생계\\/돈 걱정": "생계/돈 걱정",
+                         "바람": "바람"}
+        guids = dict(session.execute(select(Code.name, Code.guid).where(Code.project_id == project.id)).all())
+        assert guids["바람"] == "E168C2BA-B60F-5F19-98D9-B6F54348D33B"
