@@ -286,6 +286,7 @@ def import_codebook(session: Session, project: Project, book: CodebookFile, *, a
     added: list[str] = []
     updated: list[str] = []
     unchanged: list[str] = []
+    guids = {c.guid for c in index.values() if c.guid}
     for spec in book.specs:
         for depth in range(1, len(spec.path)):  # parents no row has defined yet
             ancestor = join_path(spec.path[:depth])
@@ -299,6 +300,9 @@ def import_codebook(session: Session, project: Project, book: CodebookFile, *, a
             parent = index.get(join_path(spec.path[:-1])) if len(spec.path) > 1 else None
             index[path] = insert_code(session, project, parent, spec.path[-1], fields, actor=actor)
             added.append(path)
+            if spec.guid and spec.guid[:36] not in guids:  # a .qdc code keeps its REFI-QDA GUID
+                index[path].guid = spec.guid[:36]
+                guids.add(index[path].guid)
             continue
         before = snapshot(index[path], path)
         update_code(session, project, path, fields, actor=actor)

@@ -74,6 +74,7 @@ class RefiCode:
     description: str = ""
     color: str | None = None
     children: list[RefiCode] = field(default_factory=list)
+    note_guids: list[str] = field(default_factory=list)  # its <NoteRef>s
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,9 @@ class RefiSelection:
     end: int
     codings: list[RefiCoding] = field(default_factory=list)
     name: str | None = None
+    description: str = ""  # the selection's <Description> (a comment in ATLAS.ti and MAXQDA)
+    note_guids: list[str] = field(default_factory=list)  # its <NoteRef>s
+    position: tuple[int, int] | None = None  # startPosition/endPosition as the file wrote them
 
 
 @dataclass
@@ -99,6 +103,9 @@ class RefiSource:
     selections: list[RefiSelection] = field(default_factory=list)
     variables: dict[str, str] = field(default_factory=dict)  # e.g. group
     description: str = ""  # only with original names asked for: the imported file name and author
+    note_guids: list[str] = field(default_factory=list)  # its <NoteRef>s
+    convention: str = "codepoint"  # how the file counted its positions (coding.refi.positions)
+    raw_text: str = field(default="", repr=False)  # the text as the archive holds it (notes point into it)
 
 
 @dataclass
@@ -115,10 +122,33 @@ class RefiCase:
     def description(self) -> str:
         return f"{SPEAKER_LABEL}: {self.label}" if self.label else ""
 
+    note_guids: list[str] = field(default_factory=list)
+
     @staticmethod
     def label_in(description: str) -> str | None:
         label, colon, value = description.strip().partition(":")
         return value.strip() or None if colon and label.strip() == SPEAKER_LABEL and "\n" not in value else None
+
+
+@dataclass
+class RefiNote:
+    """A ``<Note>``: a memo with its text, author and, in QualCoder's annotations, a span of
+    the source that refers to it (positions as the file wrote them)."""
+
+    guid: str
+    name: str
+    text: str
+    user_guid: str | None = None
+    position: tuple[int, int] | None = None
+
+
+@dataclass
+class RefiSet:
+    guid: str
+    name: str
+    description: str = ""
+    code_guids: list[str] = field(default_factory=list)
+    source_guids: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -130,6 +160,9 @@ class RefiProject:
     cases: list[RefiCase] = field(default_factory=list)
     description: str = ""
     origin: str = "fgi-toolkit"
+    notes: list[RefiNote] = field(default_factory=list)
+    sets: list[RefiSet] = field(default_factory=list)
+    note_guids: list[str] = field(default_factory=list)  # the project's own <NoteRef>s
 
     def walk_codes(self) -> list[tuple[RefiCode, tuple[RefiCode, ...]]]:
         """Every node with its ancestors, parents first."""
@@ -157,3 +190,11 @@ class Folder:
     description: str = ""
     children: list[Folder] = field(default_factory=list)
     code_ids: list[int] = field(default_factory=list)
+
+
+OUR_ORIGIN = "fgi-toolkit"
+
+
+def is_ours(origin: str) -> bool:
+    """Did this toolkit write the file? (Then non-codable codes are its theme hierarchy.)"""
+    return origin.strip().lower().startswith(OUR_ORIGIN)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from coding.qdc import NAMESPACE as CODEBOOK_NAMESPACE
 from coding.qdc import codes_to_qdc_element
+from coding.code_paths import parent_path
 from coding.refi.archive import write_archive
 from coding.refi.collect import ProjectExport
 from coding.refi.data import Folder, RefiCase, RefiSource, folder_description, stable_guid, with_parent_line
@@ -59,7 +60,7 @@ def codes_element(data: ProjectExport) -> ET.Element | None:
     by_guid = {e.get("guid"): e for e in codes.iter(_q("Code"))}
     parent_of = {child: parent for parent in codes.iter() for child in parent}
     code_guids = {c.id: data.code_guid(c) for c in data.codes}
-    parent_paths = {c.id: c.path.rsplit("/", 1)[0] for c in data.codes if c.parent_id is not None}
+    parent_paths = {c.id: parent_path(c.path) for c in data.codes if c.parent_id is not None}
 
     def note_parent(element: ET.Element, code_id: int) -> None:
         if code_id not in parent_paths:

@@ -45,7 +45,7 @@ def not_a_zip(path):
 
 CASES = {
     "not a zip": (not_a_zip, "not a zip archive"),
-    "no project.qde": (lambda p: _zip(p, {"other.xml": "<x/>"}), "has no project.qde"),
+    "no project.qde": (lambda p: _zip(p, {"other.xml": "<x/>"}), "holds no project file"),
     "invalid XML": (lambda p: _zip(p, {"project.qde": "<Project name='x'><Users>"}), "not well-formed XML"),
     "wrong root": (lambda p: _zip(p, {"project.qde": "<CodeBook/>"}), "not <Project>"),
     "entity expansion": (lambda p: _zip(p, {"project.qde": BOMB}), "declares a DTD"),
@@ -65,7 +65,7 @@ CASES = {
     "source missing": (lambda p: _zip(p, {"project.qde": FOREIGN}), "is not in the archive"),
     "selection past the end": (lambda p: _zip(p, {"project.qde": FOREIGN.replace('endPosition="34"',
                                                                                   'endPosition="9999"'),
-                                                  **GOOD_SOURCE}), "past the text's end"),
+                                                  **GOOD_SOURCE}), "outside the text"),
     "zip bomb": (lambda p: _zip(p, {"project.qde": FOREIGN, **GOOD_SOURCE, "sources/big.txt": b"\0" * 20_000_000}),
                  "a zip bomb"),
 }

@@ -17,6 +17,7 @@ from functools import partial
 import streamlit as st
 
 from coding.applications import Coding, codings_for
+from coding.code_paths import leaf_name
 from coding.keywords import reject_suggestion
 from coding.models import KEYWORD, MANUAL, SUGGESTION
 from coding.undo import apply_codes, describe, memo_action, remove_codes
@@ -526,7 +527,7 @@ def _recent_buttons(user_name, segment_ids, token, paths, my_paths) -> None:
     st.caption(t("coding.recent") if len(segment_ids) == 1 else t("coding.range.recent", count=len(segment_ids)))
     with st.container(horizontal=True, key="coding-recent"):
         for path in recent:
-            st.button(literal(path.rsplit("/", 1)[-1], one_line=True), key=f"coding.recent.{path}",
+            st.button(literal(leaf_name(path), one_line=True), key=f"coding.recent.{path}",
                       help=literal(path), on_click=_on_apply, args=(user_name, segment_ids, path, MANUAL, token))
 
 
