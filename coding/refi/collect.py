@@ -1,8 +1,11 @@
 """Read a project into plain data for a REFI-QDA export (no XML here).
 
 What goes out: transcripts (their stored, pseudonymised text), the codebook, every
-coder's codings and the consensus coding of settled segments, the users who coded or are
-members, and the participants as cases (pseudonym, group, role). What never goes out:
+coder's codings (one selection per coding, its coder as ``creatingUser``, its memo as the
+selection's description), the consensus coding of settled segments when a lead has
+reconciled (attributed to the user ``CONSENSUS_USER``; a project without decisions has no
+consensus layer and no such user), the users who coded or are members, and the
+participants as cases (pseudonym, group, role). What never goes out:
 ``pseudonym_keys``, speaker labels as imported, file names and header metadata of the
 imported files, participants' free attributes other than ``group``. The one exception is
 asked for explicitly by a lead (``original_names``): each source is then named after its
@@ -16,13 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coding.applications import codings_for
 from coding.codebook import CodeView, code_index, list_codes
-from coding.consensus import consensus_codings
+from coding.consensus import consensus_codings, decision_rows
 from coding.matrix import require_full_view
 from coding.permissions import require
 from coding.models import User
@@ -64,6 +68,31 @@ def _user(project_id: int, name: str) -> RefiUser:
     return RefiUser(stable_guid(project_id, "user", name), name)
 
 
+SELECTION_NAME_LENGTH = 100  # a selection is named by its text, cut here with "…" (the standard's example)
+
+
+def selection_name(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= SELECTION_NAME_LENGTH else text[:SELECTION_NAME_LENGTH] + "…"
+
+
+@dataclass(frozen=True)
+class _Coded:
+    """One coding to write as its own selection: who, which code, where, and its memo."""
+
+    segment_id: str
+    code_guid: str
+    code_order: int
+    user: str
+    memo: str
+    created: datetime | None
+
+
+def has_consensus_layer(session: Session, project: Project) -> bool:
+    """A consensus exists only where a lead reconciled: at least one decision is stored."""
+    return bool(decision_rows(session, project))
+
+
 def collect_project(session: Session, project: Project, *, viewer: User,
                     folders: Sequence[Folder] = (), original_names: bool = False) -> ProjectExport:
     """The project as a REFI-QDA export sees it; ``folders`` is the theme hierarchy (if any).
@@ -78,25 +107,28 @@ def collect_project(session: Session, project: Project, *, viewer: User,
     require_full_view(session, viewer, project, [t.id for t in transcripts])
     codes = list_codes(session, project)
     guid_of_code = {c.id: code_guid(project.id, c.id) for c in codes}
+    order_of_code = {c.id: i for i, c in enumerate(codes)}
     ids_by_path = {path: code.id for path, code in code_index(session, project).items()}
 
     codings = codings_for(session, viewer, project=project)
-    consensus = [c for c in consensus_codings(session, project, viewer=viewer) if c.settled] if codings else []
+    consensus = ([c for c in consensus_codings(session, project, viewer=viewer) if c.settled]
+                 if codings and has_consensus_layer(session, project) else [])
     names = sorted({c.coder for c in codings} | {u.name for u in project_members(session, project)})
     users = [_user(project.id, n) for n in names]
-    consensus_user = _user(project.id, CONSENSUS_USER)
     if consensus:
-        users.append(consensus_user)
+        users.append(_user(project.id, CONSENSUS_USER))
     user_guid = {u.name: u.guid for u in users}
 
-    by_segment: dict[str, list[RefiCoding]] = {}
+    by_segment: dict[str, list[_Coded]] = {}
     for c in codings:
-        by_segment.setdefault(c.segment_id, []).append(RefiCoding(guid_of_code[c.code_id], user_guid[c.coder]))
+        by_segment.setdefault(c.segment_id, []).append(_Coded(
+            c.segment_id, guid_of_code[c.code_id], order_of_code[c.code_id], c.coder, c.memo or "", c.created_at))
     for c in consensus:
-        by_segment.setdefault(c.segment_id, []).append(
-            RefiCoding(guid_of_code[ids_by_path[c.code]], consensus_user.guid))
+        code_id = ids_by_path[c.code]
+        by_segment.setdefault(c.segment_id, []).append(_Coded(
+            c.segment_id, guid_of_code[code_id], order_of_code[code_id], CONSENSUS_USER, "", None))
 
-    sources = [_source(session, project, t, by_segment) for t in transcripts]
+    sources = [_source(session, project, t, by_segment, user_guid) for t in transcripts]
     if original_names:
         _name_after_files(session, project, transcripts, sources)
     cases = _cases(session, project, {t.id: s.guid for t, s in zip(transcripts, sources)})
@@ -104,18 +136,24 @@ def collect_project(session: Session, project: Project, *, viewer: User,
                          sources, cases)
 
 
-def _source(session: Session, project: Project, transcript: Transcript,
-            by_segment: dict[str, list[RefiCoding]]) -> RefiSource:
+def _source(session: Session, project: Project, transcript: Transcript, by_segment: dict[str, list[_Coded]],
+            user_guid: dict[str, str]) -> RefiSource:
+    """The transcript with one selection per coding (coder × code × span), each carrying its
+    coder as ``creatingUser``: other programs keep one coder per selection."""
+    source_guid = stable_guid(project.id, "source", transcript.id)
     selections = []
     for segment in session.scalars(
             select(Segment).where(Segment.transcript_id == transcript.id).order_by(Segment.line)):
-        if segment.id in by_segment:
-            codings = sorted(set(by_segment[segment.id]), key=lambda c: (c.user_guid or "", c.code_guid))
-            selections.append(RefiSelection(stable_guid(project.id, "segment", segment.id), segment.start,
-                                            segment.end, codings, name=segment.id))
+        consensus_last = lambda c: (c.user == CONSENSUS_USER, c.user, c.code_order)  # noqa: E731
+        for coded in sorted(by_segment.get(segment.id, ()), key=consensus_last):
+            start, end = segment.start, segment.end
+            who = user_guid[coded.user]
+            selections.append(RefiSelection(
+                stable_guid(project.id, "selection", f"{segment.id}:{start}:{end}:{coded.code_guid}:{who}"),
+                start, end, [RefiCoding(coded.code_guid, who)], name=selection_name(transcript.text[start:end]),
+                user_guid=who, description=coded.memo, created=coded.created))
     variables = {"group": transcript.group} if transcript.group else {}
-    return RefiSource(stable_guid(project.id, "source", transcript.id), transcript.name, transcript.text,
-                      selections, variables)
+    return RefiSource(source_guid, transcript.name, transcript.text, selections, variables)
 
 
 def _name_after_files(session: Session, project: Project, transcripts: list[Transcript],

@@ -10,9 +10,19 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 
 GUID_NAMESPACE = uuid.UUID("0b7c8d3e-5f1a-4e2b-9c6d-7a8e9f0a1b2c")  # this toolkit's REFI entities
-CONSENSUS_USER = "(consensus)"  # the user the consensus codings are attributed to
+# The user the consensus codings are attributed to: only written when the project has a
+# consensus layer (a lead's reconciliation decisions). Named so that a researcher who opens
+# the file in another program sees what it is; the older name is still read as consensus.
+CONSENSUS_USER = "합의(조정 결과)"
+LEGACY_CONSENSUS_USERS = frozenset({"(consensus)"})
+
+
+def is_consensus_user(name: str | None) -> bool:
+    return name == CONSENSUS_USER or name in LEGACY_CONSENSUS_USERS
+
 # A folder's level is written as a last line of its <Description>: ``수준: 하위주제``.
 LEVEL_LABEL = "수준"
 LEVEL_NAMES = {"domain": "영역", "theme": "주제", "subtheme": "하위주제"}
@@ -89,6 +99,9 @@ class RefiSelection:
     end: int
     codings: list[RefiCoding] = field(default_factory=list)
     name: str | None = None
+    user_guid: str | None = None  # creatingUser: the coder (exports write one coding per selection)
+    description: str = ""  # the coding memo (REFI: the selection's <Description>)
+    created: datetime | None = None  # creationDateTime
 
 
 @dataclass
