@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coding import qdc
@@ -32,7 +33,7 @@ from coding.codebook import (
     list_codes, name_problem, snapshot, split_path, update_code,
 )
 from coding.errors import RowErrors, RowProblem
-from coding.models import User
+from coding.models import Code, User
 from coding.permissions import acting
 from coding.tables import read_table, write_table
 from fgi.errors import InputError
@@ -315,6 +316,7 @@ def import_codebook(session: Session, project: Project, book: CodebookFile, *, a
     added: list[str] = []
     updated: list[str] = []
     unchanged: list[str] = []
+    guids = {code.guid.lower() for code in index.values() if code.guid}
     for spec in book.specs:
         for depth in range(1, len(spec.path)):  # parents no row has defined yet
             ancestor = join_path(spec.path[:depth])
@@ -328,7 +330,9 @@ def import_codebook(session: Session, project: Project, book: CodebookFile, *, a
             parent = index.get(join_path(spec.path[:-1])) if len(spec.path) > 1 else None
             index[path] = insert_code(session, project, parent, spec.path[-1], fields, actor=actor)
             added.append(path)
+            _keep_guid(index[path], spec.guid, guids)
             continue
+        _keep_guid(index[path], spec.guid, guids)
         before = snapshot(index[path], path)
         update_code(session, project, path, fields, actor=actor)
         if path not in added:
@@ -337,6 +341,15 @@ def import_codebook(session: Session, project: Project, book: CodebookFile, *, a
                  subject=book.path.name,
                  payload={"added": len(added), "updated": len(updated), "unchanged": len(unchanged)})
     return ImportSummary(added, updated, unchanged)
+
+
+def _keep_guid(code: Code, guid: str | None, taken: set[str]) -> None:
+    """A code read from a ``.qdc`` keeps the file's GUID (unless it has one, or another code of
+    the project has that one), so exporting the codebook again gives other programs the same
+    codes."""
+    if guid and not code.guid and guid.lower() not in taken:
+        code.guid = guid
+        taken.add(guid.lower())
 
 
 def import_codebook_file(session: Session, project: Project, path: str | Path, *, actor: User | str,
@@ -390,7 +403,9 @@ def export_codebook(session: Session, project: Project, path: str | Path, fmt: s
         text = codebook_yaml(codes, name=f"{project.name} 코드북", description=project.description)
         path.write_text(text, encoding="utf-8")
     elif fmt == "qdc":
-        path.write_bytes(qdc.qdc_bytes(codes, origin="fgi-toolkit"))
+        stored = {c.id: c for c in session.scalars(select(Code).where(Code.project_id == project.id))}
+        path.write_bytes(qdc.qdc_bytes(codes, origin="fgi-toolkit",
+                                       guid_of=lambda code: stored[code.id].guid or qdc.code_guid(project.id, code.id)))
     else:
         if path.suffix.lower() != f".{fmt}":
             raise InputError(f"a {fmt} file must end in .{fmt}", path=path)

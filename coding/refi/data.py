@@ -8,6 +8,7 @@ end-exclusive, exactly as ``Segment.start``/``end``.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -63,6 +64,14 @@ def split_folder_description(text: str) -> tuple[str, str | None]:
     return text.strip(), None
 
 
+_GUID = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}|\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\}")
+
+
+def is_guid(text: str) -> bool:
+    """What the REFI-QDA schema accepts as a GUID (with or without braces)."""
+    return bool(_GUID.fullmatch(text))
+
+
 def stable_guid(project_key: str | int, kind: str, key: str | int) -> str:
     """The same GUID for the same entity of the same project in every export."""
     return str(uuid.uuid5(GUID_NAMESPACE, f"fgi-{kind}:{project_key}:{key}"))
@@ -102,6 +111,8 @@ class RefiSelection:
     user_guid: str | None = None  # creatingUser: the coder (exports write one coding per selection)
     description: str = ""  # the coding memo (REFI: the selection's <Description>)
     created: datetime | None = None  # creationDateTime
+    modified: datetime | None = None  # modifiedDateTime
+    note_refs: list[str] = field(default_factory=list)  # notes on this span (a line memo)
 
 
 @dataclass
@@ -112,6 +123,41 @@ class RefiSource:
     selections: list[RefiSelection] = field(default_factory=list)
     variables: dict[str, str] = field(default_factory=dict)  # e.g. group
     description: str = ""  # only with original names asked for: the imported file name and author
+    note_refs: list[str] = field(default_factory=list)  # memos on the transcript
+
+
+@dataclass
+class RefiNote:
+    """A memo as a ``<Note>``: its text is a file in ``sources/`` (``plainTextPath``, as NVivo
+    and QualCoder write notes) unless ``inline`` (``<PlainTextContent>``)."""
+
+    guid: str
+    name: str
+    text: str
+    user_guid: str | None = None
+    created: datetime | None = None
+    modified: datetime | None = None
+    inline: bool = False
+
+
+@dataclass(frozen=True)
+class RefiLink:
+    """A ``<Link>`` from a note to what it is about, where that has no ``<NoteRef>`` (a case)."""
+
+    guid: str
+    name: str
+    origin_guid: str
+    target_guid: str
+
+
+@dataclass
+class RefiSet:
+    """A ``<Set>`` of codes (a code set; NVivo's and MAXQDA's code sets)."""
+
+    guid: str
+    name: str
+    description: str = ""
+    code_guids: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -28,7 +28,7 @@ from coding.qdc import codes_to_qdc_element
 from coding.refi.archive import write_archive
 from coding.refi.collect import ProjectExport
 from coding.refi.data import (
-    Folder, RefiCase, RefiSelection, RefiSource, folder_description, stable_guid, with_parent_line,
+    Folder, RefiCase, RefiNote, RefiSelection, RefiSource, folder_description, stable_guid, with_parent_line,
 )
 
 NAMESPACE = "urn:QDA-XML:project:1.0"
@@ -97,6 +97,11 @@ def codes_element(data: ProjectExport) -> ET.Element | None:
 
     for index, folder in enumerate(data.folders):
         add_folder(codes, folder, index)
+    for element in codes.iter(_q("Code")):
+        refs = data.note_refs.get(element.get("guid") or "", [])
+        at = 1 if len(element) and element[0].tag == _q("Description") else 0
+        for offset, guid in enumerate(refs):  # after <Description>, before the child <Code>s
+            element.insert(at + offset, ET.Element(_q("NoteRef"), {"targetGUID": guid}))
     return codes
 
 
@@ -135,6 +140,8 @@ def _selection(parent: ET.Element, selection: RefiSelection, data: ProjectExport
         attributes["creatingUser"] = selection.user_guid
     if selection.created is not None:
         attributes["creationDateTime"] = timestamp(selection.created)
+    if selection.modified is not None:
+        attributes["modifiedDateTime"] = timestamp(selection.modified)
     chosen = ET.SubElement(parent, _q("PlainTextSelection"), attributes)
     if selection.description.strip():
         ET.SubElement(chosen, _q("Description")).text = _clean(selection.description)
@@ -147,6 +154,34 @@ def _selection(parent: ET.Element, selection: RefiSelection, data: ProjectExport
             coding_attributes["creationDateTime"] = timestamp(selection.created)
         tag = ET.SubElement(chosen, _q("Coding"), coding_attributes)
         ET.SubElement(tag, _q("CodeRef"), {"targetGUID": coding.code_guid})
+    _note_refs(chosen, selection.note_refs)
+
+
+def _note_refs(parent: ET.Element, guids: Sequence[str]) -> None:
+    for guid in guids:
+        ET.SubElement(parent, _q("NoteRef"), {"targetGUID": guid})
+
+
+def _note(parent: ET.Element, note: RefiNote) -> None:
+    attributes = {"guid": note.guid, "name": _clean(note.name)}
+    if not note.inline:
+        attributes["plainTextPath"] = f"internal://{note_path(note)}"
+    if note.user_guid:
+        attributes["creatingUser"] = note.user_guid
+    if note.created is not None:
+        attributes["creationDateTime"] = timestamp(note.created)
+    if note.user_guid:
+        attributes["modifyingUser"] = note.user_guid
+    if note.modified is not None:
+        attributes["modifiedDateTime"] = timestamp(note.modified)
+    element = ET.SubElement(parent, _q("Note"), attributes)
+    if note.inline:
+        ET.SubElement(element, _q("PlainTextContent")).text = _clean(note.text)
+
+
+def note_path(note: RefiNote) -> str:
+    """Where a note's text lives in the archive (``sources/``, as NVivo and QualCoder put it)."""
+    return f"{note.guid}.txt"
 
 
 def _source(parent: ET.Element, source: RefiSource, data: ProjectExport) -> None:
@@ -156,6 +191,7 @@ def _source(parent: ET.Element, source: RefiSource, data: ProjectExport) -> None
         ET.SubElement(element, _q("Description")).text = _clean(source.description)
     for selection in source.selections:
         _selection(element, selection, data)
+    _note_refs(element, source.note_refs)
     for name, value in source.variables.items():
         _variable_value(element, data.variable_guid(name), value)
 
@@ -184,8 +220,26 @@ def project_element(data: ProjectExport) -> ET.Element:
         sources = ET.SubElement(root, _q("Sources"))
         for source in data.sources:
             _source(sources, source, data)
+    if data.notes:
+        notes = ET.SubElement(root, _q("Notes"))
+        for note in data.notes:
+            _note(notes, note)
+    if data.links:
+        links = ET.SubElement(root, _q("Links"))
+        for link in data.links:
+            ET.SubElement(links, _q("Link"), {"guid": link.guid, "name": _clean(link.name), "direction": "OneWay",
+                                               "originGUID": link.origin_guid, "targetGUID": link.target_guid})
+    if data.sets:
+        sets = ET.SubElement(root, _q("Sets"))
+        for code_set in data.sets:
+            element = ET.SubElement(sets, _q("Set"), {"guid": code_set.guid, "name": _clean(code_set.name)})
+            if code_set.description:
+                ET.SubElement(element, _q("Description")).text = _clean(code_set.description)
+            for guid in code_set.code_guids:
+                ET.SubElement(element, _q("MemberCode"), {"targetGUID": guid})
     if data.description:
         ET.SubElement(root, _q("Description")).text = _clean(data.description)
+    _note_refs(root, data.note_refs.get("project", []))
     return root
 
 
@@ -200,5 +254,6 @@ def qde_bytes(data: ProjectExport) -> bytes:
 def write_qdpx(data: ProjectExport, path: str | Path) -> Path:
     """Write the archive; the sources are the stored texts, so the offsets match."""
     files: Sequence[tuple[str, bytes]] = [
-        (f"sources/{source_path(s)}", s.text.encode("utf-8")) for s in data.sources]
+        (f"sources/{source_path(s)}", s.text.encode("utf-8")) for s in data.sources] + [
+        (f"sources/{note_path(n)}", n.text.encode("utf-8")) for n in data.notes if not n.inline]
     return write_archive(path, qde_bytes(data), files)

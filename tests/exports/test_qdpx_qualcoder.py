@@ -62,3 +62,36 @@ def test_qualcoder_keeps_every_coders_codings(sqlite_db, kiwi, tmp_path):
     assert [(owner, memo) for *_, owner, _, memo in imported.codings if memo] == [(CODER_A, MEMO)]
     paths = {imported.code_path(cid) for cid in imported.codes}
     assert "실무자가 본 성과/참여주민의 변화/심리·정서적 변화/자신감 회복" in paths  # the theme folders are categories
+
+
+def test_qualcoder_reads_memos_as_journals_and_annotations(sqlite_db, kiwi, tmp_path):
+    """What QualCoder keeps of our memos: a line memo becomes an annotation on that line; the
+    memos on the project, a participant, a code and a theme node become journals; a transcript
+    memo is lost (QualCoder reads a source's NoteRef only as an annotation with a position)."""
+    from coding.memos import write_memo
+    from coding.models import Code
+    from fgi.models import Participant
+    from tests.exports.conftest import build_study
+    from themes.models import ThemeNode
+
+    build_study(sqlite_db, kiwi)
+    with sqlite_db.transaction() as session:
+        project = get_project(session, PROJECT)
+        lead = get_user(session, LEAD)
+        transcript = session.scalars(select(Transcript).where(Transcript.project_id == project.id)).first()
+        line = codings_for(session, lead, project=project)[0]
+        targets = {
+            "project": "", "transcript": transcript.id, "segment": line.segment_id,
+            "participant": str(session.scalars(select(Participant.id).where(Participant.project_id == project.id)).first()),
+            "code": str(session.scalars(select(Code.id).where(Code.project_id == project.id)).first()),
+            "node": str(session.scalars(select(ThemeNode.id).where(ThemeNode.project_id == project.id)).first()),
+        }
+        for kind, target in targets.items():
+            write_memo(session, project, actor=lead, kind=kind, target=target, text=f"{kind} 메모")
+        segment = session.get(Segment, line.segment_id)
+        span = (segment.start, segment.end)
+    imported = qualcoder_reader.import_with_qualcoder(export(sqlite_db, tmp_path / "memos.qdpx"), tmp_path)
+    assert [(memo, (pos0, pos1), owner) for _, pos0, pos1, memo, owner in imported.annotations] == [
+        ("segment 메모", span, LEAD)]
+    assert sorted(text for _, text, _ in imported.journals) == ["code 메모", "node 메모", "participant 메모",
+                                                               "project 메모"]
