@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coding.applications import apply_code, codings_for
+from coding.code_paths import leaf_name
 from coding.codebook import code_index, join_path, split_path
 from coding.errors import RowErrors, RowProblem
 from coding.models import IMPORT, CodeApplication, User
@@ -51,7 +52,7 @@ def _resolve_path(index: dict[str, int], names: dict[str, list[str]], text: str)
     path = join_path(split_path(text))
     if path in index:
         return index[path], None
-    matches = names.get(path, []) if "/" not in path else []
+    matches = names.get(path, []) if len(split_path(path)) == 1 else []
     if len(matches) == 1:
         return index[matches[0]], None
     if len(matches) > 1:
@@ -81,7 +82,7 @@ def import_codings(session: Session, coder: User, path: str | Path, *,
     index = {p: c.id for p, c in codes.items()}
     names: dict[str, list[str]] = {}
     for p in index:
-        names.setdefault(p.rsplit("/", 1)[-1], []).append(p)
+        names.setdefault(join_path([leaf_name(p)]), []).append(p)
 
     problems: list[RowProblem] = []
     rows: list[_Row] = []

@@ -11,7 +11,7 @@ from typing import Any
 
 from fgi.limits import LIMITS, limit
 
-SEPARATOR = "/"
+from coding.code_paths import SEPARATOR, join_path, split_path  # noqa: F401 (re-exported)
 TEXT_FIELDS = ("definition", "inclusion", "exclusion")
 LIST_FIELDS = ("examples", "keywords")
 FIELDS = ("definition", "inclusion", "exclusion", "examples", "color", "keywords")
@@ -36,14 +36,6 @@ class CodeSpec:
         return {name: getattr(self, name) for name in FIELDS if getattr(self, name) is not None}
 
 
-def split_path(path: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in path.split(SEPARATOR))
-
-
-def join_path(parts: tuple[str, ...] | list[str]) -> str:
-    return SEPARATOR.join(parts)
-
-
 def _nul_problem(what: str, text: str) -> str | None:
     """PostgreSQL cannot store a NUL character in text (and no codebook needs one)."""
     return f"{what} contains a NUL character (\\0): {text[:20]!r}..." if "\x00" in text else None
@@ -54,8 +46,6 @@ def name_problem(name: str) -> str | None:
         return "a code needs a name (empty path part)"
     if "\x00" in name:
         return _nul_problem("a code name", name)
-    if SEPARATOR in name:
-        return f"a code name cannot contain {SEPARATOR!r}: {name!r}"
     if len(name) > 200:
         return f"a code name can be at most 200 characters: {name[:20]!r}..."
     return None

@@ -17,6 +17,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from coding.code_paths import child_path, leaf_name
+from coding.code_paths import parent_path as code_parent_path
 from coding.code_fields import (  # noqa: F401 - re-exported: callers use coding.codebook
     FIELDS, LIST_FIELDS, SEPARATOR, TEXT_FIELDS, CodeSpec, clean_fields, join_path, name_problem,
     normalise_color, split_path,
@@ -137,12 +139,12 @@ def get_code(session: Session, project: Project, path: str) -> Code:
     wanted = join_path(split_path(path))
     if wanted in index:
         return index[wanted]
-    by_name = [c for p, c in index.items() if p.rsplit(SEPARATOR, 1)[-1] == wanted]
-    if SEPARATOR not in wanted and len(by_name) == 1:
+    by_name = [c for p, c in index.items() if leaf_name(p) == leaf_name(wanted)]
+    if len(split_path(wanted)) == 1 and len(by_name) == 1:
         return by_name[0]
     if len(by_name) > 1:
         hint = "several codes have this name; give the path: " + ", ".join(
-            p for p in index if p.rsplit(SEPARATOR, 1)[-1] == wanted)
+            p for p in index if leaf_name(p) == leaf_name(wanted))
     else:
         hint = "see the codebook: fgi codebook show --project " + repr(project.name)
     raise NotFound(f"no code {path!r} in project {project.name!r}", hint=hint)
@@ -210,7 +212,7 @@ def insert_code(session: Session, project: Project, parent: Code | None, name: s
         setattr(code, key, value)
     session.add(code)
     session.flush()
-    path = join_path([parent_path, name]) if parent_path else name
+    path = child_path(parent_path, name)
     Event.record(session, actor=actor, kind=kind, project_id=project.id, subject=path,
                  payload={"before": None, "after": snapshot(code, path)})
     return code
@@ -231,7 +233,7 @@ def update_code(session: Session, project: Project, path: str, changes: Mapping[
         problems += [p for p in [name_problem(name)] if p]
     _raise_problems(problems)
     if name is not None and name != code.name:
-        parent_path = before["path"].rsplit(SEPARATOR, 1)[0] if code.parent_id else ""
+        parent_path = code_parent_path(before["path"]) if code.parent_id else ""
         _check_unique_sibling(session, project, code.parent_id, name, parent_path, ignore=code.id)
         code.name = name
     if segments is not None:

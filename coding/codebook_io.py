@@ -347,7 +347,8 @@ def _keep_guid(code: Code, guid: str | None, taken: set[str]) -> None:
     """A code read from a ``.qdc`` keeps the file's GUID (unless it has one, or another code of
     the project has that one), so exporting the codebook again gives other programs the same
     codes."""
-    if guid and not code.guid and guid.lower() not in taken:
+    guid = (guid or "").strip().strip("{}")
+    if len(guid) == 36 and not code.guid and guid.lower() not in taken:
         code.guid = guid
         taken.add(guid.lower())
 

@@ -1,6 +1,6 @@
 """Tables of team coding: users and memberships, the codebook, code applications,
-reveals and their agreement snapshots, coding rounds, consensus decisions and rejected
-keyword suggestions.
+reveals and their agreement snapshots, coding rounds, consensus decisions, rejected
+keyword suggestions and memos.
 
 A code's *path* is its ancestors' names and its own joined by ``/``
 (``참여주민의 변화/자신감 회복``). Names are unique among siblings; the domain code
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fgi.storage.base import Base, UTCDateTime, utcnow
@@ -48,6 +48,8 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     password_hash: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(10), default=CODER)  # coder, lead, admin
+    # The REFI-QDA GUID of the user in the file they were imported from (coding.refi.store).
+    guid: Mapped[str | None] = mapped_column(String(36), unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property
@@ -69,6 +71,8 @@ class Membership(Base):
 
 class Code(Base):
     __tablename__ = "codes"
+    # A unique index, not a constraint: SQLite adds it without rebuilding the table.
+    __table_args__ = (Index("ix_codes_project_id_guid", "project_id", "guid", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
@@ -82,6 +86,8 @@ class Code(Base):
     color: Mapped[str | None] = mapped_column(String(7))  # #RRGGBB
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)  # lemmas or phrases
     position: Mapped[int] = mapped_column(Integer, default=0)  # order among siblings
+    # The REFI-QDA GUID the code had in an imported file (None: made here; exports derive one).
+    guid: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     parent: Mapped[Code | None] = relationship(remote_side=[id])
@@ -243,3 +249,91 @@ class CodingSettings(Base):
 
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
     post_reveal: Mapped[str] = mapped_column(String(10), default=POST_REVEAL_BLOCKED)
+
+
+class CodeSelection(Base):
+    """The part of an imported REFI-QDA selection that falls in one coded line.
+
+    Our coding unit is the line (``Segment``); another tool's selection may cover part of
+    a line, or run over several. Each coding it made is stored as one ``CodeApplication``
+    per line it touches, and here, per application, the exact span inside that line:
+    ``start``/``end`` are code-point offsets into ``Transcript.text`` (the same coordinates
+    as ``Segment.start``/``end``, end-exclusive, always within the segment), and ``guid``
+    is the selection's GUID in the file. Several rows may share an application (two
+    selections of one coder with one code in the same line) and several applications may
+    share a ``guid`` (a selection over several lines, or coded with several codes or by
+    several users).
+
+    How an export reads them (``coding.refi.store.selections_for``): take the
+    applications a viewer may see (``coding.applications.codings_for``), and for each,
+    its rows here; rows of one ``guid`` with the same code and coder are one selection from
+    their smallest ``start`` to their largest ``end``; an application without rows is a
+    whole-line coding. Deleting the coding deletes its rows (cascade).
+    """
+
+    __tablename__ = "code_selections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("code_applications.id", ondelete="CASCADE"), index=True
+    )
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    guid: Mapped[str | None] = mapped_column(String(36), index=True)
+
+
+class CodeSet(Base):
+    """A named group of codes of a project (a REFI-QDA ``<Set>``, NVivo's and MAXQDA's
+    code sets); codes may belong to several sets and the sets do not change the tree."""
+
+    __tablename__ = "code_sets"
+    __table_args__ = (UniqueConstraint("project_id", "guid"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    guid: Mapped[str | None] = mapped_column(String(36))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CodeSetMember(Base):
+    __tablename__ = "code_set_members"
+
+    set_id: Mapped[int] = mapped_column(ForeignKey("code_sets.id", ondelete="CASCADE"), primary_key=True)
+    code_id: Mapped[int] = mapped_column(
+        ForeignKey("codes.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+# What a memo is about; its ``target`` is that thing's id as a string ("" for the project).
+MEMO_PROJECT = "project"
+MEMO_TRANSCRIPT = "transcript"
+MEMO_PARTICIPANT = "participant"
+MEMO_CODE = "code"
+MEMO_SEGMENT = "segment"
+MEMO_NODE = "node"
+MEMO_KINDS = (MEMO_PROJECT, MEMO_TRANSCRIPT, MEMO_PARTICIPANT, MEMO_CODE, MEMO_SEGMENT, MEMO_NODE)
+MEMO_SOURCES = ("app", "import")
+
+
+class Memo(Base):
+    """A researcher's memo on the project, a transcript, a participant, a code, a line
+    (segment) or a theme node. It belongs to its target, not to a coding: removing a code
+    from a line leaves the line's memos alone (``coding.memos``)."""
+
+    __tablename__ = "memos"
+    __table_args__ = (Index("ix_memos_project_id_kind_target", "project_id", "kind", "target"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(12))  # MEMO_KINDS
+    target: Mapped[str] = mapped_column(String(40), default="")
+    # None: the author is unknown (imported), or their user was deleted
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    title: Mapped[str | None] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    guid: Mapped[str | None] = mapped_column(String(36))  # REFI-QDA GUID, kept across export/import
+    source: Mapped[str] = mapped_column(String(10), default="app")  # MEMO_SOURCES

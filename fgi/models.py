@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import event as sa_event
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from fgi.errors import FgiError
@@ -44,7 +44,11 @@ class Project(Base):
 
 class Transcript(Base):
     __tablename__ = "transcripts"
-    __table_args__ = (UniqueConstraint("project_id", "content_hash"),)
+    __table_args__ = (
+        UniqueConstraint("project_id", "content_hash"),
+        # A unique index, not a constraint: SQLite adds it without rebuilding the table.
+        Index("ix_transcripts_project_id_guid", "project_id", "guid", unique=True),
+    )
 
     # A short stable key derived from the project and the content (see ingest.ids).
     id: Mapped[str] = mapped_column(String(16), primary_key=True)
@@ -60,6 +64,8 @@ class Transcript(Base):
     meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     imported_by: Mapped[str] = mapped_column(String(100))
+    # The REFI-QDA GUID of the source it was imported from (None: imported from a file).
+    guid: Mapped[str | None] = mapped_column(String(36))
 
     project: Mapped[Project] = relationship(back_populates="transcripts")
     segments: Mapped[list[Segment]] = relationship(

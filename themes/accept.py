@@ -26,6 +26,7 @@ from fgi.models import Project, Segment
 from themes.hierarchy import (HierarchyError, check_parent, check_unique, clean_name, describe, get_node,
                               next_position, node_dict, plural, siblings)
 from themes.history import Change, lock, record, take_snapshot
+from coding.code_paths import leaf_name
 from themes.models import SUBTHEME, THEME, ThemeNode, ThemeNodeCode, ThemeNodeSegment
 from themes.proposals import dominant_codes
 from themes.runs import get_candidate
@@ -85,7 +86,7 @@ def _place_codes_of_theme(session, project, theme, candidate, paths) -> tuple[li
             skipped.append(f"{paths[code_id]}: stays under {describe(sub)} "
                            f"in {describe(session.get(ThemeNode, sub.parent_id))}")
     for code_id in unplaced:  # then a sub-theme of its own for each code not yet placed
-        name = _free_name(session, project, theme.id, [paths[code_id].rsplit("/", 1)[-1], paths[code_id]])
+        name = _free_name(session, project, theme.id, [leaf_name(paths[code_id]), paths[code_id]])
         sub = _new_node(session, project, SUBTHEME, name, theme.id)
         session.add(ThemeNodeCode(code_id=code_id, node_id=sub.id, position=0))
         placed.append(paths[code_id])

@@ -19,12 +19,13 @@ from coding.refi.collect import collect_project
 from coding.refi.data import Folder
 from coding.refi.export import write_qdpx
 from coding.refi.guids import keep_guids
-from coding.refi.import_ import import_qdpx
+from coding.refi.import_ import check_options, import_qdpx
 from coding.permissions import require
 from fgi import console
 from fgi.console import info, signed_in, transaction
 from fgi.errors import InputError
 from fgi.i18n import _
+from fgi.ingest import ImportOptions
 from fgi.models import Project
 from fgi.study import get_project
 
@@ -80,12 +81,15 @@ def export_qdpx_command(
            participants=len(data.cases), memos=len(data.notes), sets=len(data.sets)))
 
 
-def import_archive(path: Path, project: str | None, as_user: str | None = None) -> None:
-    """``fgi import FILE.qdpx --project NEW``: a new project from a REFI-QDA archive (admins)."""
+def import_archive(path: Path, project: str | None, as_user: str | None = None,
+                   options: ImportOptions | None = None) -> None:
+    """``fgi import FILE.qdpx --project NEW``: a new project from a REFI-QDA archive (admins),
+    with the transcript import options that apply to its sources (``check_options``)."""
+    check_options(options or ImportOptions())
     with transaction() as session:
         me = signed_in(session, as_user)
         require(session, me, "project.import")
-        result = import_qdpx(session, path, project, actor=me.name)
+        result = import_qdpx(session, path, project, actor=me.name, options=options)
         nodes = 0
         if result.folders and _hierarchy is not None:
             nodes = _hierarchy.store(session, get_project(session, result.project), result.folders, actor=me.name)
@@ -100,6 +104,16 @@ def import_archive(path: Path, project: str | None, as_user: str | None = None) 
         info(f"  existing users matched by name: {', '.join(result.users_reused)}")
     for note in result.notes:
         info(f"  note: {note}")
+    if result.kept:
+        info(_("  kept from {tool}:", tool=result.origin or path.name))
+        for line in result.kept:
+            info(f"    - {line}")
+    if result.not_kept:
+        info(_("  not kept:"))
+        for line in result.not_kept:
+            info(f"    - {line}")
+    for warning in result.warnings:
+        info(_("  warning: {warning}", warning=warning))
 
 
 def register_refi(app: typer.Typer) -> None:

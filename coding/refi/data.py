@@ -93,6 +93,7 @@ class RefiCode:
     description: str = ""
     color: str | None = None
     children: list[RefiCode] = field(default_factory=list)
+    note_guids: list[str] = field(default_factory=list)  # its <NoteRef>s
 
 
 @dataclass(frozen=True)
@@ -108,11 +109,12 @@ class RefiSelection:
     end: int
     codings: list[RefiCoding] = field(default_factory=list)
     name: str | None = None
+    description: str = ""  # the selection's <Description>: a coding memo (ours, QualCoder), a comment (ATLAS.ti, MAXQDA)
+    note_guids: list[str] = field(default_factory=list)  # its <NoteRef>s (a line memo)
+    position: tuple[int, int] | None = None  # startPosition/endPosition as the file wrote them
     user_guid: str | None = None  # creatingUser: the coder (exports write one coding per selection)
-    description: str = ""  # the coding memo (REFI: the selection's <Description>)
     created: datetime | None = None  # creationDateTime
     modified: datetime | None = None  # modifiedDateTime
-    note_refs: list[str] = field(default_factory=list)  # notes on this span (a line memo)
 
 
 @dataclass
@@ -123,21 +125,9 @@ class RefiSource:
     selections: list[RefiSelection] = field(default_factory=list)
     variables: dict[str, str] = field(default_factory=dict)  # e.g. group
     description: str = ""  # only with original names asked for: the imported file name and author
-    note_refs: list[str] = field(default_factory=list)  # memos on the transcript
-
-
-@dataclass
-class RefiNote:
-    """A memo as a ``<Note>``: its text is a file in ``sources/`` (``plainTextPath``, as NVivo
-    and QualCoder write notes) unless ``inline`` (``<PlainTextContent>``)."""
-
-    guid: str
-    name: str
-    text: str
-    user_guid: str | None = None
-    created: datetime | None = None
-    modified: datetime | None = None
-    inline: bool = False
+    note_guids: list[str] = field(default_factory=list)  # its <NoteRef>s
+    convention: str = "codepoint"  # how the file counted its positions (coding.refi.positions)
+    raw_text: str = field(default="", repr=False)  # the text as the archive holds it (notes point into it)
 
 
 @dataclass(frozen=True)
@@ -148,16 +138,6 @@ class RefiLink:
     name: str
     origin_guid: str
     target_guid: str
-
-
-@dataclass
-class RefiSet:
-    """A ``<Set>`` of codes (a code set; NVivo's and MAXQDA's code sets)."""
-
-    guid: str
-    name: str
-    description: str = ""
-    code_guids: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -174,10 +154,36 @@ class RefiCase:
     def description(self) -> str:
         return f"{SPEAKER_LABEL}: {self.label}" if self.label else ""
 
+    note_guids: list[str] = field(default_factory=list)
+
     @staticmethod
     def label_in(description: str) -> str | None:
         label, colon, value = description.strip().partition(":")
         return value.strip() or None if colon and label.strip() == SPEAKER_LABEL and "\n" not in value else None
+
+
+@dataclass
+class RefiNote:
+    """A ``<Note>``: a memo with its text, author and, in QualCoder's annotations, a span of
+    the source that refers to it (positions as the file wrote them)."""
+
+    guid: str
+    name: str
+    text: str
+    user_guid: str | None = None
+    position: tuple[int, int] | None = None
+    created: datetime | None = None  # exports: creationDateTime, modifiedDateTime
+    modified: datetime | None = None
+    inline: bool = False  # exports: <PlainTextContent> instead of a file in sources/ (plainTextPath)
+
+
+@dataclass
+class RefiSet:
+    guid: str
+    name: str
+    description: str = ""
+    code_guids: list[str] = field(default_factory=list)
+    source_guids: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -189,6 +195,9 @@ class RefiProject:
     cases: list[RefiCase] = field(default_factory=list)
     description: str = ""
     origin: str = "fgi-toolkit"
+    notes: list[RefiNote] = field(default_factory=list)
+    sets: list[RefiSet] = field(default_factory=list)
+    note_guids: list[str] = field(default_factory=list)  # the project's own <NoteRef>s
 
     def walk_codes(self) -> list[tuple[RefiCode, tuple[RefiCode, ...]]]:
         """Every node with its ancestors, parents first."""
@@ -216,3 +225,11 @@ class Folder:
     description: str = ""
     children: list[Folder] = field(default_factory=list)
     code_ids: list[int] = field(default_factory=list)
+
+
+OUR_ORIGIN = "fgi-toolkit"
+
+
+def is_ours(origin: str) -> bool:
+    """Did this toolkit write the file? (Then non-codable codes are its theme hierarchy.)"""
+    return origin.strip().lower().startswith(OUR_ORIGIN)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from coding.qdc import NAMESPACE as CODEBOOK_NAMESPACE
 from coding.qdc import codes_to_qdc_element
+from coding.code_paths import parent_path
 from coding.refi.archive import write_archive
 from coding.refi.collect import ProjectExport
 from coding.refi.data import (
@@ -67,7 +68,7 @@ def codes_element(data: ProjectExport) -> ET.Element | None:
     by_guid = {e.get("guid"): e for e in codes.iter(_q("Code"))}
     parent_of = {child: parent for parent in codes.iter() for child in parent}
     code_guids = {c.id: data.code_guid(c) for c in data.codes}
-    parent_paths = {c.id: c.path.rsplit("/", 1)[0] for c in data.codes if c.parent_id is not None}
+    parent_paths = {c.id: parent_path(c.path) for c in data.codes if c.parent_id is not None}
 
     def note_parent(element: ET.Element, code_id: int) -> None:
         if code_id not in parent_paths:
@@ -154,7 +155,7 @@ def _selection(parent: ET.Element, selection: RefiSelection, data: ProjectExport
             coding_attributes["creationDateTime"] = timestamp(selection.created)
         tag = ET.SubElement(chosen, _q("Coding"), coding_attributes)
         ET.SubElement(tag, _q("CodeRef"), {"targetGUID": coding.code_guid})
-    _note_refs(chosen, selection.note_refs)
+    _note_refs(chosen, selection.note_guids)
 
 
 def _note_refs(parent: ET.Element, guids: Sequence[str]) -> None:
@@ -191,7 +192,7 @@ def _source(parent: ET.Element, source: RefiSource, data: ProjectExport) -> None
         ET.SubElement(element, _q("Description")).text = _clean(source.description)
     for selection in source.selections:
         _selection(element, selection, data)
-    _note_refs(element, source.note_refs)
+    _note_refs(element, source.note_guids)
     for name, value in source.variables.items():
         _variable_value(element, data.variable_guid(name), value)
 

@@ -18,6 +18,18 @@ the caller's transaction holds the whole import, so a bad archive changes nothin
   it as their pseudonym, and take the case's ``group`` and ``role``. A case named or
   labelled with a real name is matched through the pseudonymisation key and never gives
   its name as a pseudonym.
+* **Which sources are transcripts.** A source is parsed for speakers only when it looks
+  like a transcript (``looks_like_transcript``: most non-empty lines ``speaker: text`` with
+  few, repeated speakers; not ``2021-10-30T08:45:00Z``); otherwise it is plain text, one unit
+  per line, no speakers. ``--format plain|prefixed``, ``--unit``, ``--names``,
+  ``--pseudonymise`` and ``--group`` apply to every source; ``--replace`` and the other
+  formats are refused (an archive makes a new project). Two sources with one text become
+  two transcripts.
+* **Kept from other tools** (``coding.refi.keep``): GUIDs of codes, sources and users; the
+  exact span of every selection inside its lines (``code_selections``); notes, NoteRefs and
+  descriptions of sources and selections as memos; code sets. Non-codable codes of another
+  tool (NVivo folders) stay parents in the codebook; only this toolkit's own files have a
+  theme hierarchy.
 * **Consensus.** Codings by the user ``(consensus)`` become the leads' decisions that
   reproduce them: a consensus code not every coder applied is an ``apply``, a code some
   coder applied that the consensus lacks is a ``reject``.
@@ -34,11 +46,14 @@ from sqlalchemy.orm import Session
 
 from coding.models import APPLY, IMPORT, REJECT, CodeApplication, ConsensusDecision
 from coding.refi.archive import Limits, SafeArchive
-from coding.refi.data import Folder, RefiCase, RefiProject, RefiSource
+from coding.refi.data import Folder, RefiCase, RefiProject, RefiSource, is_ours
 from coding.refi.import_codes import import_codes, import_users, usable_name
+from coding.refi.keep import keep_extras, keep_selections
 from coding.refi.parse import ParsedArchive, read_qdpx
 from coding.refi.participants import adopt_case_pseudonyms
+from coding.refi.sources import looks_like_transcript
 from fgi.errors import InputError
+from fgi.i18n import _
 from fgi.ingest import ImportOptions, import_files, read_source
 from fgi.ingest.pseudonymise import Rewrite, is_real_name
 from fgi.models import Event, Project, PseudonymKey, Segment, Transcript
@@ -59,6 +74,11 @@ class QdpxImport:
     users_reused: list[str] = field(default_factory=list)
     folders: list[Folder] = field(default_factory=list)  # for the theme hierarchy
     notes: list[str] = field(default_factory=list)
+    origin: str = ""
+    kept: list[str] = field(default_factory=list)  # what of the file was kept beyond lines and codings
+    not_kept: list[str] = field(default_factory=list)  # and what was not, with the reason
+    warnings: list[str] = field(default_factory=list)
+    selection_rows: int = 0
 
 
 def read_archive(path: str | Path, limits: Limits | None = None) -> ParsedArchive:
@@ -67,8 +87,29 @@ def read_archive(path: str | Path, limits: Limits | None = None) -> ParsedArchiv
         return read_qdpx(archive)
 
 
-def _format_of(path: Path) -> str | None:
-    """None (detect as usual), or ``plain`` for a text without speaker labels."""
+# The transcript formats that make sense for the text of a REFI-QDA source.
+QDPX_FORMATS = ("plain", "prefixed")
+
+
+def check_options(options: ImportOptions) -> None:
+    """Refuse the import options that cannot apply to a .qdpx, with what to do instead."""
+    options.validate()
+    if options.replace:
+        raise InputError(_("--replace does not apply to a .qdpx: an archive is imported as a new project"),
+                         hint=_("give another --project name, or delete the old project first"))
+    if options.format is not None and options.format not in QDPX_FORMATS:
+        raise InputError(_("--format {format} does not apply to a .qdpx: its sources are text", format=options.format),
+                         hint=_("use --format plain (lines, no speakers) or --format prefixed (`speaker: text`), "
+                                "or leave it out to decide per source"))
+
+
+def _format_of(path: Path, text: str, options: ImportOptions) -> str | None:
+    """The format to import a source with: the one asked for, else ``prefixed``/detected for
+    a source that looks like a transcript, else ``plain``."""
+    if options.format is not None:
+        return options.format
+    if not looks_like_transcript(text):
+        return "plain"
     try:
         read_source(path, max_bytes=load_settings().max_import_bytes)
     except InputError as exc:
@@ -79,23 +120,35 @@ def _format_of(path: Path) -> str | None:
 
 
 def _import_sources(session: Session, project: Project, sources: list[RefiSource], folder: Path, *,
-                    actor: str, analyzer: Analyzer | None, notes: list[str],
-                    rewrites: dict[str, Rewrite]) -> dict[str, str]:
+                    actor: str, analyzer: Analyzer | None, notes: list[str], rewrites: dict[str, Rewrite],
+                    options: ImportOptions) -> dict[str, str]:
     """Import each text source; REFI source guid -> transcript id (and, in ``rewrites``, how
     pseudonymisation moved its offsets)."""
     transcripts: dict[str, str] = {}
+    seen: dict[str, str] = {}  # text -> the first source's name
     for index, source in enumerate(sources):
         if not source.text.strip():
-            notes.append(f"source {source.name!r} has no text; skipped")
+            notes.append(_("source {name!r} has no text; skipped", name=source.name))
             continue
-        path = folder / str(index) / (usable_name(source.name, f"source {index + 1}")[:200] + ".txt")
+        path = folder / str(index) / (usable_name(source.name.replace("/", "／"), f"source {index + 1}")[:200] + ".txt")
         path.parent.mkdir()
         path.write_text(source.text, encoding="utf-8")
-        options = ImportOptions(group=source.variables.get("group"), format=_format_of(path))
-        result = import_files(session, project, [path], options, actor=actor, analyzer=analyzer)[0]
-        transcripts[source.guid] = result.transcript_id
+        distinct = None
+        if source.text in seen:
+            distinct = source.guid or str(index)
+            notes.append(_("source {name!r} has the same text as {other!r}; imported as a transcript of its own",
+                           name=source.name, other=seen[source.text]))
+        seen.setdefault(source.text, source.name)
+        chosen = ImportOptions(group=options.group or source.variables.get("group"), unit=options.unit,
+                               format=_format_of(path, source.text, options), pseudonymise=options.pseudonymise,
+                               names=options.names, moderators=options.moderators, distinct=distinct)
+        result = import_files(session, project, [path], chosen, actor=actor, analyzer=analyzer)[0]
+        transcripts[source.guid or f"#{index}"] = result.transcript_id
         if result.rewrite is not None:
-            rewrites[source.guid] = result.rewrite
+            rewrites[source.guid or f"#{index}"] = result.rewrite
+        if chosen.format == "plain" and options.format is None:
+            notes.append(_("{name}: not a transcript (no `speaker: text` lines); imported as plain text, one unit "
+                           "per line, without speakers", name=source.name))
         notes += [f"{source.name}: {note}" for note in result.notes]
     return transcripts
 
@@ -136,20 +189,23 @@ def _pseudonymous_cases(session: Session, project: Project, cases: list[RefiCase
 def _codings(session: Session, refi: RefiProject, transcripts: dict[str, str], code_ids: dict[str, int],
              user_ids: dict[str | None, int], consensus: set[str], notes: list[str],
              rewrites: dict[str, Rewrite]):
-    """(coders' codings as (segment, code, user), consensus as {segment: {codes}})."""
-    applied: set[tuple[str, int, int]] = set()
+    """(coders' codings as {(segment, code, user): [(start, end, selection guid)]}, consensus
+    as {segment: {codes}}); each coding's span is the selection's part inside that segment."""
+    applied: dict[tuple[str, int, int], list[tuple[int, int, str | None]]] = {}
     agreed: dict[str, set[int]] = {}
     outside = unknown = 0
-    for source in refi.sources:
-        if source.guid not in transcripts:
+    for index, source in enumerate(refi.sources):
+        key = source.guid or f"#{index}"
+        if key not in transcripts:
             continue
-        segments = _segments_of(session, transcripts[source.guid])
-        rewrite = rewrites.get(source.guid)
+        segments = _segments_of(session, transcripts[key])
+        rewrite = rewrites.get(key)
         for selection in source.selections:
             start, end = rewrite.span(selection.start, selection.end) if rewrite else (selection.start, selection.end)
             covered = _covered(segments, start, end)
             if not covered and selection.codings:
                 outside += 1
+            bounds = {sid: (s, e) for sid, s, e in segments}
             for coding in selection.codings:
                 code_id = code_ids.get(coding.code_guid)
                 if code_id is None:
@@ -158,14 +214,19 @@ def _codings(session: Session, refi: RefiProject, transcripts: dict[str, str], c
                 for segment_id in covered:
                     if coding.user_guid in consensus:
                         agreed.setdefault(segment_id, set()).add(code_id)
-                    else:
-                        user = user_ids.get(coding.user_guid, user_ids.get(None))
-                        applied.add((segment_id, code_id, user))
+                        continue
+                    user = user_ids.get(coding.user_guid, user_ids.get(None))
+                    seg_start, seg_end = bounds[segment_id]
+                    span = (max(start, seg_start), min(end, seg_end), selection.guid or None)
+                    spans = applied.setdefault((segment_id, code_id, user), [])
+                    if span not in spans:
+                        spans.append(span)
     if outside:
-        notes.append(f"{outside} coded selection(s) lie outside every transcript unit (e.g. on a speaker line); "
-                     "skipped")
+        notes.append(_("{count} coded selection(s) lie outside every transcript unit (e.g. on a speaker line); "
+                       "skipped", count=outside))
     if unknown:
-        notes.append(f"{unknown} coding(s) name a code that is not a codable code of the file; skipped")
+        notes.append(_("{count} coding(s) name a code that is not a codable code of the file; skipped",
+                       count=unknown))
     return applied, agreed
 
 
@@ -194,21 +255,28 @@ def _decisions(session: Session, applied: set[tuple[str, int, int]], agreed: dic
 
 
 def import_qdpx(session: Session, path: str | Path, project_name: str | None = None, *, actor: str,
-                analyzer: Analyzer | None = None, limits: Limits | None = None) -> QdpxImport:
+                analyzer: Analyzer | None = None, limits: Limits | None = None,
+                options: ImportOptions | None = None) -> QdpxImport:
     """Create a project from a ``.qdpx`` archive (named ``project_name``, else as in the file)."""
     path = Path(path)
+    options = options or ImportOptions()
+    check_options(options)
     parsed = read_archive(path, limits)
     refi = parsed.project
     project = create_project(session, project_name or refi.name, actor=actor,
                              description=refi.description or None)
-    result = QdpxImport(project.name, notes=[f"not imported: {what}" for what in parsed.skipped])
+    if options.pseudonymise is not None:
+        project.pseudonymise = options.pseudonymise
+    result = QdpxImport(project.name, origin=refi.origin, not_kept=list(parsed.skipped),
+                        warnings=list(parsed.warnings))
     rewrites: dict[str, Rewrite] = {}
     with tempfile.TemporaryDirectory(prefix="fgi-qdpx-") as folder:
         transcripts = _import_sources(session, project, refi.sources, Path(folder), actor=actor,
-                                      analyzer=analyzer, notes=result.notes, rewrites=rewrites)
+                                      analyzer=analyzer, notes=result.notes, rewrites=rewrites, options=options)
     adopt_case_pseudonyms(session, project, _pseudonymous_cases(session, project, refi.cases, transcripts),
                           transcripts)
-    codes = import_codes(session, project, refi, actor=actor)
+    ours = is_ours(refi.origin)
+    codes = import_codes(session, project, refi, actor=actor, theme_folders=ours)
     unnamed = any(c.user_guid is None or c.user_guid not in {u.guid for u in refi.users}
                   for s in refi.sources for sel in s.selections for c in sel.codings)
     users = import_users(session, project, refi, actor=actor, unnamed_codings=unnamed)
@@ -217,17 +285,21 @@ def import_qdpx(session: Session, path: str | Path, project_name: str | None = N
     if applied:
         session.execute(insert(CodeApplication), [
             {"segment_id": s, "code_id": k, "coder_id": u, "source": IMPORT} for s, k, u in sorted(applied)])
+        result.selection_rows = keep_selections(session, project, applied, whole_lines_too=not ours)
     decisions = []
     if agreed and users.consensus_guids:
         lead = users.user_ids[next(iter(users.consensus_guids))]
-        decisions = _decisions(session, applied, agreed, lead, f"imported from {path.name}")
+        decisions = _decisions(session, set(applied), agreed, lead, f"imported from {path.name}")
         if decisions:
             session.execute(insert(ConsensusDecision), decisions)
+    keep_extras(session, project, refi, transcripts, rewrites, codes, users, result, actor=actor)
     result.transcripts = len(transcripts)
     result.segments = sum(len(_segments_of(session, t)) for t in transcripts.values())
     result.codes, result.codings, result.decisions = codes.codes_added, len(applied), len(decisions)
     result.users_created, result.users_reused, result.folders = users.created, users.reused, codes.folders
     Event.record(session, actor=actor, kind="project.import_qdpx", project_id=project.id, subject=str(project.id),
-                 payload={"file": path.name, "transcripts": result.transcripts, "codes": result.codes,
-                          "codings": result.codings, "decisions": result.decisions, "notes": result.notes})
+                 payload={"file": path.name, "origin": refi.origin, "transcripts": result.transcripts,
+                          "codes": result.codes, "codings": result.codings, "decisions": result.decisions,
+                          "notes": result.notes, "kept": result.kept, "not_kept": result.not_kept,
+                          "warnings": result.warnings})
     return result

@@ -1,6 +1,9 @@
 """The codebook, users and codings of an imported REFI-QDA project.
 
-* **Codes.** Codable ``<Code>``s become codes; a code's parent in the codebook is its
+* **Codes of another tool.** Every ``<Code>`` becomes a code in the same tree, codable or
+  not: a non-codable one (an NVivo folder, a QualCoder category) stays the parent of its
+  codes. Each code keeps the file's GUID.
+* **Codes of this toolkit's files.** Codable ``<Code>``s become codes; a code's parent in the codebook is its
   nearest codable ancestor. Non-codable nodes at the top of the tree, at most three deep
   (domain > theme > sub-theme, as this toolkit exports its theme hierarchy), are
   *folders*: they are returned for the theme hierarchy to store, and the codes directly
@@ -8,7 +11,7 @@
   last line ``수준: 영역|주제|하위주제`` (our exports write it), else its depth. A placed
   code whose description ends ``상위 코드: PATH`` goes back under that codebook parent. Other non-codable nodes
   (deeper, or under a codable code) become codes, so nothing of the tree is lost. Names
-  are made usable (``/`` becomes ``／``; a repeated sibling name gets `` (2)``).
+  keep a ``/`` (paths write it ``\\/``, ``coding.code_paths``); a repeated sibling name gets `` (2)``.
 * **Users** are matched by name to the database's users; missing ones are created as
   coders *without a password* (they cannot log in until one is set with
   ``fgi user password NAME``) and every one becomes a member of the new project.
@@ -42,10 +45,13 @@ class CodeMapping:
     code_ids: dict[str, int] = field(default_factory=dict)  # REFI guid -> code id
     folders: list[Folder] = field(default_factory=list)
     codes_added: int = 0
+    guids: int = 0  # codes that keep the file's GUID
+    folder_codes: int = 0  # non-codable codes of another tool kept as parent codes
+    repeated: int = 0  # codes the file lists again with the same GUID (kept once)
 
 
 def usable_name(name: str, fallback: str) -> str:
-    name = name.strip().replace("/", "／")[:200]
+    name = name.strip()[:200]  # a "/" stays: paths escape it (coding.code_paths)
     return name or fallback
 
 
@@ -69,8 +75,12 @@ def _fields(description: str, color: str | None) -> dict:
     return cleaned
 
 
-def import_codes(session: Session, project: Project, refi: RefiProject, *, actor: str) -> CodeMapping:
+def import_codes(session: Session, project: Project, refi: RefiProject, *, actor: str,
+                 theme_folders: bool = True) -> CodeMapping:
+    """The file's code tree as codes; with ``theme_folders`` (this toolkit's own files) its
+    top non-codable nodes are returned as theme-hierarchy folders instead."""
     mapping = CodeMapping()
+    guids_taken: set[str] = set()
     names_under: dict[int | None, set[str]] = {}
 
     moves: list[tuple[int, str]] = []  # placed codes to put back under their codebook parent
@@ -87,7 +97,10 @@ def import_codes(session: Session, project: Project, refi: RefiProject, *, actor
     def walk(nodes: list[RefiCode], parent_id: int | None, folder: Folder | None, depth: int) -> None:
         folder_names: set[str] = set()
         for node in nodes:
-            if not node.codable and parent_id is None and depth < len(FOLDER_LEVELS):
+            if node.guid and node.guid in guids_taken:
+                mapping.repeated += 1  # one code listed twice (QualCoder lists a sub-code again)
+                continue
+            if theme_folders and not node.codable and parent_id is None and depth < len(FOLDER_LEVELS):
                 memo, level = split_folder_description(node.description)
                 child = Folder(node.guid, _unique(usable_name(node.name, "(이름 없음)"), folder_names),
                                level or FOLDER_LEVELS[depth], memo)
@@ -95,8 +108,14 @@ def import_codes(session: Session, project: Project, refi: RefiProject, *, actor
                 walk(node.children, None, child, depth + 1)
                 continue
             code_id = add_code(node, parent_id)
+            if not node.codable and not theme_folders:
+                mapping.folder_codes += 1
             if node.guid:
-                mapping.code_ids[node.guid] = code_id
+                guids_taken.add(node.guid)
+                session.get(Code, code_id).guid = node.guid[:36]
+                mapping.guids += 1
+            if node.guid:
+                mapping.code_ids.setdefault(node.guid, code_id)
             if folder is not None and folder.level == "subtheme" and parent_id is None:
                 folder.code_ids.append(code_id)
             walk(node.children, code_id, folder, depth + 1)
@@ -122,12 +141,22 @@ class UserMapping:
     consensus_guids: set[str] = field(default_factory=set)
     created: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
+    guids: int = 0  # users that keep (or already had) the file's GUID
 
 
-def _user(session: Session, name: str, role: str, actor: str, mapping: UserMapping) -> User:
-    user = session.scalar(select(User).where(User.name == name))
+def _user(session: Session, name: str, role: str, actor: str, mapping: UserMapping, guid: str = "") -> User:
+    """The user with the file's GUID, else with the name, else a new one; keeps the GUID."""
+    guid = guid[:36]
+    user = session.scalar(select(User).where(User.guid == guid)) if guid else None
+    user = user or session.scalar(select(User).where(User.name == name))
+    if user is not None and guid and user.guid is None and session.scalar(
+            select(User.id).where(User.guid == guid)) is None:
+        user.guid = guid
+    if user is not None and guid and user.guid == guid:
+        mapping.guids += 1
     if user is None:
-        user = User(name=name, password_hash="", role=role)  # no password: cannot log in yet
+        user = User(name=name, password_hash="", role=role, guid=guid or None)  # no password: cannot log in yet
+        mapping.guids += bool(guid)
         session.add(user)
         session.flush()
         Event.record(session, actor=actor, kind="user.add", subject=name,
@@ -146,8 +175,8 @@ def import_users(session: Session, project: Project, refi: RefiProject, *, actor
             mapping.consensus_guids.add(refi_user.guid)
             mapping.user_ids[refi_user.guid] = _user(session, CONSENSUS_USER, LEAD, actor, mapping).id
             continue
-        name = usable_name(_SPACE.sub("_", refi_user.name), f"user-{refi_user.guid[:8]}")[:100]
-        user = _user(session, name, CODER, actor, mapping)
+        name = usable_name(_SPACE.sub("_", refi_user.name).replace("/", "／"), f"user-{refi_user.guid[:8]}")[:100]
+        user = _user(session, name, CODER, actor, mapping, refi_user.guid)
         add_member(session, project, user, actor=actor)
         mapping.user_ids[refi_user.guid] = user.id
     if unnamed_codings:

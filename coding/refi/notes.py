@@ -74,11 +74,12 @@ def collect_notes(session: Session, project: Project, *, viewer: User, targets: 
     for memo in memos:
         guid = guids[memo.id]
         name = memo.title or _default_name(memo.kind, targets.names.get(f"{memo.kind}:{memo.target}", memo.target))
-        note = RefiNote(guid, name, memo.text, targets.user_guid(memo.author), memo.created_at, memo.updated_at)
+        note = RefiNote(guid, name, memo.text, targets.user_guid(memo.author), created=memo.created_at,
+                        modified=memo.updated_at)
         if memo.kind == "project":
             found.refs.setdefault("project", []).append(guid)
         elif memo.kind == "transcript" and memo.target in targets.sources:
-            targets.sources[memo.target].note_refs.append(guid)
+            targets.sources[memo.target].note_guids.append(guid)
         elif memo.kind == "code" and memo.target.isdigit() and int(memo.target) in targets.code_guids:
             found.refs.setdefault(targets.code_guids[int(memo.target)], []).append(guid)
         elif memo.kind == "node" and targets.folder_guid(memo.target):
@@ -94,7 +95,7 @@ def collect_notes(session: Session, project: Project, *, viewer: User, targets: 
             source.selections.append(RefiSelection(
                 stable_guid(targets.project_id, "memo-selection", guid), segment.start, segment.end, [],
                 name=_short(source.text[segment.start:segment.end]), user_guid=note.user_guid,
-                description=memo.text, created=memo.created_at, modified=memo.updated_at, note_refs=[guid]))
+                description=memo.text, created=memo.created_at, modified=memo.updated_at, note_guids=[guid]))
         else:  # its target is gone or not exported (e.g. a theme node without the hierarchy): kept unattached
             pass
         found.notes.append(note)

@@ -42,7 +42,8 @@ class OffsetMap:
         elif normal == line:
             moved = inside
         else:
-            moved = min(len(_normal_line(line[:inside])), len(normal))
+            # The prefix composed but not stripped: its trailing space is still inside the line.
+            moved = min(len(unicodedata.normalize("NFC", line[:inside].replace("\ufeff", ""))), len(normal))
         return self._new_starts[index] + moved
 
 

@@ -23,9 +23,10 @@ from fgi.settings import load_settings
 from fgi.storage import migrate, open_database
 from fgi.study import get_project, get_transcript, list_projects, list_segments, list_transcripts
 
-# Importers of whole-project archives by suffix (".qdpx"): (path, project name, --as) -> None.
-# Filled by the composition root (fgi/cli/__init__.py), since fgi may not import coding.
-ARCHIVE_IMPORTERS: dict[str, Callable[[Path, str, Optional[str]], None]] = {}
+# Importers of whole-project archives by suffix (".qdpx"): (path, project name, --as, the
+# import options) -> None. Filled by the composition root (fgi/cli/__init__.py), since fgi
+# may not import coding; the importer applies the options or refuses them with a message.
+ARCHIVE_IMPORTERS: dict[str, Callable[[Path, str, Optional[str], ImportOptions], None]] = {}
 
 project_app = typer.Typer(help="Create and list projects.", no_args_is_help=True)
 db_app = typer.Typer(help="The database itself (administrators: needs the database URL).", no_args_is_help=True)
@@ -103,12 +104,9 @@ def import_command(
 ) -> None:
     """Import transcripts into a project (all files or none), or a REFI-QDA .qdpx as a new project."""
     archives = [f for f in files if f.suffix.lower() in ARCHIVE_IMPORTERS]
-    if archives:
-        if len(files) > 1:
-            raise InputError("a project archive is imported on its own", path=archives[0],
-                             hint=f"fgi import {archives[0].name} --project NEW_NAME")
-        ARCHIVE_IMPORTERS[archives[0].suffix.lower()](archives[0], project, as_user)
-        return
+    if archives and len(files) > 1:
+        raise InputError("a project archive is imported on its own", path=archives[0],
+                         hint=f"fgi import {archives[0].name} --project NEW_NAME")
     names: list[str] = []
     if names_file is not None:
         if not names_file.is_file():
@@ -117,6 +115,9 @@ def import_command(
     options = ImportOptions(group=group, unit=unit, format=fmt, replace=replace,
                             pseudonymise=pseudonymise, names=names, moderators=moderator or [])
     options.validate()
+    if archives:
+        ARCHIVE_IMPORTERS[archives[0].suffix.lower()](archives[0], project, as_user, options)
+        return
     from coding.study_changes import import_transcripts
 
     with transaction() as session, console.progress_bar() as bar:

@@ -7,6 +7,9 @@ records the backend that analysed them (``Transcript.meta["morphology"]``: ``kiw
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +40,9 @@ class ImportOptions:
     pseudonymise: bool | None = None  # None: the project's setting
     names: Sequence[str] = ()  # names to mask in the text
     moderators: Sequence[str] = ()  # speaker labels that are moderators
+    # Makes this import a transcript of its own even when the same text is already there
+    # (a REFI-QDA project may hold two sources with one text): salts the content hash.
+    distinct: str | None = None
 
     def validate(self) -> None:
         if self.unit not in UNITS:
@@ -143,6 +149,9 @@ def _import_one(
     session: Session, project: Project, source: SourceText, options: ImportOptions,
     actor: str, analyzer: Analyzer, pseudonyms: _Pseudonyms,
 ) -> ImportResult:
+    if options.distinct:
+        source = dataclasses.replace(source, content_hash=hashlib.sha256(
+            f"{source.content_hash}:{options.distinct}".encode()).hexdigest())
     tid = transcript_id(project.id, source.content_hash)
     existing = session.get(Transcript, tid)
     if existing is not None and not options.replace:

@@ -122,9 +122,10 @@ def test_another_tools_archive(sqlite_db, kiwi, tmp_path):
     with sqlite_db.transaction() as session:
         result = import_qdpx(session, path, None, actor="연구자", analyzer=kiwi)
     assert result.project == "다른 도구 프로젝트"
-    assert (result.transcripts, result.codes, result.folders[0].name) == (2, 2, "상위 폴더")
-    assert result.folders[0].level == "domain" and result.folders[0].code_ids == []
-    assert any("PictureSource" in note for note in result.notes)
+    # Another tool's folder stays the parent of its codes in the codebook: no theme domain.
+    assert (result.transcripts, result.codes, result.folders) == (2, 3, [])
+    assert any("PictureSource" in what for what in result.not_kept)
+    assert any("non-codable" in what for what in result.kept)
     assert set(result.users_created) == {"Kim_Coder", "refi-import"}
     with sqlite_db.reading() as session:
         project = get_project(session, result.project)
@@ -145,8 +146,9 @@ def test_another_tools_archive(sqlite_db, kiwi, tmp_path):
         assert authenticate(session, "Kim_Coder", "") is None  # no password until one is set
         from coding.codebook import list_codes
         codes = {c.path: c for c in list_codes(session, project)}
-        assert codes["자신감"].definition == "자신감 회복에 관한 진술" and codes["자신감"].color == "#FF0000"
-        assert "돈／생계" in codes
+        assert codes["상위 폴더/자신감"].definition == "자신감 회복에 관한 진술"
+        assert codes["상위 폴더/자신감"].color == "#FF0000"
+        assert codes["상위 폴더/돈\\/생계"].name == "돈/생계"  # a "/" in a name is kept; its path escapes it
 
 
 def test_import_needs_a_new_project_name(sqlite_db, kiwi, tmp_path):

@@ -18,6 +18,7 @@ from fgi.study import SegmentRow
 from ui.components import suggestions
 from ui.components.reveal import error_text
 from ui.components.tables import segment_table
+from coding.code_paths import leaf_name
 from ui.resources import database
 from ui.safe import literal, md
 from ui.text import t
@@ -199,7 +200,7 @@ def coding_panel(project_name: str, transcript_id: str, user_name: str) -> None:
         start, end = max(0, position - WINDOW), min(len(rows), position + WINDOW + 1)
         window = rows[start:end]
         lead = {t("coding.col.current"): {row.id: "▶"}}
-        lead[t("coding.col.mine")] = {sid: ", ".join(c.code_path.rsplit("/", 1)[-1] for c in cs) for sid, cs in mine.items()}
+        lead[t("coding.col.mine")] = {sid: ", ".join(leaf_name(c.code_path) for c in cs) for sid, cs in mine.items()}
         if others:
             lead[t("coding.col.others")] = {
                 sid: "; ".join(f"{c.coder}: {c.code_path}" for c in cs) for sid, cs in others.items()}
@@ -235,7 +236,7 @@ def _current_line(project_name, transcript_id, user_name, rows, position, row, p
         st.caption(t("coding.recent"))
         with st.container(horizontal=True, key="coding-recent"):
             for path in recent:
-                st.button(literal(path.rsplit("/", 1)[-1], one_line=True), key=f"coding.recent.{path}",
+                st.button(literal(leaf_name(path), one_line=True), key=f"coding.recent.{path}",
                           help=literal(path), on_click=_on_apply, args=(user_name, row.id, path))
 
     _suggestion_rows(project_name, transcript_id, user_name, row, my_paths, codebook)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from themes.runs import CandidateView
 from themes.scatter import Point
+from coding.code_paths import leaf_name
 from themes.tree import TreeNode, walk
 from ui.safe import literal, md, plot_text
 from ui.text import t
@@ -22,7 +23,7 @@ def candidate_card(c: CandidateView, *, selected_key: str) -> None:
         st.text(t("themes.card.keywords", keywords=", ".join(c.keywords[:8])))
         if c.codes:
             st.text(t("themes.card.codes", codes=", ".join(
-                f"{s.path.rsplit('/', 1)[-1]} {s.share:.0%}" for s in c.codes[:4])))
+                f"{leaf_name(s.path)} {s.share:.0%}" for s in c.codes[:4])))
         for quote in c.representatives:
             st.text(f"“{quote.text}” ({quote.speaker or '-'})")
         if c.accepted_as is not None:
