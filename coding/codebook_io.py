@@ -3,8 +3,10 @@ a project, and write the project's codebook back out.
 
 YAML is the sample format (``codebooks/자활사례관리_코드북.yaml``): ``name``, ``description``
 and a tree of ``codes`` with ``children``. CSV and XLSX have one row per code with the
-columns ``path,definition,inclusion,exclusion,examples,color,keywords``; only ``path`` is
-required. ``path`` names the parents (``참여주민의 변화/자신감 회복``); parents that no row
+columns ``path,description,inclusion,exclusion,examples,color,keywords``; only ``path`` is
+required. ``description`` is the code's definition (Taguette reads that column); files
+with ``definition`` instead, and Taguette's own codebook export (``tag``, ``description``),
+are read too. ``path`` names the parents (``참여주민의 변화/자신감 회복``); parents that no row
 and no stored code defines are created empty. In ``examples`` and ``keywords`` a cell holds
 several items one per line, or separated by ``|``, or (when neither is used) by ``;``.
 
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coding import qdc
@@ -30,15 +33,23 @@ from coding.codebook import (
     list_codes, name_problem, snapshot, split_path, update_code,
 )
 from coding.errors import RowErrors, RowProblem
-from coding.models import User
+from coding.models import Code, User
 from coding.permissions import acting
 from coding.tables import read_table, write_table
 from fgi.errors import InputError
+from fgi.i18n import _
 from fgi.ingest.encoding import decode_bytes
 from fgi.limits import MB, limit, raise_hint
 from fgi.models import Event, Project
 
-COLUMNS = ("path", *FIELDS)
+# Written columns: ``description`` holds the definition, so that Taguette (which reads a
+# ``tag``, ``name`` or ``path`` column and a ``description`` column) keeps it.
+COLUMNS = ("path", "description", *FIELDS[1:])
+# Read: ``definition`` (this toolkit's older files) or ``description``; ``tag`` for ``path``
+# (Taguette's export); Taguette's counts are computed there and ignored here.
+_DEFINITION_COLUMNS = ("description", "definition")
+_PATH_COLUMNS = ("path", "tag")
+_IGNORED_COLUMNS = ("number of highlights", "number of documents")
 YAML_KEYS = ("name", *FIELDS, "children")
 FORMATS = ("yaml", "csv", "xlsx", "qdc")
 _SUFFIX_FORMAT = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".xlsx": "xlsx", ".qdc": "qdc"}
@@ -140,7 +151,7 @@ def _read_limited(path: Path) -> bytes:
 
 
 def _yaml_specs(path: Path) -> CodebookFile:
-    text, _ = decode_bytes(_read_limited(path), path)
+    text, _encoding = decode_bytes(_read_limited(path), path)
     try:
         _check_yaml_shape(text)
         document = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
@@ -208,17 +219,36 @@ def _short(value: Any) -> str:
 
 def _table_specs(path: Path) -> CodebookFile:
     _read_limited(path)
-    table = read_table(path, required=["path"], optional=list(FIELDS))
+    table = read_table(path, required=[], optional=[*_PATH_COLUMNS, *_DEFINITION_COLUMNS, *FIELDS[1:],
+                                                    *_IGNORED_COLUMNS])
+    path_column = _one_of(table.columns, _PATH_COLUMNS, path, required=True)
+    definition_column = _one_of(table.columns, _DEFINITION_COLUMNS, path, required=False)
     book = CodebookFile(path, [], [])
     for row in table.rows:
         values = dict(row.values)
+        if definition_column:
+            values["definition"] = values.pop(definition_column)
         fields: dict[str, Any] = {k: values[k] for k in FIELDS if k in values}
         for key in LIST_FIELDS:
             if key in fields:
                 fields[key] = split_items(fields[key])
-        book.specs.append(CodeSpec(split_path(values["path"]) if values["path"] else (), **fields))
+        code_path = values[path_column]
+        book.specs.append(CodeSpec(split_path(code_path) if code_path else (), **fields))
         book.rows.append(row.number)
     return book
+
+
+def _one_of(columns: list[str], names: tuple[str, ...], path: Path, *, required: bool) -> str | None:
+    """The one column of ``names`` the header has (``path`` or ``tag``; ``description`` or ``definition``)."""
+    found = [name for name in names if name in columns]
+    if len(found) > 1:
+        raise InputError(_("row 1 (header): columns {names} mean the same; keep one", names=" and ".join(found)),
+                         path=path, hint=_("the definition goes in {column}", column=names[0]) if not required
+                         else _("the code path goes in {column}", column=names[0]))
+    if not found and required:
+        raise InputError("row 1 (header): missing column path", path=path,
+                         hint=f"columns: path (required), {', '.join(COLUMNS[1:])} (optional)")
+    return found[0] if found else None
 
 
 def read_codebook(path: str | Path, fmt: str | None = None) -> CodebookFile:
@@ -253,7 +283,7 @@ def check_specs(book: CodebookFile) -> None:
             continue
         bad_names = [p for p in (name_problem(part) for part in spec.path) if p]
         problems += [RowProblem(where, label + p, book.unit) for p in bad_names[:1]]
-        _, field_problems = clean_fields(spec.given())
+        _fields, field_problems = clean_fields(spec.given())
         problems += [RowProblem(where, label + p, book.unit) for p in field_problems]
         if spec.path in seen:
             first = seen[spec.path]
@@ -286,7 +316,7 @@ def import_codebook(session: Session, project: Project, book: CodebookFile, *, a
     added: list[str] = []
     updated: list[str] = []
     unchanged: list[str] = []
-    guids = {c.guid for c in index.values() if c.guid}
+    guids = {code.guid.lower() for code in index.values() if code.guid}
     for spec in book.specs:
         for depth in range(1, len(spec.path)):  # parents no row has defined yet
             ancestor = join_path(spec.path[:depth])
@@ -295,15 +325,14 @@ def import_codebook(session: Session, project: Project, book: CodebookFile, *, a
                 index[ancestor] = insert_code(session, project, parent, spec.path[depth - 1], {}, actor=actor)
                 added.append(ancestor)
         path = join_path(spec.path)
-        fields, _ = clean_fields(spec.given())
+        fields, _problems = clean_fields(spec.given())
         if path not in index:
             parent = index.get(join_path(spec.path[:-1])) if len(spec.path) > 1 else None
             index[path] = insert_code(session, project, parent, spec.path[-1], fields, actor=actor)
             added.append(path)
-            if spec.guid and spec.guid[:36] not in guids:  # a .qdc code keeps its REFI-QDA GUID
-                index[path].guid = spec.guid[:36]
-                guids.add(index[path].guid)
+            _keep_guid(index[path], spec.guid, guids)
             continue
+        _keep_guid(index[path], spec.guid, guids)
         before = snapshot(index[path], path)
         update_code(session, project, path, fields, actor=actor)
         if path not in added:
@@ -312,6 +341,16 @@ def import_codebook(session: Session, project: Project, book: CodebookFile, *, a
                  subject=book.path.name,
                  payload={"added": len(added), "updated": len(updated), "unchanged": len(unchanged)})
     return ImportSummary(added, updated, unchanged)
+
+
+def _keep_guid(code: Code, guid: str | None, taken: set[str]) -> None:
+    """A code read from a ``.qdc`` keeps the file's GUID (unless it has one, or another code of
+    the project has that one), so exporting the codebook again gives other programs the same
+    codes."""
+    guid = (guid or "").strip().strip("{}")
+    if len(guid) == 36 and not code.guid and guid.lower() not in taken:
+        code.guid = guid
+        taken.add(guid.lower())
 
 
 def import_codebook_file(session: Session, project: Project, path: str | Path, *, actor: User | str,
@@ -365,7 +404,9 @@ def export_codebook(session: Session, project: Project, path: str | Path, fmt: s
         text = codebook_yaml(codes, name=f"{project.name} 코드북", description=project.description)
         path.write_text(text, encoding="utf-8")
     elif fmt == "qdc":
-        path.write_bytes(qdc.qdc_bytes(codes, origin="fgi-toolkit"))
+        stored = {c.id: c for c in session.scalars(select(Code).where(Code.project_id == project.id))}
+        path.write_bytes(qdc.qdc_bytes(codes, origin="fgi-toolkit",
+                                       guid_of=lambda code: stored[code.id].guid or qdc.code_guid(project.id, code.id)))
     else:
         if path.suffix.lower() != f".{fmt}":
             raise InputError(f"a {fmt} file must end in .{fmt}", path=path)

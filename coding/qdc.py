@@ -100,9 +100,10 @@ def codebook_element(codes: Sequence[CodeView], *, origin: str = "fgi-toolkit",
     return book
 
 
-def qdc_bytes(codes: Sequence[CodeView], *, origin: str = "fgi-toolkit") -> bytes:
+def qdc_bytes(codes: Sequence[CodeView], *, origin: str = "fgi-toolkit",
+              guid_of: Callable[[CodeView], str] | None = None) -> bytes:
     ET.register_namespace("", NAMESPACE)
-    tree = ET.ElementTree(codebook_element(codes, origin=origin))
+    tree = ET.ElementTree(codebook_element(codes, origin=origin, guid_of=guid_of))
     ET.indent(tree)
     return ET.tostring(tree.getroot(), encoding="utf-8", xml_declaration=True)
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from coding.refi.collect import collect_project
 from coding.refi.data import Folder
 from coding.refi.export import write_qdpx
+from coding.refi.guids import keep_guids
 from coding.refi.import_ import check_options, import_qdpx
 from coding.permissions import require
 from fgi import console
@@ -66,15 +67,18 @@ def export_qdpx_command(
     """Write the whole coded project as a REFI-QDA archive for other QDA programs."""
     if output.suffix.lower() != ".qdpx":
         raise InputError("a REFI-QDA project file ends in .qdpx", path=output, hint=f"-o {output.stem}.qdpx")
-    with console.database().reading() as session:
+    with transaction() as session:  # an object exported for the first time keeps its GUID from now on
         target = get_project(session, project)
         viewer = console.signed_in(session, as_user)
         folders = _hierarchy.folders(session, target) if _hierarchy else []
         data = collect_project(session, target, viewer=viewer, folders=folders, original_names=original_names)
+        keep_guids(session, target, actor=viewer, user_names=[u.name for u in data.users])
     write_qdpx(data, output)
     codings = sum(len(sel.codings) for s in data.sources for sel in s.selections)
-    info(f"wrote {output}: {len(data.sources)} transcripts, {len(data.codes)} codes, {codings} codings, "
-         f"{len(data.users)} users, {len(data.cases)} participants")
+    info(_("wrote {file}: {transcripts} transcripts, {codes} codes, {codings} codings, {users} users, "
+           "{participants} participants, {memos} memos, {sets} code sets", file=output,
+           transcripts=len(data.sources), codes=len(data.codes), codings=codings, users=len(data.users),
+           participants=len(data.cases), memos=len(data.notes), sets=len(data.sets)))
 
 
 def import_archive(path: Path, project: str | None, as_user: str | None = None,

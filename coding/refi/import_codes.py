@@ -29,7 +29,7 @@ from coding.codebook import clean_fields, code_index, code_path, insert_code, mo
 from coding.models import CODER, LEAD, Code, User
 from coding.qdc import parse_description
 from coding.refi.data import (
-    CONSENSUS_USER, Folder, RefiCode, RefiProject, split_folder_description, split_parent_line,
+    CONSENSUS_USER, Folder, RefiCode, RefiProject, is_consensus_user, split_folder_description, split_parent_line,
 )
 from coding.users import add_member
 from fgi.errors import FgiError
@@ -171,7 +171,7 @@ def import_users(session: Session, project: Project, refi: RefiProject, *, actor
                  unnamed_codings: bool) -> UserMapping:
     mapping = UserMapping()
     for refi_user in refi.users:
-        if refi_user.name == CONSENSUS_USER:
+        if is_consensus_user(refi_user.name):
             mapping.consensus_guids.add(refi_user.guid)
             mapping.user_ids[refi_user.guid] = _user(session, CONSENSUS_USER, LEAD, actor, mapping).id
             continue

@@ -224,7 +224,50 @@ def test_csv_export_opens_in_excel(team, db, tmp_path):
     raw = (tmp_path / "cb.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM, so Excel reads Korean right
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
-    assert rows[0] == ["path", "definition", "inclusion", "exclusion", "examples", "color", "keywords"]
+    assert rows[0] == ["path", "description", "inclusion", "exclusion", "examples", "color", "keywords"]
     assert rows[2][0] == "자활사례관리의 목적/경제적 자립" and rows[2][6] == "자립 | 탈수급 | 경제적"
     sheet = load_workbook(tmp_path / "cb.xlsx").active
     assert sheet.max_row == 30 and sheet["A3"].value == "자활사례관리의 목적/경제적 자립"
+
+
+def _taguette_tags(raw: bytes) -> list[dict[str, str]]:
+    """What Taguette 1.5's codebook import (``taguette/import_codebook.py``) takes from a CSV: a
+    header matched in lower case with exactly one of ``tag``, ``name``, ``path`` and an optional
+    ``description``. Taguette itself cannot be installed here (it pins SQLAlchemy < 1.5)."""
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    header = [cell.lower() for cell in rows[0]]
+    assert sum(name in header for name in ("tag", "name", "path")) == 1
+    path, description = header.index("path"), header.index("description")
+    return [{"path": row[path].strip(), "description": row[description].strip()} for row in rows[1:] if any(row)]
+
+
+def test_taguette_reads_the_definitions(team, db, tmp_path):
+    with db.reading() as session:
+        export_codebook(session, get_project(session, team.project), tmp_path / "cb.csv")
+    tags = _taguette_tags((tmp_path / "cb.csv").read_bytes())
+    codes = _codes(db, team.project)
+    assert len(tags) == len(codes) == 29
+    assert all(tag["description"] == (codes[tag["path"]].definition or "") for tag in tags)
+    assert sum(bool(tag["description"]) for tag in tags) > 20
+
+
+def test_taguettes_codebook_export_and_older_files_import(empty, db, tmp_path):
+    taguette = tmp_path / "codebook.csv"  # as Taguette's "Export codebook (CSV)" writes it
+    taguette.write_text("tag,description,number of highlights,number of documents\r\n"
+                        "관계 회복,주변 사람과의 관계가 나아짐,12,3\r\n자신감,,0,0\r\n", encoding="utf-8")
+    older = tmp_path / "older.csv"
+    older.write_text(HEADER + "정서,마음의 변화,,,,,\n", encoding="utf-8")
+    _import(db, empty, taguette)
+    _import(db, empty, older)
+    codes = _codes(db, empty)
+    assert codes["관계 회복"].definition == "주변 사람과의 관계가 나아짐" and codes["자신감"].definition is None
+    assert codes["정서"].definition == "마음의 변화"
+
+
+def test_description_and_definition_together_are_refused(empty, db, tmp_path):
+    both = tmp_path / "both.csv"
+    both.write_text("path,description,definition\n코드,하나,둘\n", encoding="utf-8")
+    before = _snapshot(db)
+    with pytest.raises(InputError, match="description and definition"):
+        _import(db, empty, both)
+    assert _snapshot(db) == before

@@ -7,9 +7,11 @@ import zipfile
 import pytest
 import xmlschema
 from lxml import etree
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from coding.refi import collect_project, write_qdpx
+from coding.models import CodeApplication
+from coding.refi.collect import selection_name
 from coding.refi.data import CONSENSUS_USER
 from coding.users import get_user
 from fgi.models import Segment, Transcript
@@ -19,6 +21,13 @@ from tests.exports.conftest import CODER_A, CODER_B, HIERARCHY, LEAD, PROJECT
 from themes.refi_hierarchy import hierarchy_folders
 
 NS = {"q": "urn:QDA-XML:project:1.0"}
+
+
+def _consensus_elsewhere(root, checked, consensus_guid: str) -> int:
+    """Consensus selections in the sources other than ``checked``."""
+    return sum(1 for source in root.findall("q:Sources/q:TextSource", NS) if source is not checked
+               for selection in source.findall("q:PlainTextSelection", NS)
+               if selection.get("creatingUser") == consensus_guid)
 
 
 def export(db, path, project: str = PROJECT):
@@ -63,23 +72,33 @@ def test_archive_is_valid_and_says_everything(db, study, tmp_path, schema):
         len(list(root.iter("{urn:QDA-XML:project:1.0}Code")))
 
     with db.reading() as session:
-        segments = {s.id: s for s in session.scalars(select(Segment).join(Transcript)
-                                                      .where(Transcript.name == "실무자_FGI_1차"))}
+        segments = {(s.start, s.end): s for s in session.scalars(select(Segment).join(Transcript)
+                                                                  .where(Transcript.name == "실무자_FGI_1차"))}
     source = root.find("q:Sources/q:TextSource[@name='실무자_FGI_1차']", NS)
     text = texts["sources/" + source.get("plainTextPath").removeprefix("internal://")].decode("utf-8")
     selections = source.findall("q:PlainTextSelection", NS)
     assert selections
+    by_segment: dict[str, dict[str, list[str]]] = {}
     for selection in selections:
-        segment = segments[selection.get("name")]
         start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
-        assert (start, end) == (segment.start, segment.end) and text[start:end] == segment.text
+        segment = segments[(start, end)]
+        assert text[start:end] == segment.text and selection.get("name") == selection_name(segment.text)
+        codings = selection.findall("q:Coding", NS)
+        assert len(codings) == 1  # one coding per selection: every reader keeps it
+        coder = selection.get("creatingUser")
+        assert coder and codings[0].get("creatingUser") == coder
+        assert selection.get("creationDateTime") or coder == users[CONSENSUS_USER]  # a coder's coding has its time
+        by_segment.setdefault(segment.id, {}).setdefault(coder, []).append(
+            codings[0].find("q:CodeRef", NS).get("targetGUID"))
     disputed, applied, rejected = study.disputed
-    chosen = source.find(f"q:PlainTextSelection[@name='{disputed}']", NS)
-    by_user = {}
-    for coding in chosen.findall("q:Coding", NS):
-        by_user.setdefault(coding.get("creatingUser"), []).append(coding.find("q:CodeRef", NS).get("targetGUID"))
+    by_user = by_segment[disputed]
     assert len(by_user[users[CODER_A]]) == len(by_user[users[CODER_B]]) == 1
     assert by_user[users[CONSENSUS_USER]] == by_user[users[CODER_A]]  # the lead kept A's code
+    coded = sum(1 for s in root.iter("{urn:QDA-XML:project:1.0}PlainTextSelection"))
+    with db.reading() as session:
+        assert coded == session.scalar(select(func.count()).select_from(CodeApplication)) + \
+            sum(len(v.get(users[CONSENSUS_USER], [])) for v in by_segment.values()) + \
+            _consensus_elsewhere(root, source, users[CONSENSUS_USER])
 
     variables = {v.get("name"): v.get("guid") for v in root.findall("q:Variables/q:Variable", NS)}
     assert set(variables) == {"group", "role"}

@@ -15,6 +15,8 @@ from coding.reconcile_log import export_log, reconciliation_log
 from coding.round_export import append_snapshots, export_all_rounds, snapshot_rows
 from coding.refi.collect import collect_project
 from coding.refi.export import write_qdpx
+from coding.refi.guids import keep_guids
+from fgi.study import get_project
 from themes.export_data import workbook_data
 from themes.export_docx import write_docx
 from themes.export_hwpx import write_hwpx
@@ -22,6 +24,7 @@ from themes.export_table import theme_table
 from themes.export_text import write_csv, write_markdown
 from themes.export_xlsx import write_xlsx
 from themes.refi_hierarchy import hierarchy_folders
+from ui.resources import database
 
 Writer = Callable[..., object]
 
@@ -39,7 +42,13 @@ def _theme_table(write):
 
 
 def _qdpx(session, project, user, path):
-    write_qdpx(collect_project(session, project, viewer=user, folders=hierarchy_folders(session, project)), path)
+    """The archive; then, in a transaction of its own (the page reads in a read session), the
+    GUIDs it used are stored with the objects that had none, so they stay in later exports."""
+    data = collect_project(session, project, viewer=user, folders=hierarchy_folders(session, project))
+    write_qdpx(data, path)
+    with database().transaction() as writing:
+        keep_guids(writing, get_project(writing, project.name), actor=user.name,
+                   user_names=[u.name for u in data.users])
 
 
 def _log(session, project, user, path):
