@@ -174,3 +174,45 @@ def walk(nodes: list[TreeNode]):
     for node in nodes:
         yield node
         yield from walk(node.children)
+
+
+def node_lines(session: Session, project: Project, node_id: int, *, viewer: User,
+               search: str | None = None) -> list[Line]:
+    """The lines of one node as ``viewer`` may see them (for choosing quotes), in
+    transcript order; ``search`` keeps lines whose text or speaker contains it."""
+    builder = _Builder(session, project, 0, viewer)
+    node = next((n for nodes in builder.children.values() for n in nodes if n.id == node_id), None)
+    if node is None:
+        return []
+    _, lines = builder.node(node)
+    found = sorted(lines.values(), key=lambda line: line.segment_id)
+    needle = (search or "").strip().casefold()
+    if needle:
+        found = [line for line in found if needle in line.text.casefold() or needle in (line.speaker or "").casefold()
+                 or needle in (line.group or "").casefold()]
+    return found
+
+
+def state_version(session: Session) -> int:
+    """A number that changes whenever anything is recorded (an event): a key for caching
+    reads of the tree, so a cached tree is never older than the last change."""
+    from sqlalchemy import func
+
+    from fgi.models import Event
+
+    return session.scalar(select(func.max(Event.id))) or 0
+
+
+def code_list(session: Session, project: Project, *, viewer: User) -> list[tuple[CodeLeaf, int | None]]:
+    """Every code of the codebook in codebook order, with the counts ``viewer`` may see and
+    the sub-theme it sits under (None: not placed)."""
+    builder = _Builder(session, project, 0, viewer)
+    where = {c: node for node, codes in builder.placed.items() for c in codes}
+    return [(builder.leaf(c), where.get(c)) for c in builder.codes]
+
+
+def evidence_lines(session: Session, project: Project, node_id: int, *, viewer: User) -> list[Line]:
+    """The evidence lines of a sub-theme (from the candidate it was accepted from) that
+    ``viewer`` may see, in transcript order."""
+    builder = _Builder(session, project, 0, viewer)
+    return [builder.lines[s] for s in builder.evidence.get(node_id, []) if s in builder.lines]
