@@ -612,6 +612,8 @@ KO.update({
     "themes.quotes.search": "줄 찾기 (내용이나 화자)",
     "themes.quotes.pick": "고정할 줄 ({n}줄)",
     "themes.quotes.pin": "{n}줄을 대표 인용으로 고정",
+    "themes.quotes.pick.hint": "줄을 고르세요 (여러 개)",
+    "themes.lines.pick.hint": "줄을 고르세요 (여러 개)",
 })
 EN.update({
     "themes.card.accepted": "Accepted: part of node #{node} (cannot be accepted again)",
@@ -665,4 +667,6 @@ EN.update({
     "themes.quotes.search": "Find lines (text or speaker)",
     "themes.quotes.pick": "Lines to pin ({n})",
     "themes.quotes.pin": "Pin {n} lines as quotes",
+    "themes.quotes.pick.hint": "Choose lines (several)",
+    "themes.lines.pick.hint": "Choose lines (several)",
 })

@@ -57,10 +57,8 @@ def place_panel(nodes: Sequence[TreeNode], codes: Sequence[tuple[CodeLeaf, str |
     shown = [(leaf, where) for leaf, where in codes
              if leaf.path in chosen or ((show_placed or where is None) and (not needle or needle in leaf.path.casefold()))]
     labels = {leaf.path: _code_label(leaf, where) for leaf, where in shown}
-    if not shown:
-        st.caption(t("themes.place.empty"))
     picked = st.multiselect(t("themes.place.codes", n=len(shown)), list(labels), format_func=labels.get,
-                            key=chosen_key, placeholder=t("themes.place.codes.hint"))
+                            key=chosen_key, placeholder=t("themes.place.codes.hint") if shown else t("themes.place.empty"))
     subthemes = [n.id for n in nodes if n.level == SUBTHEME]
     themes_ = [n.id for n in nodes if n.level == THEME]
     domains = [n.id for n in nodes if n.level == DOMAIN]
@@ -137,7 +135,7 @@ def lines_panel(nodes: Sequence[TreeNode], evidence: Callable[[int], list[Line]]
     search = st.text_input(t("themes.quotes.search"), key="themes.lines.search").strip().casefold()
     options = {line.segment_id: _line_label(line) for line in held if not search or search in line.text.casefold()}
     picked = st.multiselect(t("themes.lines.pick", n=len(held)), list(options), format_func=options.get,
-                            key=f"themes.lines.pick.{source}")
+                            key=f"themes.lines.pick.{source}", placeholder=t("themes.lines.pick.hint"))
     if st.button(t("themes.lines.go", n=len(picked)), disabled=not picked or target is None, key="themes.lines.go"):
         change(lambda s, p, acting_user: move_lines(s, p, picked, source, target, actor=acting_user))
 
@@ -175,6 +173,6 @@ def quotes_panel(nodes: Sequence[TreeNode], lines_of: Callable[[int], list[Line]
     options = {line.segment_id: _line_label(line) for line in lines if line.segment_id not in node.pinned and (
         not search or search in line.text.casefold() or search in speaker_tag(line.speaker, line.group).casefold())}
     picked = st.multiselect(t("themes.quotes.pick", n=len(options)), list(options), format_func=options.get,
-                            key=f"themes.quotes.pick.{node_id}")
+                            key=f"themes.quotes.pick.{node_id}", placeholder=t("themes.quotes.pick.hint"))
     if st.button(t("themes.quotes.pin", n=len(picked)), disabled=not picked, key="themes.quotes.pin"):
         change(lambda s, p, a: pin_quotes(s, p, node_id, picked, actor=a))

@@ -167,8 +167,9 @@ if runs:
 @st.fragment
 def hierarchy() -> None:
     st.subheader(t("themes.hierarchy"))
+    slot = st.empty()  # one element whether or not there is a message, so the elements after it keep their places
     if message := st.session_state.pop("themes.message", None):
-        st.success(literal(message), icon=":material/check:")
+        slot.success(literal(message), icon=":material/check:")
     rule = shaping.frequency_rule()
     with db.reading() as session:
         version = state_version(session)
@@ -180,10 +181,11 @@ def hierarchy() -> None:
         change(lambda s, p, acting_user: undo(s, p, actor=acting_user))
     if redo_col.button(t("themes.redo"), icon=":material/redo:", key="themes.redo"):
         change(lambda s, p, acting_user: redo(s, p, actor=acting_user))
-    if tree:
-        view.tree_table(tree)
-    else:
-        st.info(t("themes.tree_empty"), icon=":material/info:")
+    with st.container(key="themes.tree_box"):
+        if tree:
+            view.tree_table(tree)
+        else:
+            st.info(t("themes.tree_empty"), icon=":material/info:")
     names = {n.id: n.name for n in nodes}
     place, quotes, lines, edit = st.tabs([t("themes.tab.place"), t("themes.tab.quotes"), t("themes.tab.lines"),
                                           t("themes.tab.edit")])
