@@ -1,9 +1,9 @@
 """How fast the 주제 page answers, before and after, in one run: the page of a baseline git
-ref (default ``main``) and the page of this work tree, each on its own ``streamlit run``
+ref (default ``main``) and the page of another (default ``HEAD``), each on its own ``streamlit run``
 against its own copy of the demo (coded lines, a proposal run, a small hierarchy), driven
 by Debian's Chromium.
 
-    .venv/bin/python bench/themes_page.py [--baseline main] [--actions 12] [--views 5]
+    .venv/bin/python bench/themes_page.py [--baseline main] [--after HEAD] [--actions 12] [--views 5]
 
 Prints a Markdown table (median and p90 in seconds, and after/before). What is timed, in
 Python around Playwright, from the click to the page showing the result:
@@ -177,6 +177,7 @@ def p90(values: list[float]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--baseline", default="main", help="git ref of the page before (default: main)")
+    parser.add_argument("--after", default="HEAD", help="git ref of the page after (default: HEAD)")
     parser.add_argument("--actions", type=int, default=12)
     parser.add_argument("--views", type=int, default=5)
     args = parser.parse_args()
@@ -184,7 +185,7 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="themes-bench-"))
     try:
-        roots = {"before": checkout(args.baseline, work / "before"), "after": REPO}
+        roots = {"before": checkout(args.baseline, work / "before"), "after": checkout(args.after, work / "after")}
         servers, passwords = {}, {}
         for name, root in roots.items():
             url = f"sqlite:///{work / (name + '.db')}"
