@@ -8,7 +8,8 @@ groups. Quotes (``themes.quotes``): the quotes a lead pinned to the node, in the
 then, for a sub-theme, quotable lines (no back-channels, moderators, short lines or
 self-introductions): the representatives of the candidate it was accepted from, then its
 longest lines, one per participant first; for a theme or domain, the first quotes of its
-children in turn. Each node carries its CQR frequency label (``themes.frequency``).
+children in turn. Each node carries its CQR frequency label (``themes.frequency``) and its
+memos (``coding.memos``, kind ``node``, as the viewer may see them).
 
 Blind coding: the tree is read for a viewer. Its nodes, names, memos and placed codes are
 the team's hand-made hierarchy and the same for everyone; every count, line and quote
@@ -26,6 +27,8 @@ from sqlalchemy.orm import Session
 
 from coding.applications import sees_every_coding
 from coding.codebook import list_codes
+from coding.memos import memos_for
+from coding.models import MEMO_NODE
 from coding.models import User
 from fgi.models import Project
 from themes.frequency import DEFAULT_RULE, PARTICIPANTS, FrequencyRule, label, totals
@@ -110,6 +113,9 @@ class _Builder:
                 .where(ThemeNodeSegment.node_id.in_(ids)).order_by(ThemeNodeSegment.segment_id)):
             if full is None or transcript_of(segment_id) in full:
                 self.evidence.setdefault(node_id, []).append(segment_id)
+        self.memos: dict[str, list[str]] = {}
+        for memo in memos_for(session, project, viewer=viewer, kind=MEMO_NODE):
+            self.memos.setdefault(memo.target, []).append(f"{memo.title}: {memo.text}" if memo.title else memo.text)
         self.pins = {node_id: [s for s in ids_ if full is None or transcript_of(s) in full]
                      for node_id, ids_ in pinned(session, ids).items()}
         known = {line.segment_id: line for line in coded}
@@ -127,6 +133,7 @@ class _Builder:
 
     def node(self, node: ThemeNode) -> tuple[TreeNode, dict[str, Line]]:
         tree = TreeNode(node.id, node.level, node.name, node.memo, node.parent_id, node.candidate_id)
+        tree.memos = list(self.memos.get(str(node.id), []))
         lines: dict[str, Line] = {}
         if node.level == SUBTHEME:
             code_ids = [c for c in self.placed.get(node.id, []) if c in self.codes]

@@ -670,3 +670,35 @@ EN.update({
     "themes.quotes.pick.hint": "Choose lines (several)",
     "themes.lines.pick.hint": "Choose lines (several)",
 })
+
+# themes by hand: node memos on the 주제 page
+KO.update({
+    "themes.tab.memos": "메모",
+    "themes.memos.none": "이 노드에는 아직 메모가 없습니다.",
+    "themes.memos.by": "{author} · {at}",
+    "themes.memos.unknown": "작성자 미상",
+    "themes.memos.edit": "고치기 또는 지우기",
+    "themes.memos.text": "메모",
+    "themes.memos.title": "제목 (선택)",
+    "themes.memos.save": "저장",
+    "themes.memos.delete": "지우기",
+    "themes.memos.write": "메모 쓰기",
+    "themes.memos.written": "메모를 썼습니다.",
+    "themes.memos.saved": "메모를 고쳤습니다.",
+    "themes.memos.deleted": "메모를 지웠습니다.",
+})
+EN.update({
+    "themes.tab.memos": "Memos",
+    "themes.memos.none": "No memo on this node yet.",
+    "themes.memos.by": "{author} · {at}",
+    "themes.memos.unknown": "unknown author",
+    "themes.memos.edit": "Edit or delete",
+    "themes.memos.text": "Memo",
+    "themes.memos.title": "Title (optional)",
+    "themes.memos.save": "Save",
+    "themes.memos.delete": "Delete",
+    "themes.memos.write": "Write memo",
+    "themes.memos.written": "Memo written.",
+    "themes.memos.saved": "Memo saved.",
+    "themes.memos.deleted": "Memo deleted.",
+})

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from coding import users
+from coding.memos import write_memo
 from fgi.i18n import set_language
 from fgi.models import Event
 from tests.themes.study import A, LEAD, study  # noqa: F401 (fixture)
@@ -29,6 +30,13 @@ from themes.units import Line
 
 FIN, JOB, STABLE = "자활사례관리의 목적/경제적 자립", "자활사례관리의 목적/근로 준비", "자활사례관리의 목적/정서적 안정"
 PAPER, PRESSURE = "실무의 어려움/행정 서류 부담", "실무의 어려움/실적 압박"
+
+
+def _tmp():
+    import tempfile
+    from pathlib import Path
+
+    return Path(tempfile.mkdtemp())
 
 
 def line(text: str, speaker: str = "P01", group: str = "실무자", sid: str = "t-0001") -> Line:
@@ -175,6 +183,23 @@ def test_frequency_labels_in_the_tree_and_every_theme_table(study):
         header, row = table_rows(table)[:2]
         assert "빈도" in header and row[header.index("빈도")] in ("일반적", "전형적", "변동적")
         assert "빈도" in markdown(table)
+        # Node memos (coding.memos) reach the tree and the CSV, Excel and Markdown tables.
+        write_memo(session, p, actor=lead, kind="node", target=str(sub.id), text="보고서 3장에 인용", title="메모 1")
+        table = theme_table(session, p, viewer=lead)
+        header, row = table_rows(table)[:2]
+        assert row[header.index("메모")] == "메모 1: 보고서 3장에 인용"
+        assert "메모 1: 보고서 3장에 인용" in markdown(table)
+        assert hierarchy_tree(session, p, viewer=lead)[0].children[0].memos == ["메모 1: 보고서 3장에 인용"]
+        from openpyxl import load_workbook
+
+        from themes.export_data import WorkbookData
+        from themes.export_xlsx import write_xlsx
+
+        path = write_xlsx(WorkbookData(table), study.db_path if hasattr(study, "db_path") else _tmp() / "t.xlsx")
+        sheet = load_workbook(path).worksheets[0]
+        cells = [[c.value for c in r] for r in sheet.iter_rows()]
+        assert cells[0][-2:] == ["빈도", "메모"] and cells[1][-1] == "메모 1: 보고서 3장에 인용"
+        assert any(r[0] and str(r[0]).startswith("빈도: 참여자") for r in cells)
         # Blind: a coder's labels come from their own counts only.
         coder = users.get_user(session, A)
         mine = hierarchy_tree(session, p, viewer=coder)[0].children[0]

@@ -176,3 +176,44 @@ def quotes_panel(nodes: Sequence[TreeNode], lines_of: Callable[[int], list[Line]
                             key=f"themes.quotes.pick.{node_id}", placeholder=t("themes.quotes.pick.hint"))
     if st.button(t("themes.quotes.pin", n=len(picked)), disabled=not picked, key="themes.quotes.pin"):
         change(lambda s, p, a: pin_quotes(s, p, node_id, picked, actor=a))
+
+
+def memos_panel(nodes: Sequence[TreeNode], read: Callable[[int], list], run: Callable, me: str) -> None:
+    """A node's memos (``coding.memos``, kind node): read, write, edit and delete.
+    ``run(action, message_key)`` runs ``action(session, project, acting user)``."""
+    from coding.memos import delete_memo, edit_memo, write_memo
+    from coding.models import MEMO_NODE
+
+    if not nodes:
+        return
+    by_id = {n.id: n for n in nodes}
+    node_id = st.selectbox(t("themes.node"), list(by_id), format_func=lambda i: node_label(by_id[i]),
+                           key="themes.memos.node")
+    memos = read(node_id)
+    if not memos:
+        st.caption(t("themes.memos.none"))
+    for memo in memos:
+        with st.container(border=True):
+            st.caption(md("themes.memos.by", author=memo.author or t("themes.memos.unknown"),
+                          at=f"{memo.updated_at:%Y-%m-%d %H:%M}"))
+            if memo.title:
+                st.markdown(f"**{literal(memo.title)}**")
+            st.text(memo.text)
+            with st.expander(t("themes.memos.edit")):
+                text = st.text_area(t("themes.memos.text"), value=memo.text, key=f"themes.memos.text.{memo.id}")
+                save, remove = st.columns(2)
+                if save.button(t("themes.memos.save"), key=f"themes.memos.save.{memo.id}"):
+                    run(lambda s, p, a, i=memo.id: edit_memo(s, i, actor=a, text=text), "themes.memos.saved")
+                if remove.button(t("themes.memos.delete"), key=f"themes.memos.delete.{memo.id}"):
+                    run(lambda s, p, a, i=memo.id: delete_memo(s, i, actor=a), "themes.memos.deleted")
+    form = f"themes.memos.new.{node_id}"
+    with st.form(form):
+        title = st.text_input(t("themes.memos.title"), key=field(form, "title"), max_chars=200)
+        text = st.text_area(t("themes.memos.text"), key=field(form, "text"))
+        if st.form_submit_button(t("themes.memos.write")) and text.strip():
+            def write(session, project, acting_user):
+                memo = write_memo(session, project, actor=acting_user, kind=MEMO_NODE, target=str(node_id), text=text,
+                                  title=title.strip() or None)
+                clear_form(form)
+                return memo
+            run(write, "themes.memos.written")

@@ -1,7 +1,7 @@
 """주제 (leads): run a proposal (embedder, level, k), see the candidates as cards and as a
 2-D scatter of their lines; accept and merge them; shape the hierarchy (domain > theme >
-sub-theme > code) by hand: place codes, move lines, pin quotes, rename, merge, split,
-move; frequency labels; undo and redo.
+sub-theme > code) by hand: place codes, move lines, pin quotes, node memos, rename, merge,
+split, move; frequency labels; undo and redo.
 
 Speed: the hierarchy is a fragment, so its actions rerun it alone; its reads are cached
 by the last recorded event (``themes.tree.state_version``), so an action costs one write
@@ -12,6 +12,8 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from coding.memos import memos_for
+from coding.models import MEMO_NODE
 from coding.users import get_user
 from fgi.errors import FgiError
 from fgi.i18n import set_language
@@ -65,6 +67,28 @@ def change(action, message_key: str = "themes.done", *, scope: str = "fragment")
         st.rerun(scope=scope)
     except StreamlitAPIException:  # this run is a whole-page run, not the fragment's own: rerun the page
         st.rerun()
+
+
+def memo_change(action, message_key: str) -> None:
+    """Run a memo change (``coding.memos``) as the signed-in user and rerun the hierarchy."""
+    set_language(st.session_state.get("lang", "ko"))
+    try:
+        with db.transaction() as session:
+            action(session, get_project(session, project_name), get_user(session, me.name))
+    except FgiError as error:
+        show_error(error)
+        return
+    st.session_state["themes.message"] = t(message_key)
+    try:
+        st.rerun(scope="fragment")
+    except StreamlitAPIException:
+        st.rerun()
+
+
+def read_memos(node_id: int) -> list:
+    with db.reading() as session:
+        return memos_for(session, get_project(session, project_name), viewer=get_user(session, me.name),
+                         kind=MEMO_NODE, target=str(node_id))
 
 
 @st.cache_data(ttl=600, max_entries=64, show_spinner=False)
@@ -187,14 +211,16 @@ def hierarchy() -> None:
         else:
             st.info(t("themes.tree_empty"), icon=":material/info:")
     names = {n.id: n.name for n in nodes}
-    place, quotes, lines, edit = st.tabs([t("themes.tab.place"), t("themes.tab.quotes"), t("themes.tab.lines"),
-                                          t("themes.tab.edit")])
+    place, quotes, lines, memos, edit = st.tabs([t("themes.tab.place"), t("themes.tab.quotes"),
+                                                 t("themes.tab.lines"), t("themes.tab.memos"), t("themes.tab.edit")])
     with place:
         shaping.place_panel(nodes, [(leaf, names.get(where)) for leaf, where in codes], change)
     with quotes:
         shaping.quotes_panel(nodes, lambda i: read_lines(project_name, me.name, version, i, False), change)
     with lines:
         shaping.lines_panel(nodes, lambda i: read_lines(project_name, me.name, version, i, True), change)
+    with memos:
+        shaping.memos_panel(nodes, read_memos, memo_change, me.name)
     with edit:
         hierarchy_forms(nodes, change)
 

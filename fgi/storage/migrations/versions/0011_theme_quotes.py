@@ -2,7 +2,7 @@
 holds (accepted as it or merged into it), so a candidate is taken once
 
 Revision ID: 0011_theme_quotes
-Revises: 0008_app_sessions
+Revises: 0009_memos
 Create Date: 2026-11-29
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_theme_quotes"
-down_revision = "0008_app_sessions"
+down_revision = "0009_memos"  # 0008_app_sessions before the memos core was merged into this branch
 branch_labels = None
 depends_on = None
 
