@@ -103,7 +103,9 @@ def checkout(ref: str, into: Path) -> Path:
 
 def build(root: Path, url: str) -> str:
     done = subprocess.run([sys.executable, "-c", SETUP, url], cwd=root, env={**os.environ, "PYTHONPATH": str(root)},
-                          check=True, capture_output=True, text=True)
+                          capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"building the demo in {root} failed:\n{done.stderr[-3000:]}")
     return done.stdout.strip().splitlines()[-1]
 
 
