@@ -11,8 +11,8 @@
 A code already placed elsewhere (under a sub-theme of another theme, or for a sub-theme
 candidate under any sub-theme) stays where it is: a code sits under one sub-theme, and
 accepting never moves codes behind the researcher's back. Those codes are listed in the
-result's ``skipped``. A candidate is accepted once; undo or delete the node to accept it
-again. The new node goes under ``parent_id`` (a domain for a theme, a theme for a
+result's ``skipped``. A candidate is taken once (``ThemeNodeCandidate``; merging a node
+carries its candidates along); undo or delete the node to accept it again. The new node goes under ``parent_id`` (a domain for a theme, a theme for a
 sub-theme) or at the top level.
 """
 
@@ -22,14 +22,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coding.codebook import code_index
+from fgi.i18n import _
 from fgi.models import Project, Segment
 from themes.hierarchy import (HierarchyError, check_parent, check_unique, clean_name, describe, get_node,
                               next_position, node_dict, plural, siblings)
 from themes.history import Change, lock, record, take_snapshot
 from coding.code_paths import leaf_name
-from themes.models import SUBTHEME, THEME, ThemeNode, ThemeNodeCode, ThemeNodeSegment
+from themes.models import SUBTHEME, THEME, ThemeNode, ThemeNodeCandidate, ThemeNodeCode, ThemeNodeSegment
 from themes.proposals import dominant_codes
 from themes.runs import get_candidate
+from themes.wording import name as quoted
 
 
 def _new_node(session: Session, project: Project, level: str, name: str, parent_id: int | None,
@@ -99,16 +101,18 @@ def accept_candidate(session: Session, project: Project, candidate_id: int, *, a
     lock(session, project)
     snapshot = take_snapshot(session, project)
     candidate, run = get_candidate(session, project, candidate_id)
-    earlier = session.scalar(select(ThemeNode).where(ThemeNode.candidate_id == candidate.id).limit(1))
-    if earlier is not None:
-        raise HierarchyError(f"candidate {candidate.id} was already accepted as {describe(earlier)}",
-                             hint="undo that (fgi hierarchy undo) or delete the node to accept it again")
+    taken = session.get(ThemeNodeCandidate, candidate.id)
+    if taken is not None:
+        raise HierarchyError(_("candidate {candidate} was already taken into the hierarchy: it is part of {node}",
+                               candidate=candidate.id, node=quoted(session.get(ThemeNode, taken.node_id).name)),
+                             hint=_("undo that, or delete the node, to accept it again"))
     level = SUBTHEME if run.level == SUBTHEME else THEME
     name = clean_name(name if name is not None else candidate.label)
     parent = get_node(session, project, parent_id) if parent_id is not None else None
     check_parent(level, parent)
     check_unique(session, project, parent_id, name)
     node = _new_node(session, project, level, name, parent_id, candidate.id)
+    session.add(ThemeNodeCandidate(candidate_id=candidate.id, node_id=node.id))
     paths = {code.id: path for path, code in code_index(session, project).items()}
     fill = _place_codes_of_subtheme if level == SUBTHEME else _place_codes_of_theme
     placed, skipped = fill(session, project, node, candidate, paths)

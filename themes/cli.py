@@ -17,7 +17,9 @@ from coding.permissions import require
 from fgi.console import OutputFormat, info, print_json, print_table, signed_in, transaction
 from fgi.settings import load_settings
 from fgi.study import get_project
-from themes import accept, hierarchy, history, proposals, reshape, runs, suggestions, tree
+from themes import accept, hierarchy, history, proposals, quotes, reshape, runs, shaping, suggestions, tree
+from themes.export_table import speaker_tag
+from themes.frequency import FrequencyRule
 from themes.hierarchy import plural
 from themes.units import Line
 
@@ -145,7 +147,9 @@ def _change(do: Callable, project: str, *args, as_user: str | None, **kwargs) ->
 def _label(node: tree.TreeNode) -> str:
     counts = f"[{plural(len(node.codes), 'code')}, " if node.level == "subtheme" else "["
     counts += f"{plural(node.lines, 'line')}, {node.participants} people, {plural(node.groups, 'group')}]"
-    return f"#{node.id} {node.level}: {node.name}  {counts}" + ("  ✎" if node.memo else "")
+    frequency = f" {node.frequency}" if node.frequency else ""
+    pins = f" 📌{len(node.pinned)}" if node.pinned else ""
+    return f"#{node.id} {node.level}: {node.name}  {counts}{frequency}{pins}" + ("  ✎" if node.memo or node.memos else "")
 
 
 def _add(parent: Tree, node: tree.TreeNode, show_quotes: bool) -> None:
@@ -162,13 +166,17 @@ def _add(parent: Tree, node: tree.TreeNode, show_quotes: bool) -> None:
 @hierarchy_app.command("show")
 def hierarchy_show(project: ProjectOption, fmt: FormatOption = OutputFormat.table,
                    quotes: Annotated[bool, typer.Option("--quotes/--no-quotes", help="representative quotes")] = False,
+                   basis: Annotated[str, typer.Option(help="frequency labels from participants or groups")] = "participants",
+                   missing: Annotated[int, typer.Option(help="general: all but this many")] = 1,
+                   share: Annotated[float, typer.Option(help="typical: at least this share")] = 0.5,
                    as_user: AsOption = None) -> None:
-    """The hierarchy as a tree, with counts of codes, lines, participants and groups."""
+    """The hierarchy as a tree, with counts of codes, lines, participants and groups, and
+    CQR frequency labels (general, typical, variant)."""
     with console.database().reading() as session:
         target = get_project(session, project)
         viewer = signed_in(session, as_user)
         require(session, viewer, "themes.read", target)
-        nodes = tree.hierarchy_tree(session, target, viewer=viewer)
+        nodes = tree.hierarchy_tree(session, target, viewer=viewer, rule=FrequencyRule(basis, missing, share))
         loose = tree.unplaced_codes(session, target, viewer=viewer)
     if fmt is OutputFormat.json:
         print_json({"nodes": nodes, "unplaced_codes": loose})
@@ -249,6 +257,71 @@ def hierarchy_place(code: Annotated[str, typer.Argument(help="code path (or a un
         as_user: AsOption = None) -> None:
     """Put a code under a sub-theme, or take it out of the hierarchy."""
     _change(hierarchy.place_code, project, code, to, reason=reason, as_user=as_user)
+
+
+@hierarchy_app.command("place-many")
+def hierarchy_place_many(
+        codes: Annotated[list[str], typer.Argument(help="code paths (or unique names)")], project: ProjectOption,
+        to: Annotated[Optional[int], typer.Option("--to", help="an existing sub-theme id")] = None,
+        new_subtheme: Annotated[Optional[str], typer.Option("--new-subtheme", help="or a new sub-theme's name")] = None,
+        theme: Annotated[Optional[int], typer.Option("--theme", help="the new sub-theme's theme (id)")] = None,
+        new_theme: Annotated[Optional[str], typer.Option("--new-theme", help="or a new theme's name")] = None,
+        domain: Annotated[Optional[int], typer.Option("--domain", help="the new theme's domain (id)")] = None,
+        new_domain: Annotated[Optional[str], typer.Option("--new-domain", help="or a new domain's name")] = None,
+        reason: ReasonOption = None, as_user: AsOption = None) -> None:
+    """Put several codes under a sub-theme in one step, making the sub-theme (and its theme
+    and domain) on the way if named; one undo takes it all back."""
+    _change(shaping.place_codes, project, codes, subtheme=shaping.Where(to, new_subtheme),
+            theme=shaping.Where(theme, new_theme), domain=shaping.Where(domain, new_domain), reason=reason,
+            as_user=as_user)
+
+
+@hierarchy_app.command("lines")
+def hierarchy_lines(segments: Annotated[list[str], typer.Argument(help="segment ids of evidence lines")],
+                    project: ProjectOption,
+                    source: Annotated[int, typer.Option("--from", help="the sub-theme holding them")],
+                    target: Annotated[int, typer.Option("--to", help="the sub-theme they go to")],
+                    reason: ReasonOption = None, as_user: AsOption = None) -> None:
+    """Move evidence lines from one sub-theme to another."""
+    _change(shaping.move_lines, project, segments, source, target, reason=reason, as_user=as_user)
+
+
+@hierarchy_app.command("pin")
+def hierarchy_pin(node: NodeArg, segments: Annotated[list[str], typer.Argument(help="segment ids of its lines")],
+                  project: ProjectOption, reason: ReasonOption = None, as_user: AsOption = None) -> None:
+    """Pin lines of a node as its representative quotes (after those already pinned)."""
+    _change(quotes.pin_quotes, project, node, segments, reason=reason, as_user=as_user)
+
+
+@hierarchy_app.command("unpin")
+def hierarchy_unpin(node: NodeArg, segment: Annotated[str, typer.Argument(help="segment id of a pinned quote")],
+                    project: ProjectOption, reason: ReasonOption = None, as_user: AsOption = None) -> None:
+    """Unpin a representative quote."""
+    _change(quotes.unpin_quote, project, node, segment, reason=reason, as_user=as_user)
+
+
+@hierarchy_app.command("order")
+def hierarchy_order(node: NodeArg, segments: Annotated[list[str], typer.Argument(help="every pinned quote, in order")],
+                    project: ProjectOption, reason: ReasonOption = None, as_user: AsOption = None) -> None:
+    """Put a node's pinned quotes in a new order."""
+    _change(quotes.order_quotes, project, node, segments, reason=reason, as_user=as_user)
+
+
+@hierarchy_app.command("lines-of")
+def hierarchy_lines_of(node: NodeArg, project: ProjectOption,
+                       search: Annotated[Optional[str], typer.Option(help="text or speaker to look for")] = None,
+                       fmt: FormatOption = OutputFormat.table, as_user: AsOption = None) -> None:
+    """A node's lines as you may see them (to choose quotes to pin), with speaker tags."""
+    with console.database().reading() as session:
+        target = get_project(session, project)
+        viewer = signed_in(session, as_user)
+        require(session, viewer, "themes.read", target)
+        found = tree.node_lines(session, target, node, viewer=viewer, search=search)
+    if fmt is OutputFormat.json:
+        print_json(found)
+        return
+    print_table([{"segment": line.segment_id, "speaker": speaker_tag(line.speaker, line.group),
+                  "text": _quote(line, 80)} for line in found], ["segment", "speaker", "text"])
 
 
 @hierarchy_app.command("delete")

@@ -2,7 +2,8 @@
 
 One table: 영역 | 주제 | 하위주제 | 내용 | 대표 인용. A domain's cell and a theme's cell are
 merged down the rows they span and carry their counts (lines, participants, groups); the
-header row repeats on every page. Quotes end with the speaker tag (``(실무자3)``) and are
+header row repeats on every page. Counts end with the CQR frequency label (일반적, 전형적,
+변동적; the rule in a note under the table). Quotes end with the speaker tag (``(실무자3)``) and are
 shortened in the table; the optional sections after it give each theme's quotes in full.
 
 Korean text: every style and run names an East-Asian font (``w:eastAsia``, 맑은 고딕 by
@@ -121,6 +122,11 @@ def spans(rows: list[ThemeRow], key) -> list[tuple[int, int]]:
     return found
 
 
+def _with(counts: str, frequency: str | None) -> str:
+    """Counts followed by the frequency label (``12줄 · 참여자 5명 · 2개 집단 · 전형적``)."""
+    return f"{counts} · {frequency}" if frequency else counts
+
+
 def _table(document, table_data: ThemeTable) -> None:
     rows = table_data.rows
     table = document.add_table(rows=1 + len(rows), cols=len(COLUMNS))
@@ -140,10 +146,13 @@ def _table(document, table_data: ThemeTable) -> None:
         cells = table.rows[number].cells
         if number in domain_starts:  # merged cells hold their text in the first row only
             _write(cells[0], [(row.domain, {"bold": True})] +
-                   ([(str(domain_counts), {"size": 8, "grey": True})] if domain_counts else []))
+                   ([(_with(str(domain_counts), table_data.domain_frequency.get(row.domain)),
+                      {"size": 8, "grey": True})] if domain_counts else []))
         if number in theme_starts and row.theme:
-            _write(cells[1], [(row.theme, {"bold": True}), (str(row.theme_counts), {"size": 8, "grey": True})])
-        _write(cells[2], [(row.subtheme, {})] + ([(str(row.counts), {"size": 8, "grey": True})] if row.subtheme else []))
+            _write(cells[1], [(row.theme, {"bold": True}),
+                              (_with(str(row.theme_counts), row.theme_frequency), {"size": 8, "grey": True})])
+        _write(cells[2], [(row.subtheme, {})] +
+               ([(_with(str(row.counts), row.frequency), {"size": 8, "grey": True})] if row.subtheme else []))
         _write(cells[3], [(f"· {code}", {}) for code in row.codes] or [("", {})])
         _write(cells[4], [(short(q), {}) for q in row.quotes] or [("", {})])
     for column, width in enumerate(WIDTHS_CM):
@@ -181,6 +190,8 @@ def write_docx(table_data: ThemeTable, path: str | Path, *, sections: bool = Tru
     document.add_heading(title or f"{table_data.project}: 주제 분석 결과", level=1)
     if table_data.rows:
         _table(document, table_data)
+        if table_data.frequency_rule:
+            _run(document.add_paragraph(), table_data.frequency_rule, size=8, grey=True)
     else:
         _run(document.add_paragraph(), "주제 위계가 아직 없습니다.")
     if sections and table_data.rows:

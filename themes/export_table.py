@@ -14,6 +14,7 @@ gave; a moderator's line (only when it is evidence) ``(진행자)``. Tags never 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
@@ -23,12 +24,14 @@ from coding.models import User
 from fgi import participant_labels
 from fgi.errors import NotFound
 from fgi.models import Participant, Project, Segment
+from themes.frequency import DEFAULT_RULE, KOREAN, PARTICIPANTS, FrequencyRule, MIN_FOR_ALL_BUT, totals
 from themes.models import DOMAIN, SUBTHEME, THEME
 from themes.tree import TreeNode, hierarchy_tree
 from themes.units import Line
 
 COLUMNS = ("영역", "주제", "하위주제", "내용", "대표 인용")
 COUNT_COLUMNS = ("줄 수", "참여자 수", "집단 수")
+NOTE_COLUMNS = ("빈도", "메모")  # the CQR frequency label (themes.frequency) and the node's memos
 UNPLACED = "(미분류)"  # the domain (or theme) cell of nodes not yet placed under one
 
 
@@ -66,6 +69,9 @@ class ThemeRow:
     counts: Counts  # of the sub-theme
     theme_counts: Counts  # of the theme (distinct lines, not a sum)
     memo: str | None = None
+    frequency: str = ""  # 일반적, 전형적, 변동적 of the sub-theme (of the theme on a theme's own row)
+    theme_frequency: str = ""
+    memos: tuple[str, ...] = ()  # the node's memos as the exports show them (the memo first)
 
 
 @dataclass
@@ -73,6 +79,8 @@ class ThemeTable:
     project: str
     rows: list[ThemeRow] = field(default_factory=list)
     domain_counts: dict[str, Counts] = field(default_factory=dict)
+    domain_frequency: dict[str, str] = field(default_factory=dict)
+    frequency_rule: str = ""  # the rule in Korean, for a note under the table
 
     @property
     def domains(self) -> list[str]:
@@ -96,37 +104,59 @@ def _counts(node: TreeNode) -> Counts:
     return Counts(node.lines, node.participants, node.groups)
 
 
-def _subtheme_row(domain: str, theme: str, theme_counts: Counts, node: TreeNode) -> ThemeRow:
-    return ThemeRow(domain, theme, node.name, [c.name for c in node.codes], [_quote(q) for q in node.quotes],
-                    _counts(node), theme_counts, node.memo)
+def _frequency(node: TreeNode) -> str:
+    return KOREAN.get(node.frequency or "", "")
+
+
+def _memos(node: TreeNode) -> tuple[str, ...]:
+    return tuple(node.memos) or ((node.memo,) if node.memo else ())
+
+
+def _subtheme_row(domain: str, theme: TreeNode | None, theme_counts: Counts, node: TreeNode) -> ThemeRow:
+    return ThemeRow(domain, theme.name if theme else UNPLACED, node.name, [c.name for c in node.codes],
+                    [_quote(q) for q in node.quotes], _counts(node), theme_counts, node.memo, _frequency(node),
+                    _frequency(theme) if theme else "", _memos(node))
 
 
 def _theme_rows(domain: str, theme: TreeNode) -> list[ThemeRow]:
     counts = _counts(theme)
     subthemes = [c for c in theme.children if c.level == SUBTHEME]
     if not subthemes:
-        return [ThemeRow(domain, theme.name, "", [], [_quote(q) for q in theme.quotes], counts, counts, theme.memo)]
-    return [_subtheme_row(domain, theme.name, counts, s) for s in subthemes]
+        return [ThemeRow(domain, theme.name, "", [], [_quote(q) for q in theme.quotes], counts, counts, theme.memo,
+                         _frequency(theme), _frequency(theme), _memos(theme))]
+    return [_subtheme_row(domain, theme, counts, s) for s in subthemes]
+
+
+def rule_note(rule: FrequencyRule, total: int) -> str:
+    """The frequency rule in Korean, with the numbers it gives for this study."""
+    missing = rule.general_missing if total >= MIN_FOR_ALL_BUT else 0
+    unit = ("참여자", "명") if rule.basis == PARTICIPANTS else ("집단", "개")
+    typical = max(math.ceil(rule.typical_share * total), 1)
+    return (f"빈도: {unit[0]} {total}{unit[1]} 중 일반적 {max(total - missing, 1)}{unit[1]} 이상, "
+            f"전형적 {typical}{unit[1]} 이상, 변동적 그 미만")
 
 
 def theme_table(session: Session, project: Project, *, viewer: User, quotes: int = 2,
-                domain: str | None = None) -> ThemeTable:
-    """The project's hierarchy as report rows (``quotes`` per sub-theme; one ``domain`` only
-    if given), domains in their order, unplaced themes and sub-themes last; counts and
-    quotes from what ``viewer`` may see (``themes.tree``)."""
-    tree = hierarchy_tree(session, project, viewer=viewer, n_quotes=max(0, quotes))
-    table = ThemeTable(project.name)
+                domain: str | None = None, rule: FrequencyRule = DEFAULT_RULE) -> ThemeTable:
+    """The project's hierarchy as report rows (``quotes`` per sub-theme, pinned ones first;
+    one ``domain`` only if given), domains in their order, unplaced themes and sub-themes
+    last; counts, quotes and frequency labels (by ``rule``) from what ``viewer`` may see
+    (``themes.tree``)."""
+    tree = hierarchy_tree(session, project, viewer=viewer, n_quotes=max(0, quotes), rule=rule)
+    table = ThemeTable(project.name, frequency_rule=rule_note(rule, totals(session, project)[rule.basis]))
     for node in tree:
         if node.level == DOMAIN:
             table.domain_counts[node.name] = _counts(node)
+            table.domain_frequency[node.name] = _frequency(node)
             for theme in node.children:
                 table.rows += _theme_rows(node.name, theme)
             if not node.children:
-                table.rows.append(ThemeRow(node.name, "", "", [], [], _counts(node), _counts(node), node.memo))
+                table.rows.append(ThemeRow(node.name, "", "", [], [], _counts(node), _counts(node), node.memo,
+                                           _frequency(node), "", _memos(node)))
         elif node.level == THEME:
             table.rows += _theme_rows(UNPLACED, node)
         else:
-            table.rows.append(_subtheme_row(UNPLACED, UNPLACED, _counts(node), node))
+            table.rows.append(_subtheme_row(UNPLACED, None, _counts(node), node))
     if domain is not None:
         if domain not in table.domains:
             raise NotFound(f"no domain {domain!r} in the hierarchy of {project.name!r}",

@@ -1,6 +1,7 @@
 """The theme table as CSV (UTF-8 with a BOM, so Excel reads Korean) and as Markdown.
 
-Both carry the same columns as the Word table plus the sub-theme's counts. In CSV each
+Both carry the same columns as the Word table plus the sub-theme's counts, its frequency
+label (빈도: 일반적, 전형적, 변동적) and its memos (메모). In CSV each
 row is complete (domain and theme repeated); several codes or quotes share a cell, one
 per line. In Markdown each domain is a section whose table leaves a theme's cell empty on
 the rows after its first, as a merged cell reads; quotes are separated by ``<br>``.
@@ -12,15 +13,15 @@ from pathlib import Path
 
 from fgi.safe_cells import SafeCsvWriter
 
-from themes.export_table import COLUMNS, COUNT_COLUMNS, ThemeRow, ThemeTable
+from themes.export_table import COLUMNS, COUNT_COLUMNS, NOTE_COLUMNS, ThemeRow, ThemeTable
 
 
 def table_rows(table: ThemeTable) -> list[list[str | int]]:
     """Header and rows as the CSV and the spreadsheet write them."""
-    rows: list[list[str | int]] = [[*COLUMNS, *COUNT_COLUMNS]]
+    rows: list[list[str | int]] = [[*COLUMNS, *COUNT_COLUMNS, *NOTE_COLUMNS]]
     for r in table.rows:
         rows.append([r.domain, r.theme, r.subtheme, "\n".join(r.codes), "\n".join(q.cited for q in r.quotes),
-                     r.counts.lines, r.counts.participants, r.counts.groups])
+                     r.counts.lines, r.counts.participants, r.counts.groups, r.frequency, "\n\n".join(r.memos)])
     return rows
 
 
@@ -36,9 +37,10 @@ def _cell(text: str) -> str:
 
 
 def _markdown_row(row: ThemeRow, first_of_theme: bool) -> str:
-    cells = [_cell(row.theme) if first_of_theme else "", _cell(row.subtheme),
+    theme = _cell(row.theme) + (f" ({row.theme_frequency})" if row.theme_frequency and row.subtheme else "")
+    cells = [theme if first_of_theme else "", _cell(row.subtheme),
              "<br>".join(_cell(code) for code in row.codes), "<br>".join(_cell(q.cited) for q in row.quotes),
-             str(row.counts)]
+             str(row.counts), row.frequency, "<br>".join(_cell(m) for m in row.memos)]
     return "| " + " | ".join(cells) + " |"
 
 
@@ -46,8 +48,10 @@ def markdown(table: ThemeTable) -> str:
     lines = [f"# {table.project}: 주제 분석 결과", ""]
     for domain in table.domains:
         counts = table.domain_counts.get(domain)
-        lines += [f"## {COLUMNS[0]}: {domain}" + (f" ({counts})" if counts else ""), ""]
-        lines += ["| " + " | ".join([*COLUMNS[1:], "줄 · 참여자 · 집단"]) + " |", "|" + " --- |" * 5]
+        frequency = table.domain_frequency.get(domain)
+        lines += [f"## {COLUMNS[0]}: {domain}" + (f" ({counts})" if counts else "") +
+                  (f" · {frequency}" if frequency else ""), ""]
+        lines += ["| " + " | ".join([*COLUMNS[1:], "줄 · 참여자 · 집단", *NOTE_COLUMNS]) + " |", "|" + " --- |" * 7]
         previous = None
         for row in table.rows_of(domain):
             lines.append(_markdown_row(row, row.theme != previous))
@@ -55,6 +59,8 @@ def markdown(table: ThemeTable) -> str:
         lines.append("")
     if not table.rows:
         lines.append("주제 위계가 아직 없습니다.")
+    elif table.frequency_rule:
+        lines.append(f"> {_cell(table.frequency_rule)}")
     return "\n".join(lines).rstrip() + "\n"
 
 

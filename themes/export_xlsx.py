@@ -19,7 +19,8 @@ from themes.export_text import table_rows
 
 CODEBOOK_COLUMNS = ("경로", "정의", "포함 기준", "제외 기준", "예시", "키워드", "코딩 수")
 SEGMENT_COLUMNS = ("세그먼트", "녹취록", "줄", "화자", "인용 표기", "집단", "발화")
-WIDTHS = {"영역": 16, "주제": 24, "하위주제": 24, "내용": 28, "대표 인용": 80, "발화": 70, "정의": 40}
+WIDTHS = {"영역": 16, "주제": 24, "하위주제": 24, "내용": 28, "대표 인용": 80, "발화": 70, "정의": 40, "빈도": 10,
+          "메모": 40}
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 _HEADER = PatternFill("solid", fgColor="D9D9D9")
 _WRAP = Alignment(wrap_text=True, vertical="top")
@@ -72,6 +73,9 @@ def write_xlsx(data: WorkbookData, path: str | Path) -> Path:
         sheet = _sheet(workbook, sheet_title(domain, taken), header, values)
         _merge(sheet, 1, rows, lambda r: r.domain)
         _merge(sheet, 2, rows, lambda r: (r.domain, r.theme))
+        if data.table.frequency_rule and rows:
+            sheet.append([])
+            sheet.append([data.table.frequency_rule])
     _sheet(workbook, sheet_title("코드북", taken), list(CODEBOOK_COLUMNS), [
         [c.path, c.definition, c.inclusion, c.exclusion, "\n".join(c.examples), ", ".join(c.keywords), c.codings]
         for c in data.codebook])

@@ -34,7 +34,7 @@ from coding.models import Memo as MemoRow
 from coding.permissions import acting
 from fgi.errors import FgiError, NotFound
 from fgi.models import Event, Project
-from themes.history import Change, lock, record, take_snapshot
+from themes.history import HELD, Change, lock, record, take_snapshot
 from themes.models import DOMAIN, LEVELS, SUBTHEME, THEME, ThemeNode, ThemeNodeCode, ThemeNodeSegment
 
 PARENT_LEVELS: dict[str, tuple[str | None, ...]] = {DOMAIN: (None,), THEME: (None, DOMAIN), SUBTHEME: (None, THEME)}
@@ -131,12 +131,11 @@ def delete_nodes(session: Session, ids: Sequence[int]) -> None:
     session.flush()
     doomed = set(ids)
     for obj in list(session.identity_map.values()):
-        if (isinstance(obj, ThemeNode) and obj.id in doomed) or \
-                (isinstance(obj, ThemeNodeCode | ThemeNodeSegment) and obj.node_id in doomed):
+        if (isinstance(obj, ThemeNode) and obj.id in doomed) or (isinstance(obj, HELD) and obj.node_id in doomed):
             session.expunge(obj)
     options = {"synchronize_session": False}
-    session.execute(delete(ThemeNodeSegment).where(ThemeNodeSegment.node_id.in_(doomed)), execution_options=options)
-    session.execute(delete(ThemeNodeCode).where(ThemeNodeCode.node_id.in_(doomed)), execution_options=options)
+    for table in HELD:
+        session.execute(delete(table).where(table.node_id.in_(doomed)), execution_options=options)
     session.execute(delete(ThemeNode).where(ThemeNode.id.in_(doomed)), execution_options=options)
 
 

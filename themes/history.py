@@ -33,9 +33,12 @@ from coding.memos import memo_places, place_memos
 from coding.models import MEMO_NODE, Code, User
 from coding.permissions import acting
 from fgi.errors import FgiError
+from fgi.i18n import _
 from fgi.models import Event, Project, Segment
 from fgi.storage.base import utcnow
-from themes.models import ThemeCandidate, ThemeNode, ThemeNodeCode, ThemeNodeSegment
+from themes.models import ThemeCandidate, ThemeNode, ThemeNodeCandidate, ThemeNodeCode, ThemeNodeSegment, ThemeQuote
+
+HELD = (ThemeNodeSegment, ThemeNodeCode, ThemeQuote, ThemeNodeCandidate)  # rows that hang on a node
 
 PREFIX = "hierarchy."
 UNDO, REDO = "hierarchy.undo", "hierarchy.redo"
@@ -49,7 +52,7 @@ class NothingToUndo(FgiError):
 class Change:
     """What an operation did, for the CLI and the app."""
 
-    kind: str  # accept, create, rename, merge, split, move, place, delete, memo, undo, redo
+    kind: str  # accept, create, rename, merge, split, move, place, lines, pin, unpin, order, delete, memo, undo, redo
     event_id: int
     node_id: int | None  # the node made or changed, when there is one
     message: str
@@ -95,6 +98,12 @@ def take_snapshot(session: Session, project: Project) -> dict[str, Any]:
     lines = session.execute(select(ThemeNodeSegment.node_id, ThemeNodeSegment.segment_id)
                             .where(ThemeNodeSegment.node_id.in_(ids))
                             .order_by(ThemeNodeSegment.node_id, ThemeNodeSegment.segment_id)).all() if ids else []
+    quotes = session.execute(select(ThemeQuote.node_id, ThemeQuote.segment_id, ThemeQuote.position)
+                             .where(ThemeQuote.node_id.in_(ids))
+                             .order_by(ThemeQuote.node_id, ThemeQuote.position, ThemeQuote.segment_id)).all() if ids else []
+    taken = session.execute(select(ThemeNodeCandidate.candidate_id, ThemeNodeCandidate.node_id)
+                            .where(ThemeNodeCandidate.node_id.in_(ids))
+                            .order_by(ThemeNodeCandidate.candidate_id)).all() if ids else []
     return {
         "nodes": [{"id": n.id, "parent_id": n.parent_id, "level": n.level, "name": n.name,
                    "position": n.position, "candidate_id": n.candidate_id,
@@ -102,6 +111,8 @@ def take_snapshot(session: Session, project: Project) -> dict[str, Any]:
         "codes": [list(row) for row in codes],
         "segments": [list(row) for row in lines],
         "memos": memo_places(session, project, MEMO_NODE),  # which node each node memo is on
+        "quotes": [list(row) for row in quotes],
+        "candidates": [list(row) for row in taken],
     }
 
 
@@ -116,13 +127,11 @@ def restore(session: Session, project: Project, snapshot: dict[str, Any]) -> Non
     """Make the project's hierarchy exactly the snapshot (ids included)."""
     session.flush()
     for obj in list(session.identity_map.values()):
-        if isinstance(obj, ThemeNode | ThemeNodeCode | ThemeNodeSegment):
+        if isinstance(obj, (ThemeNode, *HELD)):
             session.expunge(obj)
     ids = select(ThemeNode.id).where(ThemeNode.project_id == project.id).scalar_subquery()
-    session.execute(delete(ThemeNodeSegment).where(ThemeNodeSegment.node_id.in_(ids)),
-                    execution_options={"synchronize_session": False})
-    session.execute(delete(ThemeNodeCode).where(ThemeNodeCode.node_id.in_(ids)),
-                    execution_options={"synchronize_session": False})
+    for table in HELD:
+        session.execute(delete(table).where(table.node_id.in_(ids)), execution_options={"synchronize_session": False})
     session.execute(delete(ThemeNode).where(ThemeNode.project_id == project.id),
                     execution_options={"synchronize_session": False})
     place_memos(session, project, MEMO_NODE, snapshot.get("memos", []))  # older snapshots: memos stay
@@ -144,6 +153,18 @@ def restore(session: Session, project: Project, snapshot: dict[str, Any]) -> Non
     rows = [{"node_id": n, "segment_id": s} for n, s in snapshot["segments"] if s in segments]
     if rows:
         session.execute(insert(ThemeNodeSegment), rows)
+    quoted = _existing(session, Segment.id, sorted({s for _, s, _ in snapshot.get("quotes", [])}))
+    rows = [{"node_id": n, "segment_id": s, "position": p} for n, s, p in snapshot.get("quotes", []) if s in quoted]
+    if rows:
+        session.execute(insert(ThemeQuote), rows)
+    if "candidates" in snapshot:
+        taken = snapshot["candidates"]
+    else:  # a snapshot from before pins and merges were kept: the node made of a candidate holds it
+        taken = [[n["candidate_id"], n["id"]] for n in nodes if n["candidate_id"]]
+    kept = _existing(session, ThemeCandidate.id, [c for c, _ in taken])
+    rows = [{"candidate_id": c, "node_id": n} for c, n in dict(taken).items() if c in kept]
+    if rows:
+        session.execute(insert(ThemeNodeCandidate), rows)
 
 
 def record(session: Session, project: Project, *, actor: User | str, op: str, subject: int | str | None,
@@ -176,11 +197,6 @@ def _stacks(session: Session, project: Project) -> tuple[list[tuple[int, int]], 
     return done, undone
 
 
-def _summary(event: Event) -> str:
-    kind = event.kind.removeprefix(PREFIX)
-    return f"{kind} (event {event.id}, by {event.actor}, {event.at:%Y-%m-%d %H:%M})"
-
-
 def _step(session: Session, project: Project, stack: list[tuple[int, int]], op: str, *, actor: str) -> Change:
     restorer, original = stack[-1]
     snapshot = session.get(Event, restorer).payload["snapshot"]
@@ -189,7 +205,11 @@ def _step(session: Session, project: Project, stack: list[tuple[int, int]], op: 
     restore(session, project, snapshot)
     event = record(session, project, actor=actor, op=op, subject=restorer, before=None,
                    after={"kind": target.kind, "event": target.id}, snapshot=current)
-    return Change(op, event.id, None, f"{'undid' if op == 'undo' else 'redid'} {_summary(target)}")
+    from themes.phrases import phrase  # phrases reads events only; imported here to keep this module first
+
+    what = phrase(target)
+    message = _("Undone: {what}", what=what) if op == "undo" else _("Redone: {what}", what=what)
+    return Change(op, event.id, None, message)
 
 
 def undo(session: Session, project: Project, *, actor: str) -> Change:

@@ -133,3 +133,24 @@ class ThemeNodeSegment(Base):
 
     node_id: Mapped[int] = mapped_column(ForeignKey("theme_nodes.id", ondelete="CASCADE"), primary_key=True)
     segment_id: Mapped[str] = mapped_column(ForeignKey("segments.id", ondelete="CASCADE"), primary_key=True)
+
+
+class ThemeNodeCandidate(Base):
+    """A proposal candidate a node holds: accepted as it, or merged into it with the node
+    it was accepted as. A candidate is taken once; this row is what says it was."""
+
+    __tablename__ = "theme_node_candidates"
+
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("theme_candidates.id", ondelete="CASCADE"),
+                                              primary_key=True)
+    node_id: Mapped[int] = mapped_column(ForeignKey("theme_nodes.id", ondelete="CASCADE"), index=True)
+
+
+class ThemeQuote(Base):
+    """A representative quote a researcher pinned to a node, in the order they chose."""
+
+    __tablename__ = "theme_quotes"
+
+    node_id: Mapped[int] = mapped_column(ForeignKey("theme_nodes.id", ondelete="CASCADE"), primary_key=True)
+    segment_id: Mapped[str] = mapped_column(ForeignKey("segments.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)

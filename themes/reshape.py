@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coding.memos import move_memos
@@ -15,14 +16,16 @@ from fgi.models import Project
 from themes.hierarchy import (HierarchyError, clean_name, check_unique, code_of, delete_nodes, describe, evidence,
                               get_node, next_position, node_dict, placements, plural, siblings)
 from themes.history import Change, lock, record, take_snapshot
-from themes.models import SUBTHEME, ThemeNode, ThemeNodeSegment
+from themes.models import SUBTHEME, ThemeNode, ThemeNodeCandidate, ThemeNodeSegment, ThemeQuote
+from themes.quotes import pinned
 from themes.units import team_lines
 
 
 def merge_nodes(session: Session, project: Project, target_id: int, source_ids: Sequence[int], *, actor: str,
                 name: str | None = None, reason: str | None = None) -> Change:
-    """Merge nodes of one level into ``target_id``: their children, codes, evidence lines
-    and memos move to it, and they are deleted."""
+    """Merge nodes of one level into ``target_id``: their children, codes, evidence lines,
+    pinned quotes, memos and the candidates they were accepted from move to it, and they
+    are deleted."""
     lock(session, project)
     snapshot = take_snapshot(session, project)
     target = get_node(session, project, target_id)
@@ -59,6 +62,17 @@ def merge_nodes(session: Session, project: Project, target_id: int, source_ids: 
                 lines.add(segment_id)
                 session.add(ThemeNodeSegment(node_id=target.id, segment_id=segment_id))
     move_memos(session, project, MEMO_NODE, [s.id for s in sources], target.id, actor=actor)
+    quotes = pinned(session, [target.id] + [s.id for s in sources])
+    kept = quotes.get(target.id, [])
+    for s in sources:  # pinned quotes follow, after the target's own
+        for segment_id in quotes.get(s.id, []):
+            session.delete(session.get(ThemeQuote, (s.id, segment_id)))
+            if segment_id not in kept:
+                session.add(ThemeQuote(node_id=target.id, segment_id=segment_id, position=len(kept)))
+                kept.append(segment_id)
+    for held in session.scalars(select(ThemeNodeCandidate).where(
+            ThemeNodeCandidate.node_id.in_([s.id for s in sources]))):
+        held.node_id = target.id  # a merged candidate stays taken
     if name is not None:
         target.name = name
     session.flush()

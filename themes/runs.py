@@ -23,7 +23,7 @@ from coding.errors import PermissionDenied
 from coding.models import User
 from fgi.errors import NotFound
 from fgi.models import Project
-from themes.models import ThemeCandidate, ThemeNode, ThemeRun
+from themes.models import ThemeCandidate, ThemeNodeCandidate, ThemeRun
 from themes.proposals import dominant_codes
 from themes.units import Line, lines_by_id, ordered, team_codes, transcript_of
 
@@ -52,7 +52,7 @@ class CandidateView:
     member_codes: list[int]  # theme level: the codes grouped
     representatives: list[Line]
     codes: list[CodeShare]
-    accepted_as: int | None  # the hierarchy node made from it
+    accepted_as: int | None  # the hierarchy node that holds it (accepted as it, or merged into it)
 
 
 @dataclass(frozen=True)
@@ -139,8 +139,8 @@ def candidate_views(session: Session, project: Project, run: ThemeRun,
     quotes = lines_by_id(session, project, [s for c in candidates for s in c.representatives],
                          team_codes(session, project, viewer=viewer))
     accepted = dict(session.execute(
-        select(ThemeNode.candidate_id, func.min(ThemeNode.id))
-        .where(ThemeNode.candidate_id.in_([c.id for c in candidates])).group_by(ThemeNode.candidate_id)).all())
+        select(ThemeNodeCandidate.candidate_id, ThemeNodeCandidate.node_id)
+        .where(ThemeNodeCandidate.candidate_id.in_([c.id for c in candidates]))).all())
     views = []
     for c in candidates:
         codes = [s for s in c.codes if s["id"] in paths]  # codes deleted since are left out

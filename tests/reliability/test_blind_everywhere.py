@@ -59,6 +59,7 @@ class Team:
     lines: dict[str, list[str]] = field(default_factory=dict)  # name -> participant line ids
     a_file: Path | None = None  # A's codings as a CSV A may import again
     lead_run: int = 0
+    sub: int = 0  # the sub-theme holding B-only codes
 
 
 def _participant_lines(session, transcript_id: str) -> list[str]:
@@ -104,6 +105,7 @@ def build_team(db, url: str, analyzer, tmp_path: Path) -> Team:
         for code in [*B_ONLY, SHARED[1]]:
             place_code(session, project, code, sub, actor=LEAD)
         place_code(session, project, A_ONLY, accepted, actor=LEAD)
+        team.sub = sub
         team.a_file = tmp_path / "a_codings.csv"
         export_codings(session, coder_a, project, team.a_file, coder=coder_a)
     return team
@@ -176,6 +178,8 @@ READS: dict[str, list[list[str]]] = {
                ["-p", "{P}", "--as", A, "다", "--surface", "--coder", B, "--format", "json"],
                ["-p", "{P}", "--as", A, "있", "--surface", "--coder", A, "--coder", B, "--format", "xlsx",
                 "--out", "{OUT}/search.xlsx"]],
+    # a node's lines, for choosing quotes: only the lines A may see carry its codes
+    "hierarchy lines-of": [["{SUB}", "-p", "{P}", "--as", A, "--format", "json"], ["{SUB}", "-p", "{P}", "--as", A]],
 }
 
 # Reads that need every coder's codings: a coder is refused while any transcript in scope
@@ -212,6 +216,7 @@ NOT_READS = {
     "rounds close", "rounds open", "rounds post-reveal",
     # writing and changing memos reads nothing back but the memo's id
     "memo add", "memo delete", "memo edit",
+    "hierarchy place-many", "hierarchy lines", "hierarchy pin", "hierarchy unpin", "hierarchy order",
 }
 
 
@@ -240,7 +245,7 @@ def _fill(args: list[str], team: Team, out: Path) -> list[str]:
     t2 = team.lines[T2]
     values = {"{P}": PROJECT, "{T1}": team.transcripts[T1], "{T2}": team.transcripts[T2], "{S}": t2[7],
               "{SB}": t2[12], "{R}": t2[11], "{OUT}": str(out), "{AFILE}": str(team.a_file),
-              "{LEADRUN}": str(team.lead_run)}
+              "{LEADRUN}": str(team.lead_run), "{SUB}": str(team.sub)}
     return [re.sub(r"\{[A-Z0-9]+\}", lambda m: values[m.group(0)], a) for a in args]
 
 

@@ -64,9 +64,9 @@ def test_propose_accept_show_undo(fgi):
     fgi("hierarchy", "memo", str(sub["id"]), "대표 인용 다시 고르기", "--project", PROJECT)
     fgi("hierarchy", "rename", str(sub["id"]), "동료 관계", "--project", PROJECT)
     _, _, err = fgi("hierarchy", "undo", "--project", PROJECT)
-    assert "undid rename" in err
+    assert "Undone: renaming" in err
     _, _, err = fgi("hierarchy", "redo", "--project", PROJECT)
-    assert "redid rename" in err
+    assert "Redone: renaming" in err
     _, out, _ = fgi("hierarchy", "history", "--project", PROJECT, "--format", "json")
     assert [e["kind"] for e in json.loads(out)][-3:] == ["hierarchy.rename", "hierarchy.undo", "hierarchy.redo"]
 

@@ -241,7 +241,7 @@ def test_accepting_sub_theme_and_theme_candidates(study):
         assert [q.segment_id for q in node.quotes] == [q.segment_id for q in first.representatives]
         assert all(q.speaker and q.group for q in node.quotes)
         assert get_run(session, p, lines_run.id, viewer=_lead(session)).candidates[0].accepted_as == sub
-        with pytest.raises(HierarchyError, match="already accepted"):
+        with pytest.raises(HierarchyError, match="already taken"):
             accept_candidate(session, p, first.id, actor=ME)
 
         # A theme-level candidate holding one of those codes brings the unplaced sub-theme along,

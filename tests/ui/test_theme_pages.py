@@ -35,7 +35,12 @@ def test_a_lead_proposes_accepts_merges_and_undoes(demo_url):
     assert not app.exception, app.exception
     nodes = read_demo(demo_url, lambda s, p: list(walk(hierarchy_tree(s, p, viewer=get_user(s, "팀장")))))
     assert [n.level for n in nodes] == ["subtheme"]  # two accepted, merged into one
-    assert app.success[0].value == literal("합쳤습니다.")  # messages are shown as literal text
+    assert literal("합쳤습니다.") in [s.value for s in app.success]  # messages are shown as literal text
+    # Both merged candidates are marked on their cards, unticked and disabled: never taken twice.
+    boxes = [c for c in app.checkbox if c.label == "선택"]
+    assert [(b.value, b.disabled) for b in boxes[:2]] == [(False, True), (False, True)] and not boxes[2].disabled
+    assert sum("다시 수락할 수 없음" in s.value for s in app.success) == 2
+    assert _button(app, "선택한 후보 0개 수락").disabled
     tree = app.dataframe[0].value if app.dataframe else None
     assert tree is not None and len(tree) == 1
     _button(app, "되돌리기").click()
@@ -59,3 +64,67 @@ def test_scatter_points_are_two_dimensional(demo_url):
     assert points and {p.candidate for p in points} == {0, 1, 2}
     assert all(isinstance(p.x, float) and isinstance(p.y, float) for p in points)
     assert to_2d([[1.0, 2.0, 3.0]]).shape == (1, 2)
+
+
+def _tree(demo_url):
+    return read_demo(demo_url, lambda s, p: hierarchy_tree(s, p, viewer=get_user(s, "팀장")))
+
+
+def test_a_lead_places_codes_with_new_nodes_pins_quotes_and_undo_says_what(demo_url):
+    from themes.tree import code_list
+
+    codes = read_demo(demo_url, lambda s, p: code_list(s, p, viewer=get_user(s, "팀장")))
+    counted = [leaf.path for leaf, _ in codes if leaf.lines]
+    app = run_as("팀장", "themes")
+    assert not app.exception, app.exception
+    app.multiselect(key="themes.place.0.codes").set_value(counted[:2])
+    app.text_input(key="themes.place.0.new_subtheme").input("자신감 회복")
+    app.text_input(key="themes.place.0.new_theme").input("참여주민의 변화")
+    app.selectbox(key="themes.place.0.domain").set_value("__new__")
+    app.run()
+    app.text_input(key="themes.place.0.new_domain").input("성과")
+    app.button(key="themes.place.go").click()
+    app.run()
+    assert not app.exception, app.exception
+    [domain] = _tree(demo_url)
+    [theme] = domain.children
+    [sub] = theme.children
+    assert (domain.name, theme.name, sub.name) == ("성과", "참여주민의 변화", "자신감 회복")
+    assert [c.path for c in sub.codes] == counted[:2] and sub.frequency in ("general", "typical", "variant")
+    assert any("자신감 회복" in s.value for s in app.success)
+    frame = app.dataframe[0].value
+    assert "빈도" in frame.columns and set(frame["빈도"]) <= {"일반적", "전형적", "변동적", ""}
+    # The next placing defaults to the theme just used: one name and a click.
+    assert app.selectbox(key="themes.place.1.theme").value == theme.id
+    app.multiselect(key="themes.place.1.codes").set_value(counted[2:3])
+    app.text_input(key="themes.place.1.new_subtheme").input("관계 회복")
+    app.run()
+    app.button(key="themes.place.go").click()
+    app.run()
+    assert [s.name for s in _tree(demo_url)[0].children[0].children] == ["자신감 회복", "관계 회복"]
+    # Pin a line of the sub-theme as its quote.
+    app.selectbox(key="themes.quotes.node").set_value(sub.id)
+    app.run()
+    from themes.tree import node_lines
+
+    lines = read_demo(demo_url, lambda s, p: node_lines(s, p, sub.id, viewer=get_user(s, "팀장")))
+    word = lines[0].text[:6]
+    app.text_input(key=f"themes.quotes.search.{sub.id}").input(word)
+    app.run()
+    pick = app.multiselect(key=f"themes.quotes.pick.{sub.id}")
+    assert pick.options and all(word in o for o in pick.options)  # the search box narrows the lines
+    assert all(o.startswith("(") for o in pick.options)  # each with its speaker tag
+    pick.set_value([lines[0].segment_id])
+    app.run()
+    app.button(key="themes.quotes.pin").click()
+    app.run()
+    assert not app.exception, app.exception
+    pinned = next(n for n in walk(_tree(demo_url)) if n.id == sub.id).pinned
+    assert len(pinned) == 1
+    _button(app, "되돌리기").click()
+    app.run()
+    assert literal("되돌렸습니다: '자신감 회복'에 인용 1개를 고정한 일") in [s.value for s in app.success]
+    _button(app, "되돌리기").click()
+    app.run()
+    assert literal("되돌렸습니다: '관계 회복'을(를) '자신감 회복' 아래에 놓은 일") not in [s.value for s in app.success]
+    assert any(s.value.startswith(literal("되돌렸습니다: ")) and "관계 회복" in s.value for s in app.success)

@@ -26,10 +26,13 @@ def candidate_card(c: CandidateView, *, selected_key: str) -> None:
                 f"{leaf_name(s.path)} {s.share:.0%}" for s in c.codes[:4])))
         for quote in c.representatives:
             st.text(f"“{quote.text}” ({quote.speaker or '-'})")
+        key = f"{selected_key}.{c.id}"
         if c.accepted_as is not None:
-            st.caption(md("themes.card.accepted", node=c.accepted_as))
+            st.success(md("themes.card.accepted", node=c.accepted_as), icon=":material/task_alt:")
+            st.session_state[key] = False  # taken once: never ticked again, so never accepted twice
+            st.checkbox(t("themes.card.select"), key=key, disabled=True)
         else:
-            st.checkbox(t("themes.card.select"), key=f"{selected_key}.{c.id}")
+            st.checkbox(t("themes.card.select"), key=key)
 
 
 def scatter(points: Sequence[Point]) -> None:
@@ -63,7 +66,10 @@ def tree_table(tree: list[TreeNode]) -> None:
             rows.append({t("themes.col.node"): INDENT * depth + node.name, t("themes.col.level"):
                          t(f"themes.level.{node.level}"), t("themes.col.lines"): node.lines,
                          t("themes.col.participants"): node.participants, t("themes.col.groups"): node.groups,
-                         t("themes.col.codes"): ", ".join(c.name for c in node.codes), "id": node.id})
+                         t("themes.col.frequency"): t(f"themes.freq.{node.frequency}") if node.frequency else "",
+                         t("themes.col.codes"): ", ".join(c.name for c in node.codes),
+                         t("themes.col.pinned"): len(node.pinned),
+                         t("themes.col.memos"): len([m for m in [node.memo, *node.memos] if m]), "id": node.id})
             add(node.children, depth + 1)
 
     add(tree, 0)
