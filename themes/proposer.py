@@ -22,7 +22,7 @@ import numpy as np
 from themes.cluster import get_clusterer
 from themes.consensus import ConsensusGraphClusterer
 from themes.embedders import get_embedder, kiwi_lemmas
-from themes.labels import class_tfidf_keywords, representatives
+from themes.labels import label_terms, mmr_keywords, representatives
 
 VIEWS_MAX = 2000  # above this many lines one fit is used (refitting LSA 20 times costs seconds)
 N_VIEWS = 20
@@ -63,11 +63,14 @@ class ThemeProposer:
 
     def fit(self, texts: Sequence[str], embeddings: np.ndarray | None = None,
             tokens: Sequence[Sequence[str]] | None = None,
-            views: Sequence[np.ndarray] | None = None) -> ThemeProposer:
+            views: Sequence[np.ndarray] | None = None, terms: Sequence[Sequence[str]] | None = None,
+            background: Sequence[Sequence[str]] = ()) -> ThemeProposer:
         """``embeddings`` (n x d) and ``tokens`` (keyword tokens per text, e.g. Kiwi noun
         lemmas) may be passed when the caller has them cached; ``views`` (other embeddings
         of the same rows) go to a clusterer that takes them. Without ``embeddings`` the
-        views are made here (``embedding_views``)."""
+        views are made here (``embedding_views``). ``terms``: the label terms of each text
+        (``themes.labels.label_terms``: nouns and noun phrases; computed here when None);
+        ``background``: the label terms of the project's other lines, for c-TF-IDF."""
         texts = list(texts)
         emb = self._embedder()
         is_kiwi = getattr(emb, "feature_id", None) == "kiwi-nouns.v1"
@@ -94,7 +97,9 @@ class ThemeProposer:
         self.labels_ = np.asarray(clu.labels_)
         self.n_clusters_ = int(clu.n_clusters_)
         self.k_scores_ = dict(getattr(clu, "k_scores_", {}))
-        keywords = class_tfidf_keywords(tokens, self.labels_, top_n=self.n_keywords)
+        if terms is None:
+            terms = label_terms(texts)
+        keywords = mmr_keywords(terms, self.labels_, top_n=self.n_keywords, background=background)
         reps = representatives(self.embeddings_, self.labels_, k=self.n_representatives)
         self.candidates_ = []
         for c in sorted(keywords):
