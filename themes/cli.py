@@ -52,11 +52,13 @@ def _quote(line: Line, width: int = 60) -> str:
 
 def _print_run(run: runs.RunView) -> None:
     rows = [{"id": c.id, "label": c.label, "lines": c.size, "people": c.participants, "groups": c.groups,
+             "stable": f"{round(c.stability * c.resamples)}/{c.resamples}" if c.stability is not None and c.resamples
+             else "",
              "codes": "\n".join(f"{s.path} ({s.lines})" for s in c.codes if s.dominant),
              "quotes": "\n".join(_quote(q) for q in c.representatives),
              "accepted": f"#{c.accepted_as}" if c.accepted_as else ""} for c in run.candidates]
     what = "lines" if run.level == "subtheme" else "codes"
-    print_table(rows, ["id", "label", "lines", "people", "groups", "codes", "quotes", "accepted"],
+    print_table(rows, ["id", "label", "lines", "people", "groups", "stable", "codes", "quotes", "accepted"],
                 title=f"run {run.id}: {len(run.candidates)} candidate {run.level}s from {run.n_units} {what} "
                       f"({run.embedder}, k={run.k}, seed {run.seed})")
 

@@ -155,7 +155,8 @@ def _line_candidates(lines, Z, tokens, views, emb, settings, terms, background) 
         members = [lines[i] for i in c.members]
         out.append({"label": c.label, "keywords": c.keywords, "members": [m.segment_id for m in members],
                     "member_codes": [], "representatives": [lines[i].segment_id for i in c.representatives],
-                    "codes": _code_shares(members), "spread": _spread(members)})
+                    "codes": _code_shares(members), "spread": _spread(members),
+                    "stability": (c.stability, c.resamples)})
     return out, dict(getattr(proposer, "k_scores_", {}))
 
 
@@ -190,7 +191,8 @@ def _code_candidates(lines, Z, tokens, views, emb, settings, terms, background) 
         out.append({"label": cand.label, "keywords": cand.keywords, "members": [m.segment_id for m in members],
                     "member_codes": [s["id"] for s in shares],
                     "representatives": [lines[i].segment_id for i in _nearest(Zn, idx, settings.n_quotes)],
-                    "codes": shares, "spread": _spread(members)})
+                    "codes": shares, "spread": _spread(members),
+                    "stability": (cand.stability, cand.resamples)})
     return out, dict(getattr(proposer, "k_scores_", {}))
 
 
@@ -215,6 +217,8 @@ def propose(session: Session, project: Project, settings: ProposalSettings = Pro
     stats = CacheStats()
     emb, Z, tokens, views = _embed(session, settings, lines, embedder, progress, stats)
     make = _line_candidates if settings.level == SUBTHEME else _code_candidates
+    # Candidates come largest first; each one's stability is kept in the run's details
+    # (by position), beside the other numbers of how the run was made.
     term_stats = CacheStats()  # the label terms' own cache, apart from the embedding features'
     terms = _terms(session, lines, progress, term_stats)
     background = _background(session, project, settings, lines, viewer, term_stats)
@@ -225,11 +229,14 @@ def propose(session: Session, project: Project, settings: ProposalSettings = Pro
                    details={"k_scores": {str(k): round(float(v), 6) for k, v in k_scores.items()},
                             "cache": {"hits": stats.hits, "computed": stats.computed, "stored": stats.stored},
                             "label_cache": {"hits": term_stats.hits, "computed": term_stats.computed},
-                            "view": {"viewer_id": viewer.id, "viewer": viewer.name, "full": full_view}})
+                            "view": {"viewer_id": viewer.id, "viewer": viewer.name, "full": full_view},
+                            "stability": [c["stability"][0] for c in candidates],
+                            "resamples": max([c["stability"][1] for c in candidates], default=0)})
     session.add(run)
     session.flush()
     for position, c in enumerate(candidates):
         participants, groups = c.pop("spread")
+        c.pop("stability")
         session.add(ThemeCandidate(run_id=run.id, position=position, participants=participants, groups=groups, **c))
     session.flush()
     Event.record(session, actor=actor, kind="themes.propose", project_id=project.id, subject=str(run.id),

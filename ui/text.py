@@ -558,3 +558,17 @@ KO.update({
     # coding page: a click on a button drawn for the line shown before
     "coding.stale_click": "화면이 다른 줄로 바뀌는 중에 누른 버튼이라 코드를 저장하지 않았습니다. 지금 보이는 줄에서 다시 눌러 주세요.",
 })
+
+# themesquality: candidate stability on the theme cards, the coding-consistency check
+KO.update({
+    "themes.card.stability": "안정도: {level} (다시 뽑은 표본 {resamples}번 중 {times}번 다시 나옴)",
+    "themes.stability.solid": "견고",
+    "themes.stability.fair": "보통",
+    "themes.stability.weak": "불안정",
+})
+EN.update({
+    "themes.card.stability": "Stability: {level} (reappeared in {times} of {resamples} resamples)",
+    "themes.stability.solid": "solid",
+    "themes.stability.fair": "fair",
+    "themes.stability.weak": "weak",
+})
