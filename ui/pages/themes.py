@@ -139,3 +139,7 @@ if tree:
 else:
     st.info(t("themes.tree_empty"), icon=":material/info:")
 hierarchy_forms(view.all_nodes(tree), change)
+
+from ui.components.consistency_view import consistency_section  # noqa: E402 (the page's last section)
+
+consistency_section(project_name, me.name)
