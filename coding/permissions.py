@@ -82,6 +82,7 @@ RULES: dict[str, Rule] = {
     "themes.propose": Rule(LEAD_LEVEL, "propose themes"),
     "themes.edit": Rule(LEAD_LEVEL, "change the theme hierarchy"),
     "themes.suggest": Rule(MEMBER, "ask for code suggestions"),
+    "themes.consistency": Rule(LEAD_LEVEL, "check every coder's codings for possible miscodings"),
     # exports
     "export.codebook": Rule(MEMBER, "export the codebook"),
     "export.themes": Rule(MEMBER, "export the theme table"),

@@ -17,7 +17,7 @@ from coding.permissions import require
 from fgi.console import OutputFormat, info, print_json, print_table, signed_in, transaction
 from fgi.settings import load_settings
 from fgi.study import get_project
-from themes import accept, hierarchy, history, proposals, quotes, reshape, runs, shaping, suggestions, tree
+from themes import accept, consistency, hierarchy, history, proposals, quotes, reshape, runs, shaping, suggestions, tree
 from themes.export_table import speaker_tag
 from themes.frequency import FrequencyRule
 from themes.hierarchy import plural
@@ -54,11 +54,13 @@ def _quote(line: Line, width: int = 60) -> str:
 
 def _print_run(run: runs.RunView) -> None:
     rows = [{"id": c.id, "label": c.label, "lines": c.size, "people": c.participants, "groups": c.groups,
+             "stable": f"{round(c.stability * c.resamples)}/{c.resamples}" if c.stability is not None and c.resamples
+             else "",
              "codes": "\n".join(f"{s.path} ({s.lines})" for s in c.codes if s.dominant),
              "quotes": "\n".join(_quote(q) for q in c.representatives),
              "accepted": f"#{c.accepted_as}" if c.accepted_as else ""} for c in run.candidates]
     what = "lines" if run.level == "subtheme" else "codes"
-    print_table(rows, ["id", "label", "lines", "people", "groups", "codes", "quotes", "accepted"],
+    print_table(rows, ["id", "label", "lines", "people", "groups", "stable", "codes", "quotes", "accepted"],
                 title=f"run {run.id}: {len(run.candidates)} candidate {run.level}s from {run.n_units} {what} "
                       f"({run.embedder}, k={run.k}, seed {run.seed})")
 
@@ -368,6 +370,32 @@ def hierarchy_history(project: ProjectOption, fmt: FormatOption = OutputFormat.t
                   "change": e.kind.removeprefix(history.PREFIX), "subject": e.subject,
                   "undone": "undone" if e.undone else "", "reason": e.reason} for e in entries],
                 ["event", "at", "actor", "change", "subject", "undone", "reason"])
+
+
+@themes_app.command("consistency")
+def themes_consistency(project: ProjectOption,
+                       limit: Annotated[int, typer.Option("--limit", "-n", help="how many lines")] = 20,
+                       code: Annotated[Optional[str], typer.Option("--code", "-c", help="only this code (path)")] = None,
+                       fmt: FormatOption = OutputFormat.table, as_user: AsOption = None) -> None:
+    """Lines whose code is far from that code's other lines (possible miscodings), most
+    doubtful first, each with the code it would fit better (leads)."""
+    with transaction() as session:  # a transaction, so the lemma cache keeps what it learns
+        viewer = signed_in(session, as_user)
+        found = consistency.coding_consistency(session, get_project(session, project), actor=viewer, limit=limit,
+                                               code_path=code)
+    if fmt is OutputFormat.json:
+        print_json(found)
+        return
+    print_table([{"rank": i + 1, "segment": d.segment_id, "line": f"{d.transcript} {d.line}",
+                  "text": _quote_text(d.text), "code": d.code_path, "coders": ", ".join(d.coders),
+                  "fit": f"{d.fit:.2f}", "fits better": d.better_path or "", "better fit": f"{d.better_fit:.2f}"}
+                 for i, d in enumerate(found)],
+                ["rank", "segment", "line", "text", "code", "coders", "fit", "fits better", "better fit"],
+                title=f"{project}: {len(found)} codings to look at again")
+
+
+def _quote_text(text: str, width: int = 50) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 # ---- fgi suggest -----------------------------------------------------------------------

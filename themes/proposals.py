@@ -31,10 +31,10 @@ from coding.applications import sees_every_coding
 from coding.models import User
 from fgi.errors import FgiError
 from fgi.models import Event, Project
-from themes.cache import CacheStats, Progress, embed_with_cache, keyword_tokens
+from themes.cache import CacheStats, Progress, cached_features, embed_with_cache, keyword_tokens
 from themes.embedders import KIWI_NOUNS
-from themes.labels import representatives
-from themes.models import CODED, PROPOSAL_LEVELS, SUBTHEME, THEME, ThemeCandidate, ThemeRun
+from themes.labels import label_terms, representatives
+from themes.models import ALL, CODED, PROPOSAL_LEVELS, SUBTHEME, THEME, ThemeCandidate, ThemeRun
 from themes.partition import unit_rows
 from themes.proposer import ThemeProposer, embedding_views, takes_views
 from themes.units import Line, proposal_units
@@ -42,6 +42,8 @@ from themes.units import Line, proposal_units
 DOMINANT_SHARE = 0.3
 MAX_DOMINANT = 5
 MIN_UNITS = 3
+LABEL_TERMS = "kiwi-terms.v1"  # feature id of themes.labels.label_terms in the feature cache
+MAX_BACKGROUND = 5000  # other lines of the project weighed against in the labels (evenly sampled)
 
 
 @dataclass(frozen=True)
@@ -120,19 +122,41 @@ def _embed(session: Session, settings: ProposalSettings, lines: Sequence[Line], 
     return emb, Z, tokens, views
 
 
+def _terms(session: Session, lines: Sequence[Line], progress=None, stats=None) -> list[list[str]]:
+    """The label terms (nouns and noun phrases) of ``lines``, through the feature cache."""
+    return cached_features(session, LABEL_TERMS, label_terms, [line.text for line in lines], progress=progress,
+                           stats=stats)
+
+
+def _background(session: Session, project: Project, settings: ProposalSettings, lines: Sequence[Line],
+                viewer: User, stats) -> list[list[str]]:
+    """Label terms of the project's participant lines that are not clustered (coded units
+    only; at most ``MAX_BACKGROUND``, evenly spaced): the rest of the project the labels
+    are weighed against. Texts only: no coding is read."""
+    if settings.units != CODED:
+        return []
+    taken = {line.segment_id for line in lines}
+    rest = [line for line in proposal_units(session, project, ALL, viewer=viewer) if line.segment_id not in taken]
+    if len(rest) > MAX_BACKGROUND:
+        rest = [rest[i] for i in np.linspace(0, len(rest) - 1, MAX_BACKGROUND).astype(int)]
+    return _terms(session, rest, stats=stats)
+
+
 def _proposer(emb, settings: ProposalSettings) -> ThemeProposer:
     return ThemeProposer(embedder=emb, clusterer=settings.clusterer, k=settings.k,
                          n_representatives=settings.n_quotes, random_state=settings.seed)
 
 
-def _line_candidates(lines, Z, tokens, views, emb, settings) -> tuple[list[dict], dict]:
-    proposer = _proposer(emb, settings).fit([line.text for line in lines], embeddings=Z, tokens=tokens, views=views)
+def _line_candidates(lines, Z, tokens, views, emb, settings, terms, background) -> tuple[list[dict], dict]:
+    proposer = _proposer(emb, settings).fit([line.text for line in lines], embeddings=Z, tokens=tokens, views=views,
+                                            terms=terms, background=background)
     out = []
     for c in proposer.candidates_:
         members = [lines[i] for i in c.members]
         out.append({"label": c.label, "keywords": c.keywords, "members": [m.segment_id for m in members],
                     "member_codes": [], "representatives": [lines[i].segment_id for i in c.representatives],
-                    "codes": _code_shares(members), "spread": _spread(members)})
+                    "codes": _code_shares(members), "spread": _spread(members),
+                    "stability": (c.stability, c.resamples)})
     return out, dict(getattr(proposer, "k_scores_", {}))
 
 
@@ -141,7 +165,7 @@ def _code_means(Zn: np.ndarray, by_code: dict[int, list[int]], code_ids: Sequenc
     return np.vstack([Zn[by_code[c]].mean(axis=0) for c in code_ids])
 
 
-def _code_candidates(lines, Z, tokens, views, emb, settings) -> tuple[list[dict], dict]:
+def _code_candidates(lines, Z, tokens, views, emb, settings, terms, background) -> tuple[list[dict], dict]:
     by_code: dict[int, list[int]] = {}
     for i, line in enumerate(lines):
         for c in line.code_ids:
@@ -154,8 +178,9 @@ def _code_candidates(lines, Z, tokens, views, emb, settings) -> tuple[list[dict]
     C = _code_means(Zn, by_code, code_ids)
     code_views = None if views is None else [_code_means(unit_rows(V), by_code, code_ids) for V in views]
     code_tokens = [[t for i in by_code[c] for t in tokens[i]] for c in code_ids]
+    code_terms = [[t for i in by_code[c] for t in terms[i]] for c in code_ids]
     proposer = _proposer(emb, settings).fit([str(c) for c in code_ids], embeddings=C, tokens=code_tokens,
-                                            views=code_views)
+                                            views=code_views, terms=code_terms, background=background)
     out = []
     for cand in proposer.candidates_:
         codes = [code_ids[i] for i in cand.members]
@@ -166,7 +191,8 @@ def _code_candidates(lines, Z, tokens, views, emb, settings) -> tuple[list[dict]
         out.append({"label": cand.label, "keywords": cand.keywords, "members": [m.segment_id for m in members],
                     "member_codes": [s["id"] for s in shares],
                     "representatives": [lines[i].segment_id for i in _nearest(Zn, idx, settings.n_quotes)],
-                    "codes": shares, "spread": _spread(members)})
+                    "codes": shares, "spread": _spread(members),
+                    "stability": (cand.stability, cand.resamples)})
     return out, dict(getattr(proposer, "k_scores_", {}))
 
 
@@ -191,17 +217,26 @@ def propose(session: Session, project: Project, settings: ProposalSettings = Pro
     stats = CacheStats()
     emb, Z, tokens, views = _embed(session, settings, lines, embedder, progress, stats)
     make = _line_candidates if settings.level == SUBTHEME else _code_candidates
-    candidates, k_scores = make(lines, Z, tokens, views, emb, settings)
+    # Candidates come largest first; each one's stability is kept in the run's details
+    # (by position), beside the other numbers of how the run was made.
+    term_stats = CacheStats()  # the label terms' own cache, apart from the embedding features'
+    terms = _terms(session, lines, progress, term_stats)
+    background = _background(session, project, settings, lines, viewer, term_stats)
+    candidates, k_scores = make(lines, Z, tokens, views, emb, settings, terms, background)
     run = ThemeRun(project_id=project.id, level=settings.level, units=settings.units, embedder=emb.id,
                    clusterer=settings.clusterer, k=str(settings.k), seed=settings.seed, n_units=len(lines),
                    input_hash=_input_hash(settings.level, lines), created_by=actor,
                    details={"k_scores": {str(k): round(float(v), 6) for k, v in k_scores.items()},
                             "cache": {"hits": stats.hits, "computed": stats.computed, "stored": stats.stored},
-                            "view": {"viewer_id": viewer.id, "viewer": viewer.name, "full": full_view}})
+                            "label_cache": {"hits": term_stats.hits, "computed": term_stats.computed},
+                            "view": {"viewer_id": viewer.id, "viewer": viewer.name, "full": full_view},
+                            "stability": [c["stability"][0] for c in candidates],
+                            "resamples": max([c["stability"][1] for c in candidates], default=0)})
     session.add(run)
     session.flush()
     for position, c in enumerate(candidates):
         participants, groups = c.pop("spread")
+        c.pop("stability")
         session.add(ThemeCandidate(run_id=run.id, position=position, participants=participants, groups=groups, **c))
     session.flush()
     Event.record(session, actor=actor, kind="themes.propose", project_id=project.id, subject=str(run.id),

@@ -7,8 +7,9 @@
 The default clusterer (``themes.consensus``) aggregates many kNN-graph clusterings; when
 the embedder can give other fits of the same lines (``views``: the LSA embedders refit
 with other seeds and dimensions) and there are at most ``VIEWS_MAX`` lines, the rounds
-run over those views too. Plain data in and out; storing candidates is the caller's
-business.
+run over those views too. Each candidate's stability is how often it reappears when the
+lines are resampled and clustered again (``themes.stability``; ``n_boot`` resamples, 0 =
+none). Plain data in and out; storing candidates is the caller's business.
 """
 
 from __future__ import annotations
@@ -22,10 +23,13 @@ import numpy as np
 from themes.cluster import get_clusterer
 from themes.consensus import ConsensusGraphClusterer
 from themes.embedders import get_embedder, kiwi_lemmas
-from themes.labels import class_tfidf_keywords, representatives
+from themes.labels import label_terms, mmr_keywords, representatives
+from themes.stability import N_BOOT, bootstrap_stability
 
 VIEWS_MAX = 2000  # above this many lines one fit is used (refitting LSA 20 times costs seconds)
 N_VIEWS = 20
+STABILITY_RUNS = 20  # consensus rounds per resample (50 for the proposal itself)
+LARGE = 5000  # above this many lines a third of the resamples are made (each costs a clustering)
 
 
 @dataclass(frozen=True)
@@ -36,12 +40,14 @@ class Candidate:
     members: list[int]               # indices into the texts given to fit()
     representatives: list[int]       # members closest to the centroid, closest first
     size: int = field(default=0)
+    stability: float | None = None   # share of resamples it reappeared in (themes.stability)
+    resamples: int = 0
 
 
 class ThemeProposer:
     def __init__(self, embedder: str | Any = "kiwi-lsa", clusterer: str | Any = "consensus",
                  k: int | str = "auto", n_keywords: int = 8, n_label_keywords: int = 3,
-                 n_representatives: int = 3, random_state: int = 0) -> None:
+                 n_representatives: int = 3, random_state: int = 0, n_boot: int = N_BOOT) -> None:
         self.embedder = embedder
         self.clusterer = clusterer
         self.k = k
@@ -49,6 +55,7 @@ class ThemeProposer:
         self.n_label_keywords = n_label_keywords
         self.n_representatives = n_representatives
         self.random_state = random_state
+        self.n_boot = n_boot
 
     def _embedder(self):
         if isinstance(self.embedder, str):
@@ -56,18 +63,46 @@ class ThemeProposer:
             return get_embedder(self.embedder, **params)
         return self.embedder
 
-    def _clusterer(self):
+    def _clusterer(self, seed: int | None = None, runs: int | None = None):
+        seed = self.random_state if seed is None else seed
         if isinstance(self.clusterer, str):
-            return get_clusterer(self.clusterer, k=self.k, random_state=self.random_state)
-        return self.clusterer
+            extra = {"runs": runs} if runs and self.clusterer == "consensus" else {}
+            return get_clusterer(self.clusterer, k=self.k, random_state=seed, **extra)
+        if seed == self.random_state:
+            return self.clusterer
+        import copy
+
+        clu = copy.deepcopy(self.clusterer)
+        if hasattr(clu, "random_state"):
+            clu.random_state = seed
+        return clu
+
+    def _stability(self, views) -> dict:
+        """Bootstrap stability of the clusters in ``labels_`` (see ``themes.stability``)."""
+        n = len(self.labels_)
+        n_boot = self.n_boot if n <= LARGE else max(1, self.n_boot // 3)
+        if n_boot < 1:
+            return {}
+
+        def refit(rows: np.ndarray, seed: int) -> np.ndarray:
+            clu = self._clusterer(seed, STABILITY_RUNS)
+            Z = self.embeddings_[rows]
+            if views is not None and takes_views(clu):
+                return clu.fit(Z, views=[V[rows] for V in views]).labels_
+            return clu.fit(Z).labels_
+
+        return bootstrap_stability(self.labels_, refit, n_boot=n_boot, random_state=self.random_state)
 
     def fit(self, texts: Sequence[str], embeddings: np.ndarray | None = None,
             tokens: Sequence[Sequence[str]] | None = None,
-            views: Sequence[np.ndarray] | None = None) -> ThemeProposer:
+            views: Sequence[np.ndarray] | None = None, terms: Sequence[Sequence[str]] | None = None,
+            background: Sequence[Sequence[str]] = ()) -> ThemeProposer:
         """``embeddings`` (n x d) and ``tokens`` (keyword tokens per text, e.g. Kiwi noun
         lemmas) may be passed when the caller has them cached; ``views`` (other embeddings
         of the same rows) go to a clusterer that takes them. Without ``embeddings`` the
-        views are made here (``embedding_views``)."""
+        views are made here (``embedding_views``). ``terms``: the label terms of each text
+        (``themes.labels.label_terms``: nouns and noun phrases; computed here when None);
+        ``background``: the label terms of the project's other lines, for c-TF-IDF."""
         texts = list(texts)
         emb = self._embedder()
         is_kiwi = getattr(emb, "feature_id", None) == "kiwi-nouns.v1"
@@ -94,15 +129,20 @@ class ThemeProposer:
         self.labels_ = np.asarray(clu.labels_)
         self.n_clusters_ = int(clu.n_clusters_)
         self.k_scores_ = dict(getattr(clu, "k_scores_", {}))
-        keywords = class_tfidf_keywords(tokens, self.labels_, top_n=self.n_keywords)
+        if terms is None:
+            terms = label_terms(texts)
+        keywords = mmr_keywords(terms, self.labels_, top_n=self.n_keywords, background=background)
         reps = representatives(self.embeddings_, self.labels_, k=self.n_representatives)
+        stable = self._stability(views if takes_views(clu) else None)
         self.candidates_ = []
         for c in sorted(keywords):
             members = [int(i) for i in np.flatnonzero(self.labels_ == c)]
             kw = keywords[c]
+            st = stable.get(c)
             self.candidates_.append(Candidate(
                 cluster=c, label=" · ".join(kw[: self.n_label_keywords]) or f"#{c + 1}",
-                keywords=kw, members=members, representatives=reps[c], size=len(members)))
+                keywords=kw, members=members, representatives=reps[c], size=len(members),
+                stability=round(st.share, 4) if st else None, resamples=st.resamples if st else 0))
         return self
 
 

@@ -53,6 +53,8 @@ class CandidateView:
     representatives: list[Line]
     codes: list[CodeShare]
     accepted_as: int | None  # the hierarchy node that holds it (accepted as it, or merged into it)
+    stability: float | None = None  # share of resamples it reappeared in (themes.stability)
+    resamples: int = 0
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,8 @@ def candidate_views(session: Session, project: Project, run: ThemeRun,
         select(ThemeNodeCandidate.candidate_id, ThemeNodeCandidate.node_id)
         .where(ThemeNodeCandidate.candidate_id.in_([c.id for c in candidates]))).all())
     views = []
+    stability = list((run.details or {}).get("stability") or [])
+    resamples = int((run.details or {}).get("resamples") or 0)
     for c in candidates:
         codes = [s for s in c.codes if s["id"] in paths]  # codes deleted since are left out
         dominant = set(dominant_codes(codes)) if run.level == "subtheme" else {s["id"] for s in codes}
@@ -150,7 +154,8 @@ def candidate_views(session: Session, project: Project, run: ThemeRun,
             c.groups, list(c.members), [i for i in c.member_codes if i in paths],
             ordered(quotes, c.representatives),
             [CodeShare(s["id"], paths[s["id"]], s["lines"], s["share"], s["id"] in dominant) for s in codes],
-            accepted.get(c.id)))
+            accepted.get(c.id),
+            stability[c.position] if c.position < len(stability) else None, resamples))
     return views
 
 

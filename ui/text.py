@@ -1095,3 +1095,50 @@ EN.update({
     "themes.memos.saved": "Memo saved.",
     "themes.memos.deleted": "Memo deleted.",
 })
+# themesquality: candidate stability on the theme cards, the coding-consistency check
+KO.update({
+    "themes.card.stability": "안정도: {level} (다시 뽑은 표본 {resamples}번 중 {times}번 다시 나옴)",
+    "themes.stability.solid": "견고",
+    "themes.stability.fair": "보통",
+    "themes.stability.weak": "불안정",
+})
+EN.update({
+    "themes.card.stability": "Stability: {level} (reappeared in {times} of {resamples} resamples)",
+    "themes.stability.solid": "solid",
+    "themes.stability.fair": "fair",
+    "themes.stability.weak": "weak",
+})
+KO.update({
+    "consistency.title": "코딩 일관성 점검",
+    "consistency.what": "같은 코드의 다른 줄들과 내용이 먼 줄(잘못 코딩했을 수 있는 줄)을 의심스러운 순서로 보여 주고, 더 잘 맞는 코드를 함께 제안합니다. 아무것도 바꾸지 않습니다.",
+    "consistency.limit": "보여 줄 줄 수",
+    "consistency.run": "점검 실행",
+    "consistency.computing": "코딩을 점검하는 중...",
+    "consistency.none": "점검할 코딩이 없습니다. 코드마다 세 줄 이상 코딩되어야 점검할 수 있습니다.",
+    "consistency.col.line": "줄",
+    "consistency.col.text": "내용",
+    "consistency.col.code": "지금 코드 (적합도, 코더)",
+    "consistency.col.better": "더 잘 맞는 코드",
+    "consistency.col.open": "코딩 화면",
+    "consistency.fit": "{code} ({fit:.2f}, {coders})",
+    "consistency.fit_better": "{code} ({fit:.2f})",
+    "consistency.open": "이 줄 열기",
+    "consistency.note": "적합도: 이 줄과 그 코드의 다른 줄들(평균) 사이의 명사 유사도(0-1). 더 잘 맞는 코드와의 차이가 클수록 위에 놓입니다.",
+})
+EN.update({
+    "consistency.title": "Coding consistency check",
+    "consistency.what": "Lines far from their code's other lines (possible miscodings), most doubtful first, with the code they fit better. Nothing is changed.",
+    "consistency.limit": "Lines to show",
+    "consistency.run": "Run the check",
+    "consistency.computing": "Checking the codings...",
+    "consistency.none": "Nothing to check: a code needs at least three coded lines.",
+    "consistency.col.line": "Line",
+    "consistency.col.text": "Text",
+    "consistency.col.code": "Code now (fit, coders)",
+    "consistency.col.better": "Fits better",
+    "consistency.col.open": "Coding view",
+    "consistency.fit": "{code} ({fit:.2f}, {coders})",
+    "consistency.fit_better": "{code} ({fit:.2f})",
+    "consistency.open": "Open this line",
+    "consistency.note": "Fit: noun similarity (0-1) of the line with its code's other lines (their mean). The more closer another code is, the higher the line stands.",
+})

@@ -134,6 +134,7 @@ TABLE: dict[str, tuple[str, list[str]]] = {
     "hierarchy order": (LEAD, ["{theme}", "{transcript}-0011", "{transcript}-0010", "-p", "{project}"]),
     "hierarchy unpin": (LEAD, ["{theme}", "{transcript}-0010", "-p", "{project}"]),
     "hierarchy lines": (LEAD, ["{segment}", "--from", "{subtheme}", "--to", "{subtheme2}", "-p", "{project}"]),
+    "themes consistency": (LEAD, ["-p", "{project}"]),
 }
 
 

@@ -199,6 +199,8 @@ REFUSED: dict[str, list[list[str]]] = {
     "rounds agreement": [["-p", "{P}", "--as", A, "--boot", "10"]],
     # proposing is a lead's (the permission table), so a coder has no run of their own
     "themes propose": [["-p", "{P}", "--as", A, "--k", "3", "--format", "json"]],
+    # every coder's codings: a lead's check
+    "themes consistency": [["-p", "{P}", "--as", A, "--format", "json"]],
 }
 
 # Commands that change the team's shared state (codebook, hierarchy, users, projects,

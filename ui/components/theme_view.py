@@ -20,6 +20,9 @@ def candidate_card(c: CandidateView, *, selected_key: str) -> None:
     with st.container(border=True, key=f"candidate-{c.id}"):
         st.markdown(f"**{literal(c.position + 1)}. {literal(c.label)}**")
         st.caption(md("themes.card.counts", size=c.size, participants=c.participants, groups=c.groups))
+        if c.stability is not None and c.resamples:
+            st.caption(md("themes.card.stability", level=t(f"themes.stability.{stability_level(c.stability)}"),
+                          times=round(c.stability * c.resamples), resamples=c.resamples))
         st.text(t("themes.card.keywords", keywords=", ".join(c.keywords[:8])))
         if c.codes:
             st.text(t("themes.card.codes", codes=", ".join(
@@ -33,6 +36,11 @@ def candidate_card(c: CandidateView, *, selected_key: str) -> None:
             st.checkbox(t("themes.card.select"), key=key, disabled=True)
         else:
             st.checkbox(t("themes.card.select"), key=key)
+
+
+def stability_level(share: float) -> str:
+    """solid (reappears in at least 80 % of resamples), fair (at least half), weak."""
+    return "solid" if share >= 0.8 else "fair" if share >= 0.5 else "weak"
 
 
 def scatter(points: Sequence[Point]) -> None:

@@ -30,6 +30,7 @@ from ui.auth import require_lead
 from ui.components import theme_shaping as shaping
 from ui.components import theme_view as view
 from ui.components.theme_forms import hierarchy_forms
+from ui.components.consistency_view import consistency_section
 from ui.context import acting
 from ui.resources import database, embedder, show_error
 from ui.safe import literal
@@ -226,3 +227,5 @@ def hierarchy() -> None:
 
 
 hierarchy()
+
+consistency_section(project_name, me.name)
