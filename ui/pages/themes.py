@@ -29,8 +29,8 @@ from themes.frequency import FrequencyRule
 from ui.auth import require_lead
 from ui.components import theme_shaping as shaping
 from ui.components import theme_view as view
-from ui.components.theme_forms import hierarchy_forms
 from ui.components.consistency_view import consistency_section
+from ui.components.theme_forms import hierarchy_forms
 from ui.context import acting
 from ui.resources import database, embedder, show_error
 from ui.safe import literal

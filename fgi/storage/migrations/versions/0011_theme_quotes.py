@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_theme_quotes"
-down_revision = "0009_memos"  # 0008_app_sessions before the memos core was merged into this branch
+down_revision = "0010_refi"
 branch_labels = None
 depends_on = None
 

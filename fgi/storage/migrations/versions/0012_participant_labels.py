@@ -1,7 +1,7 @@
 """study: how reports name participants (the project's scheme, a participant's own label)
 
 Revision ID: 0012_participant_labels
-Revises: 0008_app_sessions
+Revises: 0011_theme_quotes
 Create Date: 2026-11-29
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_participant_labels"
-down_revision = "0008_app_sessions"
+down_revision = "0011_theme_quotes"
 branch_labels = None
 depends_on = None
 
