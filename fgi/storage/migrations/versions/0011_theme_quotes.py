@@ -2,7 +2,7 @@
 holds (accepted as it or merged into it), so a candidate is taken once
 
 Revision ID: 0011_theme_quotes
-Revises: 0009_memos
+Revises: 0010_refi
 Create Date: 2026-11-29
 """
 
