@@ -111,3 +111,24 @@ def test_streamlits_upload_limit_is_the_import_limit(monkeypatch):
     default = load_settings().max_import_bytes // (1024 * 1024)
     assert config["server"]["maxUploadSize"] == default
     assert "--server.maxUploadSize $${FGI_MAX_IMPORT_MB:-20}" in (REPO / "Makefile").read_text(encoding="utf-8")
+
+
+def test_codebook_problems_are_listed_one_per_line_in_korean(demo_url):
+    """Several bad rows: the head says how many and that nothing was imported, then one
+    Korean line per problem, then what to do."""
+    from tests.korean import english_sentences
+
+    app = run_as("팀장", "codebook")
+    bad = "path,color\n새 코드,#123456\n,#000000\n새 코드/하위,파랑\n새 코드,#654321\n".encode()
+    app.file_uploader(key="codebook.import.0.file").set_value(
+        [("코드북.csv", bad, "text/csv")])
+    next(b for b in app.button if b.label == "가져오기").click()
+    app.run()
+    assert not app.exception
+    head = app.error[0].value
+    assert "문제 3개" in head and "아무것도 가져오지 않았습니다" in head
+    listing = next(m.value for m in app.markdown if m.value.startswith("- "))
+    lines = listing.split("\n")
+    assert len(lines) == 3 and lines[0].startswith("- 3행") and lines[1].startswith("- 4행")
+    shown = "\n".join([head, listing, *(e.value for e in app.text)])
+    assert not english_sentences(shown, allowed=("코드북.csv",)), shown

@@ -11,12 +11,13 @@ from coding.codebook import CodeView, add_code, delete_code, move_code, update_c
 from coding.codebook_io import import_codebook_file
 from coding.users import get_user
 from fgi.errors import FgiError
+from fgi.limits import limit
 from fgi.study import get_project
 from ui.auth import SessionUser
 from ui.components.files import uploaded_path
 from ui.components.forms import clear_form, field
 from ui.resources import show_error
-from ui.safe import literal
+from ui.safe import literal, md
 from ui.text import t
 
 TOP = ""  # the top level in parent pickers
@@ -112,7 +113,7 @@ def editor(db, me: SessionUser, project_name: str, codes: Sequence[CodeView]) ->
 
 def _import_form(db, me: SessionUser, project_name: str) -> None:
     with st.form("codebook.import"):
-        file = st.file_uploader(t("codebook.file"), type=["yaml", "yml", "csv", "xlsx", "qdc"],
+        file = st.file_uploader(md("codebook.file.label", limit=limit("codebook_mb")),  # any type: the reader explains
                                 key=field("codebook.import", "file"))
         if st.form_submit_button(t("codebook.import.button"), type="primary") and file is not None:
             def action(session, project, acting_user):
