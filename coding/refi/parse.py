@@ -173,12 +173,13 @@ def _selection(element, source: str, path: Path) -> RefiSelection:
                          _text(_child(element, "Description")).strip(), _note_refs(element), (start, end))
 
 
-def _failures(path: Path, source: str, failed: list[RawSelection], what: str, limit: int = 10) -> str:
+def _failures(path: Path | None, source: str, failed: list[RawSelection], what: str, limit: int = 10) -> str:
+    """``file: source 'x': what: selection GUID at START-END; ...`` (no file: an InputError names it)."""
     shown = "; ".join(_("selection {guid} at {start}-{end}", guid=f.guid or "?", start=f.start, end=f.end)
                       for f in failed[:limit])
     more = _(" and {count} more", count=len(failed) - limit) if len(failed) > limit else ""
-    return _("{file}: source {source!r}: {what}: {selections}{more}", file=path.name, source=source, what=what,
-             selections=shown, more=more)
+    text = _("source {source!r}: {what}: {selections}{more}", source=source, what=what, selections=shown, more=more)
+    return f"{path.name}: {text}" if path is not None else text
 
 
 def _source(element, archive: SafeArchive, variables: dict[str, str], origin: str,
@@ -190,7 +191,7 @@ def _source(element, archive: SafeArchive, variables: dict[str, str], origin: st
     placement = choose_convention(original, raw, origin)
     if not placement.fits:
         raise InputError(
-            _failures(archive.path, name, placement.failed,
+            _failures(None, name, placement.failed,
                       _("{count} selection(s) lie outside the text or inside a character under every way of "
                         "counting positions (code points, UTF-16, CRLF as one)", count=len(placement.failed))),
             path=archive.path,

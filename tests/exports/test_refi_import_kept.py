@@ -3,7 +3,6 @@ project file's name, and what is kept from other tools (memos, code sets, GUIDs)
 
 from __future__ import annotations
 
-import io
 import zipfile
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from coding.models import Code, User
 from coding.refi import import_qdpx
 from coding.refi.store import code_sets_for
 from coding.users import create_user
-from fgi.errors import FgiError, InputError
+from fgi.errors import InputError
 from fgi.ingest import ImportOptions
 from fgi.models import Participant, Project, Segment, Transcript
 from fgi.study import create_project, get_project
@@ -58,7 +57,7 @@ def test_selections_that_fit_no_reading_refuse_the_file_and_are_named(db, kiwi, 
         with db.transaction() as session:
             import_qdpx(session, broken, "망가진", actor="연구자", analyzer=kiwi)
     message = raised.value.message
-    assert "broken.qdpx" in message and "주민_FGI_발췌.txt" in message
+    assert "broken.qdpx" in str(raised.value) and "주민_FGI_발췌.txt" in message
     assert "3bc951b5-bc5e-4951-8e9b-b7be497eadf1 at 277-295" in message  # guid and positions
     assert "nothing was imported" in raised.value.hint
     assert _project_count(db) == 0
