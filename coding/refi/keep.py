@@ -141,7 +141,11 @@ def keep_extras(session: Session, project: Project, refi: RefiProject, transcrip
             line = places.first_line(selection.start, selection.end, normalised=True)
             target = (MEMO_SEGMENT, line) if line else (MEMO_TRANSCRIPT, transcript_id)
             user = selection.codings[0].user_guid if selection.codings else None
-            if selection.description:
+            # A line memo of ours is a note on a selection that repeats its text as the
+            # selection's description (for QualCoder and MAXQDA): one memo, from the note.
+            repeated = any(notes[g].text.strip() == selection.description.strip()
+                           for g in selection.note_guids if g in notes)
+            if selection.description and not repeated:
                 memo(*target, selection.description, title=_("Comment on a selection in {tool}", tool=tool),
                      guid=selection.guid or None, user_guid=user)
             for note_guid in selection.note_guids:
