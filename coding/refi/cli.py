@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from coding.refi.collect import collect_project
 from coding.refi.data import Folder
-from coding.refi.export import write_qdpx
+from coding.refi.export import POSITIONS, write_qdpx
 from coding.refi.guids import keep_guids
 from coding.refi.import_ import check_options, import_qdpx
 from coding.permissions import require
@@ -60,6 +60,9 @@ def export_qdpx_command(
     project: Annotated[str, typer.Option("--project", "-p", help="project name")],
     output: Annotated[Path, typer.Option("--output", "-o", help="the .qdpx file to write")],
     as_user: Annotated[Optional[str], typer.Option("--as", help="acting user, a lead (default: FGI_USER, else the user of fgi login)")] = None,
+    positions: Annotated[str, typer.Option(
+        "--positions", help="how selection positions count: codepoint (the REFI-QDA standard, as QualCoder "
+        "reads them) or utf16 (as NVivo counts them: an emoji is two)")] = "codepoint",
     original_names: Annotated[bool, typer.Option(
         "--original-names", help="name sources after the imported files and add the CLOVA header author "
         "(pseudonymisation keeps them out otherwise)")] = False,
@@ -67,13 +70,16 @@ def export_qdpx_command(
     """Write the whole coded project as a REFI-QDA archive for other QDA programs."""
     if output.suffix.lower() != ".qdpx":
         raise InputError("a REFI-QDA project file ends in .qdpx", path=output, hint=f"-o {output.stem}.qdpx")
+    if positions not in POSITIONS:
+        raise InputError(_("unknown position count {positions!r}", positions=positions),
+                         hint=_("use --positions codepoint (the standard) or --positions utf16 (for NVivo)"))
     with transaction() as session:  # an object exported for the first time keeps its GUID from now on
         target = get_project(session, project)
         viewer = console.signed_in(session, as_user)
         folders = _hierarchy.folders(session, target) if _hierarchy else []
         data = collect_project(session, target, viewer=viewer, folders=folders, original_names=original_names)
         keep_guids(session, target, actor=viewer, user_names=[u.name for u in data.users])
-    write_qdpx(data, output)
+    write_qdpx(data, output, positions=positions)
     codings = sum(len(sel.codings) for s in data.sources for sel in s.selections)
     info(_("wrote {file}: {transcripts} transcripts, {codes} codes, {codings} codings, {users} users, "
            "{participants} participants, {memos} memos, {sets} code sets", file=output,

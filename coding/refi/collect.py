@@ -34,7 +34,7 @@ from coding.models import Code, User
 from coding.qdc import code_guid
 from coding.refi.data import (
     CONSENSUS_USER, Folder, RefiCase, RefiCoding, RefiLink, RefiNote, RefiSelection, RefiSet, RefiSource, RefiUser,
-    is_guid, stable_guid,
+    is_guid, selection_name, stable_guid,
 )
 from coding.refi.guids import guid_of_code as guid_of_code_row
 from coding.refi.guids import guid_of_set as guid_of_set_row
@@ -74,14 +74,6 @@ class ProjectExport:
 
     def variable_guid(self, name: str) -> str:
         return stable_guid(self.project_id, "variable", name)
-
-
-SELECTION_NAME_LENGTH = 100  # a selection is named by its text, cut here with "…" (the standard's example)
-
-
-def selection_name(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= SELECTION_NAME_LENGTH else text[:SELECTION_NAME_LENGTH] + "…"
 
 
 @dataclass(frozen=True)
@@ -167,7 +159,7 @@ def collect_project(session: Session, project: Project, *, viewer: User,
         lambda node: folder_guids.get(f"node-{node}"), lambda name: user_guid.get(name) if name else None,
         _target_names(transcripts, participants, codes, folders)))
     data.notes, data.note_refs, data.links = notes.notes, notes.refs, notes.links
-    data.sets = [RefiSet(guid_of_set_row(s), s.name, s.description or "",
+    data.sets = [RefiSet(guid_of_set_row(project.id, s.id, s.guid), s.name, s.description or "",
                          [guid_of_code[i] for i in s.code_ids if i in guid_of_code])
                  for s in code_sets_for(session, project)]
     return data

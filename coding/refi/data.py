@@ -72,6 +72,12 @@ def is_guid(text: str) -> bool:
     return bool(_GUID.fullmatch(text))
 
 
+def selection_name(text: str) -> str:
+    """A selection is named by the text it selects, whitespace runs as one space (as QualCoder
+    writes it, so a reader can check each selection against the text it finds there)."""
+    return " ".join(text.split())
+
+
 def stable_guid(project_key: str | int, kind: str, key: str | int) -> str:
     """The same GUID for the same entity of the same project in every export."""
     return str(uuid.uuid5(GUID_NAMESPACE, f"fgi-{kind}:{project_key}:{key}"))

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -129,14 +130,28 @@ def timestamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _selection(parent: ET.Element, selection: RefiSelection, data: ProjectExport) -> None:
+CODEPOINT, UTF16 = "codepoint", "utf16"
+POSITIONS = (CODEPOINT, UTF16)
+
+
+def position_counter(text: str, positions: str) -> Callable[[int], int]:
+    """Code-point offsets of ``text`` as the file counts them: unchanged (the standard), or in
+    UTF-16 units for NVivo, where a character outside the BMP (an emoji) counts two."""
+    if positions == CODEPOINT:
+        return lambda offset: offset
+    wide = [index for index, char in enumerate(text) if ord(char) > 0xFFFF]
+    return lambda offset: offset + bisect_left(wide, offset)
+
+
+def _selection(parent: ET.Element, selection: RefiSelection, data: ProjectExport,
+               count: Callable[[int], int] = lambda offset: offset) -> None:
     """``<PlainTextSelection>``: code points into the source text, end-exclusive (REFI-QDA 1.5,
     10.2); the coder as ``creatingUser`` on the selection and on its coding; the coding memo
     as ``<Description>``, which QualCoder and MAXQDA read as the coding's memo."""
     attributes = {"guid": selection.guid}
     if selection.name:
         attributes["name"] = _clean(selection.name)
-    attributes.update({"startPosition": str(selection.start), "endPosition": str(selection.end)})
+    attributes.update({"startPosition": str(count(selection.start)), "endPosition": str(count(selection.end))})
     if selection.user_guid:
         attributes["creatingUser"] = selection.user_guid
     if selection.created is not None:
@@ -185,19 +200,20 @@ def note_path(note: RefiNote) -> str:
     return f"{note.guid}.txt"
 
 
-def _source(parent: ET.Element, source: RefiSource, data: ProjectExport) -> None:
+def _source(parent: ET.Element, source: RefiSource, data: ProjectExport, positions: str = CODEPOINT) -> None:
     element = ET.SubElement(parent, _q("TextSource"), {
         "guid": source.guid, "name": _clean(source.name), "plainTextPath": f"internal://{source_path(source)}"})
     if source.description:
         ET.SubElement(element, _q("Description")).text = _clean(source.description)
+    count = position_counter(source.text, positions)
     for selection in source.selections:
-        _selection(element, selection, data)
+        _selection(element, selection, data, count)
     _note_refs(element, source.note_guids)
     for name, value in source.variables.items():
         _variable_value(element, data.variable_guid(name), value)
 
 
-def project_element(data: ProjectExport) -> ET.Element:
+def project_element(data: ProjectExport, positions: str = CODEPOINT) -> ET.Element:
     root = ET.Element(_q("Project"), {"name": _clean(data.name), "origin": "fgi-toolkit"})
     if data.users:
         users = ET.SubElement(root, _q("Users"))
@@ -220,7 +236,7 @@ def project_element(data: ProjectExport) -> ET.Element:
     if data.sources:
         sources = ET.SubElement(root, _q("Sources"))
         for source in data.sources:
-            _source(sources, source, data)
+            _source(sources, source, data, positions)
     if data.notes:
         notes = ET.SubElement(root, _q("Notes"))
         for note in data.notes:
@@ -244,17 +260,17 @@ def project_element(data: ProjectExport) -> ET.Element:
     return root
 
 
-def qde_bytes(data: ProjectExport) -> bytes:
+def qde_bytes(data: ProjectExport, positions: str = CODEPOINT) -> bytes:
     """``project.qde``: UTF-8 without a BOM, indented."""
     ET.register_namespace("", NAMESPACE)
-    tree = ET.ElementTree(project_element(data))
+    tree = ET.ElementTree(project_element(data, positions))
     ET.indent(tree)
     return ET.tostring(tree.getroot(), encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def write_qdpx(data: ProjectExport, path: str | Path) -> Path:
+def write_qdpx(data: ProjectExport, path: str | Path, *, positions: str = CODEPOINT) -> Path:
     """Write the archive; the sources are the stored texts, so the offsets match."""
     files: Sequence[tuple[str, bytes]] = [
         (f"sources/{source_path(s)}", s.text.encode("utf-8")) for s in data.sources] + [
         (f"sources/{note_path(n)}", n.text.encode("utf-8")) for n in data.notes if not n.inline]
-    return write_archive(path, qde_bytes(data), files)
+    return write_archive(path, qde_bytes(data, positions), files)

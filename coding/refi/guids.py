@@ -34,8 +34,8 @@ def guid_of_user(user: User) -> str:
     return user.guid or stable_guid("users", "user", user.id)
 
 
-def guid_of_set(code_set: CodeSet) -> str:
-    return code_set.guid or stable_guid(code_set.project_id, "set", code_set.id)
+def guid_of_set(project_id: int, set_id: int, guid: str | None) -> str:
+    return guid or stable_guid(project_id, "set", set_id)
 
 
 def guid_of_memo(memo: Memo) -> str:
@@ -57,7 +57,8 @@ def keep_guids(session: Session, project: Project, *, actor: User | str, user_na
     keep("codes", session.scalars(select(Code).where(Code.project_id == project.id)), guid_of_code)
     keep("transcripts", session.scalars(select(Transcript).where(Transcript.project_id == project.id)),
          guid_of_transcript)
-    keep("code_sets", session.scalars(select(CodeSet).where(CodeSet.project_id == project.id)), guid_of_set)
+    keep("code_sets", session.scalars(select(CodeSet).where(CodeSet.project_id == project.id)),
+         lambda row: guid_of_set(row.project_id, row.id, None))
     keep("memos", session.scalars(select(Memo).where(Memo.project_id == project.id)), guid_of_memo)
     named = set(session.scalars(select(User).where(User.name.in_(list(user_names))))) if user_names else set()
     keep("users", sorted(set(project_members(session, project)) | named, key=lambda u: u.id), guid_of_user)

@@ -83,6 +83,21 @@ class _Places:
         return None
 
 
+def _coding_memo(session: Session, segment_id: str, selection, codes, users) -> bool:
+    """Put a selection's description back as the memo of its codings on ``segment_id`` (our
+    exports write a coding memo so); False when no coding of it was imported."""
+    found = False
+    for coding in selection.codings:
+        code_id, coder_id = codes.code_ids.get(coding.code_guid), users.user_ids.get(coding.user_guid)
+        application = session.scalar(select(CodeApplication).where(
+            CodeApplication.segment_id == segment_id, CodeApplication.code_id == code_id,
+            CodeApplication.coder_id == coder_id)) if code_id and coder_id else None
+        if application is not None:
+            application.memo = selection.description.strip()
+            found = True
+    return found
+
+
 def keep_extras(session: Session, project: Project, refi: RefiProject, transcripts: dict[str, str],
                 rewrites: dict[str, Rewrite], codes, users, result, *, actor: str) -> None:
     """GUIDs of sources, memos, code sets, and the summary lines of ``result``."""
@@ -145,7 +160,14 @@ def keep_extras(session: Session, project: Project, refi: RefiProject, transcrip
             line = places.first_line(selection.start, selection.end, normalised=True)
             target = (MEMO_SEGMENT, line) if line else (MEMO_TRANSCRIPT, transcript_id)
             user = selection.codings[0].user_guid if selection.codings else None
-            if selection.description:
+            # A line memo of ours is a note on a selection that repeats its text as the
+            # selection's description (for QualCoder and MAXQDA): one memo, from the note.
+            repeated = any(notes[g].text.strip() == selection.description.strip()
+                           for g in selection.note_guids if g in notes)
+            # our coding memo goes back to its coding
+            restored = bool(selection.description and not repeated and ours and line and selection.codings
+                            and _coding_memo(session, line, selection, codes, users))
+            if selection.description and not repeated and not restored:
                 memo(*target, selection.description, title=_("Comment on a selection in {tool}", tool=tool),
                      guid=selection.guid or None, user_guid=user)
             for note_guid in selection.note_guids:

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from coding.memos import memos_for
 from coding.models import Memo as MemoRow
 from coding.models import User
-from coding.refi.data import RefiLink, RefiNote, RefiSelection, RefiSource, stable_guid
+from coding.refi.data import RefiLink, RefiNote, RefiSelection, RefiSource, selection_name, stable_guid
 from coding.refi.guids import guid_of_memo
 from fgi.i18n import _
 from fgi.models import Project, Segment
@@ -94,7 +94,7 @@ def collect_notes(session: Session, project: Project, *, viewer: User, targets: 
             note.inline = True
             source.selections.append(RefiSelection(
                 stable_guid(targets.project_id, "memo-selection", guid), segment.start, segment.end, [],
-                name=_short(source.text[segment.start:segment.end]), user_guid=note.user_guid,
+                name=selection_name(source.text[segment.start:segment.end]), user_guid=note.user_guid,
                 description=memo.text, created=memo.created_at, modified=memo.updated_at, note_guids=[guid]))
         else:  # its target is gone or not exported (e.g. a theme node without the hierarchy): kept unattached
             pass

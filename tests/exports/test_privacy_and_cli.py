@@ -93,6 +93,10 @@ def test_export_commands(fgi, tmp_path):
     assert code == 1 and "no domain '없음'" in err
     _, err = fgi("export", "qdpx", "--project", PROJECT, "-o", "p.qdpx")
     assert "3 transcripts" in err
+    _, err = fgi("export", "qdpx", "--project", PROJECT, "-o", "n.qdpx", "--positions", "utf16")
+    assert "3 transcripts" in err
+    code, err = fgi("export", "qdpx", "--project", PROJECT, "-o", "n.qdpx", "--positions", "utf8", ok=False)
+    assert code == 1 and "--positions utf16" in err
     code, err = fgi("export", "qdpx", "--project", PROJECT, "-o", "p.zip", ok=False)
     assert code == 1 and "ends in .qdpx" in err
     code, err = fgi("export", "qdpx", "--project", PROJECT, "-o", "x.qdpx", "--as", "코더A", ok=False)
@@ -101,6 +105,10 @@ def test_export_commands(fgi, tmp_path):
 
 def test_import_archive_adapter(fgi, study, tmp_path, capsys):
     fgi("export", "qdpx", "--project", PROJECT, "-o", "p.qdpx")
+    with study.db.reading() as session:  # the export gave every code and transcript its GUID for good
+        from coding.models import Code
+        from fgi.models import Transcript
+        assert None not in set(session.scalars(select(Code.guid))) | set(session.scalars(select(Transcript.guid)))
     with pytest.raises(PermissionDenied, match="only an admin may import a project archive"):
         import_archive(tmp_path / "p.qdpx", "사본")  # FGI_USER, a lead
     with study.db.transaction() as session:

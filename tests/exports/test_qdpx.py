@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from coding.refi import collect_project, write_qdpx
 from coding.models import CodeApplication
-from coding.refi.collect import selection_name
+from coding.refi.data import selection_name
 from coding.refi.data import CONSENSUS_USER
 from coding.users import get_user
 from fgi.models import Segment, Transcript

@@ -189,3 +189,33 @@ def test_qdc_guids_survive_import_and_export(db, tmp_path):
         export_codebook(session, project, tmp_path / "again.qdc")
     [spec] = parse_qdc((tmp_path / "again.qdc").read_bytes())
     assert spec.guid == IMPORTED and spec.path == ("관계 회복",)
+
+
+def test_round_trip_keeps_every_memo_once(db, memos, kiwi, tmp_path):
+    """Our export read by our import: every memo's text arrives exactly once, with its GUID,
+    and the code set with its GUID."""
+    from coding import users
+    from coding.applications import apply_code
+    from coding.memos import memos_for
+    from coding.refi import import_qdpx
+    from tests.exports.conftest import PASSWORD
+
+    with db.transaction() as session:
+        coder = get_user(session, CODER_A)
+        first = codings_for(session, coder, project=get_project(session, PROJECT), coder=coder)[0]
+        apply_code(session, coder, first.segment_id, first.code_id, memo="코딩 메모 본문")
+    path, data = export(db, tmp_path / "round.qdpx")
+    with db.transaction() as session:
+        import_qdpx(session, path, "메모 복원", actor="연구자", analyzer=kiwi)
+        admin = users.create_user(session, "관리자", PASSWORD, role="admin", actor="setup")
+        copied = memos_for(session, get_project(session, "메모 복원"), viewer=admin)
+        original = memos_for(session, get_project(session, PROJECT), viewer=admin)
+        from coding.refi.store import code_sets_for
+        [code_set] = code_sets_for(session, get_project(session, "메모 복원"))
+        restored = session.scalars(select(CodeApplication.memo).join(Segment).join(Transcript).where(
+            Transcript.project_id == get_project(session, "메모 복원").id, CodeApplication.memo.is_not(None))).all()
+    assert restored == ["코딩 메모 본문"]  # back on its coding, not a line memo
+    texts = sorted(m.text for m in copied)
+    assert texts == sorted(m.text for m in original)
+    assert {m.guid for m in original} <= {m.guid for m in copied}
+    assert (code_set.name, code_set.guid) == ("정서 묶음", data.sets[0].guid)

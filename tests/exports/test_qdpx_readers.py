@@ -19,6 +19,7 @@ from coding.refi import collect_project, write_qdpx
 from coding.refi.data import CONSENSUS_USER, LEGACY_CONSENSUS_USERS
 from coding.users import get_user
 from fgi.ingest import ImportOptions, import_files
+from coding.models import CodeApplication
 from fgi.models import Segment, Transcript
 from fgi.study import create_project, get_project, list_segments
 from tests.conftest import REPO
@@ -136,3 +137,35 @@ def test_positions_are_code_points_in_lf_sources(db, kiwi, tmp_path):
     second = lines[2]
     utf16_start = len(text[:second.start].encode("utf-16-le")) // 2
     assert utf16_start > second.start  # the test means something: UTF-16 units would land elsewhere
+
+
+def test_utf16_positions_for_nvivo(sqlite_db, kiwi, tmp_path):
+    """``--positions utf16`` counts as NVivo does: a reader of that convention (pyqdpx) finds
+    each coded line, and our own import, which reads the selections' stated text, too."""
+    from coding.refi import import_qdpx
+
+    transcript = tmp_path / "윈도우_전사본.txt"
+    transcript.write_bytes(WINDOWS_TEXT.encode("utf-8"))
+    with sqlite_db.transaction() as session:
+        project = create_project(session, "NVivo로", actor="setup")
+        import_codebook_file(session, project, REPO / "codebooks" / "자활사례관리_코드북.yaml", actor="setup")
+        coder = users.create_user(session, "혼자코더", PASSWORD, role="lead", actor="setup")
+        users.add_member(session, project, coder, actor="setup")
+        result = import_files(session, project, [transcript], ImportOptions(format="plain"), actor="setup",
+                              analyzer=kiwi)[0]
+        lines = list_segments(session, result.transcript_id)
+        for segment in lines[1:]:
+            apply_code(session, coder, segment.id, "참여주민의 변화/자신감 회복")
+        data = collect_project(session, project, viewer=coder)
+    path = write_qdpx(data, tmp_path / "nvivo.qdpx", positions="utf16")
+    project = pyqdpx.QDPX(str(path)).get_project()
+    [source] = project.sources.values()
+    found = sorted((s.start, s.text.replace("\u200b", "")) for s in source.coded_selections.values())
+    assert [text for _, text in found] == [s.text for s in lines[1:]]
+    assert [start for start, _ in found] != [s.start for s in lines[1:]]  # the emoji before them counts two
+    with sqlite_db.transaction() as session:
+        imported = import_qdpx(session, path, "다시 가져옴", actor="setup", analyzer=kiwi)
+        copy = get_project(session, "다시 가져옴")
+        coded = session.scalars(select(Segment.text).join(CodeApplication).join(Transcript)
+                                .where(Transcript.project_id == copy.id).order_by(Segment.line)).all()
+    assert imported.codings == 3 and coded == [s.text for s in lines[1:]]

@@ -80,7 +80,7 @@ def expected_selections(path: Path, utf16: bool, crlf_one: bool):
                     if _local(coding) != "Coding":
                         continue
                     user = coding.get("creatingUser") or selection.get("creatingUser")
-                    if users.get(user) == "(consensus)":
+                    if users.get(user) in ("(consensus)", "합의(조정 결과)"):  # consensus: decisions, not codings
                         continue
                     code = next(r.get("targetGUID") for r in coding if _local(r) == "CodeRef")
                     codings.add((code, user if user in users else None))
