@@ -122,7 +122,7 @@ TABLE: dict[str, tuple[str, list[str]]] = {
     "rounds close": (LEAD, ["-p", "{project}", "--boot", "10"]),
     "rounds open": (LEAD, ["-p", "{project}", "-t", "{transcript}"]),
     "retrieve": (CODER, ["-p", "{project}", "-c", "참여주민의 변화", "--descendants", "--context", "1"]),
-    "search": (CODER, ["-p", "{project}", "있다", "--group", "주민", "--code-all", CONFIDENCE]),
+    "search": (CODER, ["-p", "{project}", "요", "--surface", "--group", "주민", "--code-all", CONFIDENCE]),
 }
 
 
