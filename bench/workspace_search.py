@@ -146,8 +146,9 @@ def build(shared: Path, n: int, db_path: Path) -> None:
                           halves=len(unique))))
 
 
-def _times(fn, repeat: int) -> tuple[list[float], object]:
-    fn()  # warm: caches, Kiwi's model, SQLite pages
+def _times(fn, repeat: int, warm: bool = True) -> tuple[list[float], object]:
+    if warm:
+        fn()  # warm: caches, Kiwi's model, SQLite pages
     times, result = [], None
     for _ in range(repeat):
         t0 = time.perf_counter()
@@ -235,12 +236,13 @@ def measure(db_path: Path, repeat: int) -> None:
         ("search regex 자격증\\S*, coder", ours_search(r"자격증\S*", REGEX), naive_text(r"자격증\S*")),
     ]
     for name, ours, naive in cases:
+        print(name, file=sys.stderr, flush=True)
         times, result = _times(ours, repeat)
         size = len(result.lines) if hasattr(result, "lines") and not hasattr(result, "hits") else \
             f"{result.n_hits} hits / {result.n_lines} lines"
         row = {"ours": _summary(times), "result": size}
         if naive is not None:
-            naive_times, _ = _times(naive, max(3, repeat // 2))
+            naive_times, _ = _times(naive, max(1, repeat // 3), warm=False)  # after ours: pages are warm
             row["naive"] = _summary(naive_times)
         out[name] = row
     database.dispose()
