@@ -31,9 +31,9 @@ from coding.models import CodeApplication, User
 from coding.permissions import require
 from fgi.errors import FgiError
 from fgi.i18n import _
-from fgi.models import Segment
+from fgi.models import Segment, Transcript
 from queries.filters import Filters, resolve, visible_codings
-from queries.lines import EXTRA, LineInfo, info_of, lines_query
+from queries.lines import EXTRA, LineInfo, fetch, info_of, lines_query, read_lines
 
 LEMMA, SURFACE, REGEX = "lemma", "surface", "regex"
 MODES = (LEMMA, SURFACE, REGEX)
@@ -71,6 +71,13 @@ class SearchResult:
     def segment_ids(self) -> list[str]:
         """The lines of the hits shown, each once, in reading order."""
         return list(dict.fromkeys(h.segment_id for h in self.hits))
+
+
+def _narrowable(text: str) -> bool:
+    """Whether ``LIKE`` on ``lower()`` finds every case-insensitive match of ``text``:
+    SQLite lowers only ASCII letters, so text with other cased letters (É, Ω) is matched in
+    Python alone."""
+    return not any(ch.isalpha() and ord(ch) > 127 and ch.lower() != ch.upper() for ch in text)
 
 
 def _like_escape(text: str) -> str:
@@ -137,8 +144,9 @@ def search(session: Session, project, query: str, *, viewer: User, mode: str = L
 
 
 def _surface_hits(session: Session, condition, query: str):
-    needle = "%" + _like_escape(query.lower()) + "%"
-    rows = session.execute(lines_query(condition & func.lower(Segment.text).like(needle, escape="\\"))).all()
+    if _narrowable(query):
+        condition = condition & func.lower(Segment.text).like("%" + _like_escape(query.lower()) + "%", escape="\\")
+    rows = fetch(session, lines_query(condition))
     pattern = re.compile(re.escape(query), re.IGNORECASE)
     for row in rows:
         info = info_of(row)
@@ -165,12 +173,17 @@ def _regex_hits(session: Session, condition, query: str):
     hits are exactly those of the pattern run on that line alone."""
     pattern = compile_pattern(query)
     deadline = time.monotonic() + REGEX_SECONDS
-    infos = [info_of(row) for row in session.execute(lines_query(condition)).all()]
+    required = required_literal(query)
+    if required and _narrowable(required):  # every hit contains it: let the database narrow the lines first
+        condition = condition & func.lower(Segment.text).like(f"%{_like_escape(required.lower())}%", escape="\\")
+    rows = fetch(session, select(Segment.id, Segment.text).join(Transcript, Transcript.id == Segment.transcript_id)
+                 .where(condition))
+    texts = [text for _, text in rows]
     starts, offset = [], 0
-    for info in infos:
+    for text in texts:
         starts.append(offset)
-        offset += len(info.text) + 1
-    joined = "\n".join(info.text for info in infos)
+        offset += len(text) + 1
+    joined = "\n".join(texts)
     found: dict[int, list[tuple[int, int]]] = {}
     rescan: set[int] = set()
     for match in _timed(lambda budget: pattern.finditer(joined, timeout=budget), deadline):
@@ -183,11 +196,37 @@ def _regex_hits(session: Session, condition, query: str):
         else:
             rescan.update(range(first, last + 1))
     for i in sorted(rescan):
-        found[i] = [(m.start(), m.end()) for m in _timed(lambda budget: pattern.finditer(infos[i].text, timeout=budget),
+        found[i] = [(m.start(), m.end()) for m in _timed(lambda budget: pattern.finditer(texts[i], timeout=budget),
                                                          deadline) if m.end() > m.start()]
-    for i in sorted(found):
-        if found[i]:
-            yield infos[i], found[i]
+    hits = {rows[i][0]: spans for i, spans in found.items() if spans}
+    for info in read_lines(session, hits):
+        yield info, hits[info.segment_id]
+
+
+def required_literal(query: str) -> str | None:
+    """The longest run of literal characters every match of ``query`` must contain (at the
+    top level of a pattern without alternatives), or None. Read with Python's own parser,
+    which knows most of the ``regex`` module's syntax; anything it does not read gets None."""
+    try:
+        from re import _parser as parser  # noqa: PLC0415 - Python 3.11+
+    except ImportError:  # pragma: no cover
+        import sre_parse as parser
+    from re import _constants as c
+
+    try:
+        parsed = parser.parse(query, 0)
+    except Exception:  # noqa: BLE001 - any pattern Python cannot read: no narrowing
+        return None
+    best, run = "", ""
+    for op, value in parsed:
+        if op is c.LITERAL:
+            run += chr(value)
+            continue
+        best, run = max(best, run, key=len), ""
+        if op is c.BRANCH:
+            return None
+    best = max(best, run, key=len)
+    return best if best and best.strip() and "\n" not in best else None
 
 
 def _timed(scan, deadline: float) -> list:
@@ -219,12 +258,10 @@ def _lemma_hits(session: Session, condition, query: str, result: SearchResult, l
     narrowed = condition
     for lemma in dict.fromkeys(wanted):
         narrowed = narrowed & padded.like(f"% {_like_escape(lemma)}/%", escape="\\")
-    candidates = [(info_of(r), split_tagged(r[EXTRA]))
-                  for r in session.execute(lines_query(narrowed, Segment.lemmas)).all()]
+    candidates = [(info_of(r), split_tagged(r[EXTRA])) for r in fetch(session, lines_query(narrowed, Segment.lemmas))]
     lines = [(info, lemmas) for info, lemmas in candidates if _count(lemmas, wanted)]
     # Lines stored without lemmas cannot be narrowed in the database: analyse them here.
-    bare = [info_of(r) for r in session.execute(lines_query(condition & (Segment.lemmas == ""))).all()
-            if r[5].strip()]
+    bare = [info_of(r) for r in fetch(session, lines_query(condition & (Segment.lemmas == ""))) if r[5].strip()]
     if bare:
         for info, morphemes in zip(bare, analyzer.analyze_many([b.text for b in bare])):
             lemmas = content_lemmas(morphemes)

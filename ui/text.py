@@ -785,7 +785,7 @@ KO.update({
     "queries.filter.coders.help": "이 코더들이 코딩한 줄만 봅니다. 블라인드 코딩이 적용되어, 공개되지 않은 전사본에서는 다른 코더의 코딩이 보이지 않습니다.",
     "queries.role.moderator": "진행자",
     "queries.role.participant": "참여자",
-    "queries.open": "코딩 화면에서 열기",
+    "queries.open": "코딩에서 열기",
     "queries.open.help": "이 줄을 코딩 화면에서 열고 선택합니다.",
     "queries.page": "쪽 (전체 {pages}쪽)",
     "search.query": "찾을 말",

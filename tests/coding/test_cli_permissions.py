@@ -126,7 +126,7 @@ TABLE: dict[str, tuple[str, list[str]]] = {
     "memo edit": (CODER, ["{memo}", "--text", "고친 메모 {role}"]),  # {memo}: the latest memo, the coder's
     "memo delete": (CODER, ["{memo}"]),
     "retrieve": (CODER, ["-p", "{project}", "-c", "참여주민의 변화", "--descendants", "--context", "1"]),
-    "search": (CODER, ["-p", "{project}", "있다", "--group", "주민", "--code-all", CONFIDENCE]),
+    "search": (CODER, ["-p", "{project}", "요", "--surface", "--group", "주민", "--code-all", CONFIDENCE]),
     "hierarchy place-many": (LEAD, [CONFIDENCE, OTHER_CODE, "--new-subtheme", "배치 {role}", "--theme", "{theme}",
                                     "-p", "{project}"]),
     "hierarchy lines-of": (CODER, ["{theme}", "-p", "{project}", "--search", "네"]),

@@ -159,3 +159,22 @@ def test_errors_are_korean_in_a_korean_context(study):
         assert caught.value.message.startswith("올바른 정규식이 아닙니다")
     finally:
         set_language(None)
+
+
+def test_a_regex_is_narrowed_by_its_required_literal_only_when_that_is_safe():
+    from queries.search import required_literal
+
+    assert required_literal(r"자격증\S*") == "자격증"
+    assert required_literal(r"자격증?") == "자격"
+    assert required_literal(r"서류|절차") is None
+    assert required_literal(r"\w+") is None
+    assert required_literal(r"(") is None
+    assert required_literal(r"어려(웠|운)\s*점") == "어려"
+
+
+def test_regex_hits_across_lines_are_not_hits_and_anchors_work_per_line(study):
+    assert _search(study, LEAD, r"요\.\s+처음", REGEX).hits == []  # would span two lines
+    ends = _search(study, LEAD, r"요\.$", REGEX)
+    assert ends.n_lines >= 5 and all(h.right == "" for h in ends.hits)
+    starts = _search(study, LEAD, r"^자격증", REGEX)
+    assert [h.line.line for h in starts.hits] == [4, 6]

@@ -330,6 +330,8 @@ def _value(element):
         if isinstance(value, pd.DataFrame):
             return value.astype(str).to_dict(orient="split")
         if hasattr(value, "data") and hasattr(value, "to_html"):  # a Styler
+            if value.data is None:  # not a Styler: a custom component (the coding document); its proto below
+                break
             return value.data.astype(str).to_dict(orient="split")
         return repr(value)
     from google.protobuf.json_format import MessageToDict

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from coding.applications import codings_for
 from coding.users import get_user
+from queries.retrieval import CodeQuery, retrieve
 from tests.ui.conftest import read_demo, run_as
 
 CODE = "참여주민의 변화/자신감 회복"
@@ -90,8 +91,12 @@ def test_retrieve_and_open_a_line_in_the_coding_view(demo_url):
     app.multiselect(key="retrieve.none").set_value([])
     next(b for b in app.button if b.label == "코드 검색").click()
     app.run()
+    first_line = read_demo(demo_url, lambda s, p: retrieve(s, p, CodeQuery((code,)), viewer=get_user(s, "팀장"))
+                           .lines[0].line)
     first = next(b for b in app.button if b.key == "retrieve.open.0")
     first.click()
     app.run()
     assert not app.exception, app.exception
-    assert app.session_state["coding.goto"] in expected
+    assert app.header[0].value == "코딩"  # switched to the coding view, which took the jump
+    assert "coding.goto" not in app.session_state
+    assert any(f"{first_line.line}줄 ·" in c.value for c in app.caption), [c.value for c in app.caption][:5]
