@@ -19,6 +19,7 @@ from coding import applications, users
 from coding.permissions import ADMIN_LEVEL, ANYONE, LEAD_LEVEL, LEVELS, MEMBER, RULES, SIGNED_IN
 from fgi.cli import app
 from fgi.ingest import ImportOptions, import_files
+from fgi.models import Participant
 from fgi.study import get_project
 from tests.coding.conftest import PASSWORD, SAMPLE_CODEBOOK, SAMPLE_TRANSCRIPTS
 from themes import hierarchy
@@ -64,6 +65,9 @@ TABLE: dict[str, tuple[str, list[str]]] = {
     "import": (LEAD, ["{extra}", "-p", "{project}"]),
     "transcripts": (CODER, ["-p", "{project}"]),
     "segments": (CODER, ["{transcript}"]),
+    "participants list": (CODER, ["-p", "{project}"]),
+    "participants scheme": (LEAD, ["group", "-p", "{project}"]),
+    "participants label": (LEAD, ["{participant}", "참여자 {role}", "-p", "{project}"]),
     "user add": (ADMIN, ["새사람{n}"]),
     "user list": (LEAD, []),
     "user role": (ADMIN, ["코더B", "coder"]),
@@ -177,6 +181,8 @@ def project(team, kiwi, cli, tmp_path, monkeypatch):
         [result] = import_files(session, target, [SAMPLE_TRANSCRIPTS / "주민_FGI_1차.txt"],
                                 ImportOptions(group="주민"), actor="setup", analyzer=kiwi)
         transcript = result.transcript_id
+        participant = session.scalar(select(Participant.id).where(Participant.transcript_id == transcript)
+                                     .order_by(Participant.id).limit(1))
         a, b = users.get_user(session, team.coders[0]), users.get_user(session, team.coders[1])
         for line in (10, 11, 12):
             applications.apply_code(session, b, f"{transcript}-{line:04d}", OTHER_CODE)
@@ -197,7 +203,8 @@ def project(team, kiwi, cli, tmp_path, monkeypatch):
     codings.write_text(f"segment_id,code\n{transcript}-0014,{CONFIDENCE}\n", encoding="utf-8")
     values = {"project": team.project, "transcript": transcript, "segment": f"{transcript}-0010",
               "segment2": f"{transcript}-0020", "segment3": f"{transcript}-0021", "extra": str(extra),
-              "codings": str(codings), "tmp": str(tmp_path), **{k: str(v) for k, v in made.items()}}
+              "codings": str(codings), "tmp": str(tmp_path), "participant": str(participant),
+              **{k: str(v) for k, v in made.items()}}
     return team, values
 
 
