@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from coding.models import AppSession, User
 from fgi.errors import FgiError
 from fgi.storage.base import utcnow
+from fgi.i18n import _
 
 HOURS_VARIABLE = "FGI_SESSION_HOURS"
 DEFAULT_HOURS = 8.0
@@ -39,8 +40,8 @@ def session_hours(value: str | None = None) -> float:
     except ValueError:
         hours = math.nan
     if not 0 < hours <= MAX_HOURS:  # also false for NaN
-        raise FgiError(f"{HOURS_VARIABLE}={raw!r} is not a number of hours above 0 and at most {MAX_HOURS:g}",
-                       hint=f"e.g. {HOURS_VARIABLE}=8 (a login lasts 8 hours; 0.25 is 15 minutes)")
+        raise FgiError(_('{HOURS_VARIABLE}={raw} is not a number of hours above 0 and at most {MAX_HOURS:g}', HOURS_VARIABLE=HOURS_VARIABLE, raw=repr(raw), MAX_HOURS=MAX_HOURS),
+                       hint=_('e.g. {HOURS_VARIABLE}=8 (a login lasts 8 hours; 0.25 is 15 minutes)', HOURS_VARIABLE=HOURS_VARIABLE))
     return hours
 
 

@@ -29,6 +29,7 @@ from coding.users import require_member
 from coding.reveal import check_change_allowed, is_revealed, reveal  # noqa: F401 - reveal lives in coding.reveal
 from fgi.errors import FgiError, NotFound
 from fgi.models import Event, Project, Segment, Transcript
+from fgi.i18n import _
 
 
 class ConcurrentChange(FgiError):
@@ -52,7 +53,7 @@ class Coding:
 def get_segment(session: Session, segment_id: str) -> tuple[Segment, Transcript]:
     segment = session.get(Segment, segment_id)
     if segment is None:
-        raise NotFound(f"no segment {segment_id!r}", hint="segment ids are listed by: fgi segments TRANSCRIPT")
+        raise NotFound(_('no segment {segment_id}', segment_id=repr(segment_id)), hint=_('segment ids are listed by: fgi segments TRANSCRIPT'))
     return segment, session.get(Transcript, segment.transcript_id)
 
 
@@ -61,7 +62,7 @@ def resolve_code(session: Session, project: Project, code: str | int) -> Code:
     if isinstance(code, int):
         found = session.get(Code, code)
         if found is None or found.project_id != project.id:
-            raise NotFound(f"no code with id {code} in project {project.name!r}")
+            raise NotFound(_('no code with id {code} in project {name}', code=code, name=repr(project.name)))
         return found
     return get_code(session, project, code)
 
@@ -91,7 +92,7 @@ def apply_code(session: Session, coder: User, segment_id: str, code: str | int, 
     already applied changes nothing, except that a memo given replaces the coder's memo on
     the line (written, titled with the code's name, when they have none there yet)."""
     if source not in APPLICATION_SOURCES:
-        raise FgiError(f"unknown coding source {source!r}", hint=f"one of: {', '.join(APPLICATION_SOURCES)}")
+        raise FgiError(_('unknown coding source {source}', source=repr(source)), hint=_('one of: {join}', join=', '.join(APPLICATION_SOURCES)))
     segment, transcript = get_segment(session, segment_id)
     check_change_allowed(session, transcript)  # round open; not revealed, or post-reveal changes allowed
     project = session.get(Project, transcript.project_id)
@@ -120,7 +121,7 @@ def apply_code(session: Session, coder: User, segment_id: str, code: str | int, 
     if application is None:
         raise ConcurrentChange(
             f"segment {segment.id} or code {path!r} was changed by someone else while {coder.name} coded it",
-            hint="try again; if it fails again, check that the segment and the code still exist")
+            hint=_('try again; if it fails again, check that the segment and the code still exist'))
     current = _line_memo(session, segment, coder, project.id)
     if memo is not None and memo != current:
         before = _payload(application, path, coder, current)
@@ -169,8 +170,8 @@ def remove_code(session: Session, coder: User, segment_id: str, code: str | int)
         .returning(CodeApplication.id, CodeApplication.source)
         .execution_options(synchronize_session="fetch")).one_or_none()
     if deleted is None:
-        raise NotFound(f"{coder.name} has not coded segment {segment.id} with {path!r}",
-                       hint=f"see the codings: fgi code export --project {project.name!r} --as {coder.name}")
+        raise NotFound(_('{name} has not coded segment {id} with {path}', name=coder.name, id=segment.id, path=repr(path)),
+                       hint=_('see the codings: fgi code export --project {name} --as {name2}', name=repr(project.name), name2=coder.name))
     before = {"segment": segment.id, "code": path, "code_id": target.id, "coder": coder.name,
               "memo": _line_memo(session, segment, coder, project.id), "source": deleted.source}
     Event.record(session, actor=coder.name, kind="code.remove", project_id=project.id, subject=segment.id,
@@ -185,14 +186,14 @@ def _projects_in_scope(session: Session, project: Project | None, transcript_id:
     if transcript_id is not None:
         transcript = session.get(Transcript, transcript_id)
         if transcript is None:
-            raise NotFound(f"no transcript {transcript_id!r}")
+            raise NotFound(_('no transcript {transcript_id}', transcript_id=repr(transcript_id)))
         ids.add(transcript.project_id)
     if segment_ids:
         ids |= set(session.scalars(
             select(Transcript.project_id).join(Segment, Segment.transcript_id == Transcript.id)
             .where(Segment.id.in_(list(segment_ids))).distinct()))
     if project is None and transcript_id is None and segment_ids is None:
-        raise FgiError("say which codings to read: a project, a transcript or segments")
+        raise FgiError(_('say which codings to read: a project, a transcript or segments'))
     return [session.get(Project, i) for i in sorted(ids)]
 
 

@@ -26,6 +26,7 @@ from coding.tables import read_table, write_table
 from coding.permissions import require
 from fgi.errors import InputError
 from fgi.models import Event, Project, Segment, Transcript
+from fgi.i18n import _
 
 IMPORT_COLUMNS = ("segment_id", "code")
 EXPORT_COLUMNS = ("segment_id", "code", "memo", "coder", "transcript", "line", "speaker", "text",
@@ -57,8 +58,8 @@ def _resolve_path(index: dict[str, int], names: dict[str, list[str]], text: str)
     if len(matches) == 1:
         return index[matches[0]], None
     if len(matches) > 1:
-        return None, f"code name {text!r} is ambiguous; give the path ({' or '.join(matches)})"
-    return None, f"unknown code path {text!r}"
+        return None, _("code name {name} is ambiguous; give the path ({paths})", name=repr(text), paths=" / ".join(matches))
+    return None, _("unknown code path {path}", path=repr(text))
 
 
 def import_codings(session: Session, coder: User, path: str | Path, *,
@@ -75,8 +76,8 @@ def import_codings(session: Session, coder: User, path: str | Path, *,
         first = next((segment_projects[r.values["segment_id"]] for r in table.rows
                       if r.values["segment_id"] in segment_projects), None)
         if first is None:
-            raise InputError("none of the segment ids is in the database", path=path,
-                             hint="segment ids look like 3f9a1c2e07-0042; see: fgi segments TRANSCRIPT")
+            raise InputError(_('none of the segment ids is in the database'), path=path,
+                             hint=_('segment ids look like 3f9a1c2e07-0042; see: fgi segments TRANSCRIPT'))
         project = session.get(Project, first)
     require(session, coder, "code", project)
     codes = code_index(session, project)
@@ -93,29 +94,32 @@ def import_codings(session: Session, coder: User, path: str | Path, *,
         segment_id, code_text = values["segment_id"], values["code"]
         row_problems = []
         if not segment_id:
-            row_problems.append("empty segment_id")
+            row_problems.append(_("empty segment_id"))
         elif segment_id not in segment_projects:
-            row_problems.append(f"unknown segment {segment_id!r}")
+            row_problems.append(_("unknown segment {segment}", segment=repr(segment_id)))
         elif segment_projects[segment_id] != project.id:
-            row_problems.append(f"segment {segment_id!r} belongs to another project, not {project.name!r}")
+            row_problems.append(_("segment {segment} belongs to another project, not {project}", segment=repr(segment_id),
+                                      project=repr(project.name)))
         code_id = None
         if not code_text:
-            row_problems.append("empty code")
+            row_problems.append(_("empty code"))
         else:
             code_id, problem = _resolve_path(index, names, code_text)
             if problem:
                 row_problems.append(problem)
         if values.get("coder") and values["coder"] != coder.name:
-            row_problems.append(f"the row is {values['coder']}'s coding, but the import is as {coder.name}")
+            row_problems.append(_("the row is {owner}'s coding, but the import is as {coder}", owner=values["coder"],
+                                  coder=coder.name))
         if not row_problems and (segment_id, code_id) in seen:
-            row_problems.append(f"duplicate of row {seen[(segment_id, code_id)]} ({segment_id}, {code_text})")
+            row_problems.append(_("duplicate of row {row} ({segment}, {code})", row=seen[(segment_id, code_id)],
+                                  segment=segment_id, code=code_text))
         if row_problems:
             problems += [RowProblem(row.number, p) for p in row_problems]
             continue
         seen[(segment_id, code_id)] = row.number
         rows.append(_Row(row.number, segment_id, code_id, values.get("memo") or None))
     if problems:
-        raise RowErrors(path, problems, hint="fix these rows (codebook paths: fgi codebook show) and import again")
+        raise RowErrors(path, problems, hint=_('fix these rows (codebook paths: fgi codebook show) and import again'))
 
     existing = {(a.segment_id, a.code_id): a for a in session.scalars(
         select(CodeApplication).where(CodeApplication.coder_id == coder.id,

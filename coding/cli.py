@@ -25,6 +25,7 @@ from fgi import console
 from fgi.console import OutputFormat, info, print_json, print_table, signed_in, transaction
 from fgi.errors import FgiError
 from fgi.study import get_project, get_transcript
+from fgi.i18n import _
 
 codebook_app = typer.Typer(help="The codebook: show, edit, import and export codes.", no_args_is_help=True)
 user_app = typer.Typer(help="Users (coders, leads, admins) and their passwords.", no_args_is_help=True)
@@ -206,8 +207,8 @@ def user_add(
     with transaction() as session:
         first = not permissions.has_users(session)
     if first and role != "admin":
-        raise FgiError("the first user of a database must be an admin",
-                       hint=f"fgi user add {name} --role admin, then add the others as that admin")
+        raise FgiError(_('the first user of a database must be an admin'),
+                       hint=_('fgi user add {name} --role admin, then add the others as that admin', name=name))
     password = cli_auth.new_password()
     with transaction() as session:
         if first:
@@ -360,7 +361,7 @@ def code_export(project: ProjectOption, output: Annotated[Path, typer.Option("--
     """Export the codings the acting user may see (blind coding applies)."""
     if round_number is not None:
         if coder or transcript:
-            raise FgiError("--round exports the whole round; leave out --coder and --transcript")
+            raise FgiError(_('--round exports the whole round; leave out --coder and --transcript'))
         from coding.round_export import export_round
 
         with console.database().reading() as session:
@@ -445,7 +446,7 @@ def _project_group(app: typer.Typer) -> typer.Typer:
     for group in app.registered_groups:
         if group.name == "project" and group.typer_instance is not None:
             return group.typer_instance
-    raise FgiError("the fgi command has no 'project' group to add member commands to")
+    raise FgiError(_("the fgi command has no 'project' group to add member commands to"))
 
 
 def register(app: typer.Typer) -> None:

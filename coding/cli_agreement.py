@@ -24,6 +24,7 @@ from fgi import console
 from fgi.console import OutputFormat, info, print_json, print_table, transaction
 from fgi.errors import FgiError
 from fgi.study import get_project, get_transcript
+from fgi.i18n import _
 
 reconcile_app = typer.Typer(help="Walk the disagreements, decide the consensus, export the log.",
                             no_args_is_help=True)
@@ -180,7 +181,7 @@ def _pairs(values: list[str] | None, option: str) -> list[tuple[str, str]]:
     for value in values or []:
         left, sep, right = value.partition("=")
         if not sep or not left.strip() or not right.strip():
-            raise FgiError(f"{option} {value!r}: expected OLD=NEW", hint=f"{option} 'OLD/PATH=NEW/PATH'")
+            raise FgiError(_('{option} {value}: expected OLD=NEW', option=option, value=repr(value)), hint=_("{option} 'OLD/PATH=NEW/PATH'", option=option))
         pairs.append((left.strip(), right.strip()))
     return pairs
 
@@ -211,7 +212,7 @@ def reconcile_decide(
                 for old, new in _pairs(replace, "--replace")]
     unknown = set(reasons) - {str(c.code) for c in choices}
     if unknown:
-        raise FgiError(f"--code-reason names a code without a decision: {', '.join(sorted(unknown))}")
+        raise FgiError(_('--code-reason names a code without a decision: {join}', join=', '.join(sorted(unknown))))
     with transaction() as session:
         result = decide_line(session, _user(session, as_user), segment, choices, reason=reason,
                              expected_version=version)

@@ -26,6 +26,7 @@ from coding.errors import PermissionDenied
 from coding.models import User
 from coding.permissions import has_users
 from fgi.settings import load_settings
+from fgi.i18n import _
 
 LOGINS_FILE = "logins.json"
 SIGN_IN_FAILED = "unknown user or wrong password"
@@ -131,7 +132,7 @@ def read_password(name: str) -> str:
     password = os.environ.get("FGI_PASSWORD") or _prompt_password(name)
     if password is None:
         raise NotAuthenticated(f"{name} must give a password",
-                               hint="type it at a terminal, or set FGI_PASSWORD for a script")
+                               hint=_('type it at a terminal, or set FGI_PASSWORD for a script'))
     return password
 
 
@@ -140,7 +141,7 @@ def by_password(session: Session, name: str, password: str | None = None) -> Use
     password = password if password is not None else read_password(name)
     user = users.authenticate(session, name, password)
     if user is None:
-        raise NotAuthenticated(SIGN_IN_FAILED, hint="check the name (--as NAME or FGI_USER) and the password")
+        raise NotAuthenticated(SIGN_IN_FAILED, hint=_('check the name (--as NAME or FGI_USER) and the password'))
     return user
 
 
@@ -160,7 +161,7 @@ def current_user(session: Session, claimed: str | None = None) -> User:
 def _prove(session: Session, name: str) -> User:
     if not has_users(session):
         raise NotAuthenticated("this database has no users yet",
-                               hint="make the first one, an admin: fgi user add NAME --role admin")
+                               hint=_('make the first one, an admin: fgi user add NAME --role admin'))
     if os.environ.get("FGI_PASSWORD"):
         return by_password(session, name)
     stored = stored_login(_session_key(session))
@@ -168,13 +169,13 @@ def _prove(session: Session, name: str) -> User:
         user = tokens.user_for(session, stored.token)
         if user is None or user.name != name:
             raise NotAuthenticated(f"the login of {name} on this database has expired or was revoked",
-                                   hint=f"log in again: fgi login --as {name}")
+                                   hint=_('log in again: fgi login --as {name}', name=name))
         return user
     if sys.stdin.isatty():
         return by_password(session, name)
     raise NotAuthenticated(
         f"{name} must prove who they are to run this command",
-        hint=f"log in once: fgi login --as {name} (a token for some hours), or set FGI_PASSWORD for a script")
+        hint=_('log in once: fgi login --as {name} (a token for some hours), or set FGI_PASSWORD for a script', name=name))
 
 
 def login_hours(given: float | None) -> float:
@@ -194,7 +195,7 @@ def new_password(prompt: str = "new password") -> str:
         return from_env
     if not sys.stdin.isatty():
         raise NotAuthenticated("no new password given",
-                               hint="type it at a terminal, or set FGI_NEW_PASSWORD for a script")
+                               hint=_('type it at a terminal, or set FGI_NEW_PASSWORD for a script'))
     import typer
 
     return typer.prompt(prompt, hide_input=True, confirmation_prompt=True)

@@ -16,6 +16,7 @@ from fgi import console
 from fgi.console import OutputFormat, info, print_json, print_table, transaction
 from fgi.errors import FgiError
 from fgi.study import get_project, get_transcript
+from fgi.i18n import _
 
 rounds_app = typer.Typer(help="Coding rounds: close, revise the codebook, open the next; agreement per round.",
                          no_args_is_help=True)
@@ -183,7 +184,7 @@ def require_confirmation(question: str, yes: bool, on_terminal: bool) -> None:
     if yes or not on_terminal:
         return
     if not typer.confirm(question, default=False):
-        raise FgiError("nothing was changed", hint="answer y, or pass --yes")
+        raise FgiError(_('nothing was changed'), hint=_('answer y, or pass --yes'))
 
 
 def on_terminal() -> bool:

@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from fgi.limits import LIMITS, limit
+from fgi.i18n import N_, _
 
 from coding.code_paths import SEPARATOR, join_path, split_path  # noqa: F401 (re-exported)
+# Field names as messages say them (translated where shown: ``_(name)``).
+N_("definition"), N_("inclusion"), N_("exclusion"), N_("examples"), N_("keywords"), N_("example"), N_("keyword")
 TEXT_FIELDS = ("definition", "inclusion", "exclusion")
 LIST_FIELDS = ("examples", "keywords")
 FIELDS = ("definition", "inclusion", "exclusion", "examples", "color", "keywords")
@@ -38,16 +41,16 @@ class CodeSpec:
 
 def _nul_problem(what: str, text: str) -> str | None:
     """PostgreSQL cannot store a NUL character in text (and no codebook needs one)."""
-    return f"{what} contains a NUL character (\\0): {text[:20]!r}..." if "\x00" in text else None
+    return _("{what} contains a NUL character (\\0): {start}...", what=what, start=repr(text[:20])) if "\x00" in text else None
 
 
 def name_problem(name: str) -> str | None:
     if not name:
-        return "a code needs a name (empty path part)"
+        return _("a code needs a name (empty path part)")
     if "\x00" in name:
-        return _nul_problem("a code name", name)
+        return _nul_problem(_("a code name"), name)
     if len(name) > 200:
-        return f"a code name can be at most 200 characters: {name[:20]!r}..."
+        return _("a code name can be at most 200 characters: {start}...", start=repr(name[:20]))
     return None
 
 
@@ -65,7 +68,8 @@ def normalise_color(color: str) -> str | None:
 def _text_problem(what: str, text: str, limit_name: str) -> str | None:
     most = limit(limit_name)
     if len(text) > most:
-        return f"{what} is {len(text)} characters long, over the limit of {most} ({LIMITS[limit_name].setting})"
+        return _("{what} is {count} characters long, over the limit of {limit} ({setting})", what=what, count=len(text),
+                 limit=most, setting=LIMITS[limit_name].setting)
     return _nul_problem(what, text)
 
 
@@ -74,13 +78,13 @@ def _list_problems(name: str, items: list[str]) -> list[str]:
     problems: list[str] = []
     count_limit, item_limit = ("keywords", "keyword_chars") if name == "keywords" else ("examples", "field_chars")
     if len(items) > limit(count_limit):
-        problems.append(f"{len(items)} {name}, over the limit of {limit(count_limit)} per code "
-                        f"({LIMITS[count_limit].setting})")
+        problems.append(_("{count} {field}, over the limit of {limit} per code ({setting})", count=len(items),
+                          field=_(name), limit=limit(count_limit), setting=LIMITS[count_limit].setting))
         return problems
     singular = name[:-1]
     for item in items:
         item = str(item)
-        problem = _text_problem(f"{singular} {item[:20]!r}", item, item_limit)
+        problem = _text_problem(f"{_(singular)} {item[:20]!r}", item, item_limit)
         if problem:
             problems.append(problem)
             break
@@ -95,7 +99,7 @@ def clean_fields(changes: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]
     for name, value in changes.items():
         if name in TEXT_FIELDS:
             cleaned[name] = (str(value).strip() or None) if value is not None else None
-            problem = _text_problem(name, cleaned[name] or "", "field_chars")
+            problem = _text_problem(_(name), cleaned[name] or "", "field_chars")
             if problem:
                 problems.append(problem)
         elif name in LIST_FIELDS:
@@ -107,9 +111,9 @@ def clean_fields(changes: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]
             if value in (None, ""):
                 cleaned[name] = None
             elif (color := normalise_color(str(value)[:20])) is None:
-                problems.append(f"colour {str(value)[:20]!r} is not #RRGGBB (e.g. #4E79A7)")
+                problems.append(_("colour {value} is not #RRGGBB (e.g. #4E79A7)", value=repr(str(value)[:20])))
             else:
                 cleaned[name] = color
         else:
-            problems.append(f"unknown field {str(name)[:40]!r} (known: name, {', '.join(FIELDS)})")
+            problems.append(_("unknown field {name} (known: name, {known})", name=repr(str(name)[:40]), known=", ".join(FIELDS)))
     return cleaned, problems

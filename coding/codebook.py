@@ -148,7 +148,7 @@ def get_code(session: Session, project: Project, path: str) -> Code:
             p for p in index if leaf_name(p) == leaf_name(wanted))
     else:
         hint = "see the codebook: fgi codebook show --project " + repr(project.name)
-    raise NotFound(f"no code {path!r} in project {project.name!r}", hint=hint)
+    raise NotFound(_('no code {path} in project {name}', path=repr(path), name=repr(project.name)), hint=hint)
 
 
 def snapshot(code: Code, path: str) -> dict[str, Any]:
@@ -167,8 +167,8 @@ def _check_unique_sibling(session: Session, project: Project, parent_id: int | N
                                      Code.parent_id.is_(None) if parent_id is None else Code.parent_id == parent_id)
     found = [i for i in session.scalars(siblings) if i != ignore]
     if found:
-        where = f"under {parent_path!r}" if parent_path else "at the top level"
-        raise FgiError(f"a code named {name!r} already exists {where}", hint="choose another name")
+        where = _("under {parent}", parent=repr(parent_path)) if parent_path else _("at the top level")
+        raise FgiError(_('a code named {name} already exists {where}', name=repr(name), where=where), hint=_('choose another name'))
 
 
 def _next_position(session: Session, project: Project, parent_id: int | None) -> int:
@@ -194,8 +194,8 @@ def add_code(session: Session, project: Project, path: str, *, actor: User | str
     if len(parts) > 1:
         parent = code_index(session, project).get(join_path(parts[:-1]))
         if parent is None:
-            raise NotFound(f"no code {join_path(parts[:-1])!r} to add {parts[-1]!r} under",
-                           hint="add the parent first, or give the full path of an existing code")
+            raise NotFound(_('no code {join_path} to add {parts} under', join_path=repr(join_path(parts[:-1])), parts=repr(parts[-1])),
+                           hint=_('add the parent first, or give the full path of an existing code'))
     cleaned, problems = clean_fields(fields)
     _raise_problems(problems)
     return insert_code(session, project, parent, parts[-1], cleaned, actor=actor)
@@ -258,8 +258,8 @@ def _checked_segments(session: Session, project: Project, segment_ids: list[str]
         .where(Segment.id.in_(segment_ids), Transcript.project_id == project.id)))
     missing = [s for s in segment_ids if s not in known]
     if missing:
-        raise NotFound(f"no segment {', '.join(missing)} in project {project.name!r}",
-                       hint="segment ids are listed by: fgi segments TRANSCRIPT")
+        raise NotFound(_('no segment {join} in project {name}', join=', '.join(missing), name=repr(project.name)),
+                       hint=_('segment ids are listed by: fgi segments TRANSCRIPT'))
     return segment_ids
 
 
@@ -275,7 +275,7 @@ def move_code(session: Session, project: Project, path: str, new_parent: str | N
         ancestor: Code | None = parent
         while ancestor is not None:
             if ancestor.id == code.id:
-                raise FgiError(f"cannot move {before['path']!r} under its own subtree ({new_parent!r})")
+                raise FgiError(_('cannot move {before} under its own subtree ({new_parent})', before=repr(before['path']), new_parent=repr(new_parent)))
             ancestor = session.get(Code, ancestor.parent_id) if ancestor.parent_id else None
     parent_id = parent.id if parent else None
     parent_path = code_path(session, parent) if parent else ""
@@ -314,9 +314,8 @@ def delete_code(session: Session, project: Project, path: str, *, actor: User | 
         select(func.count(CodeApplication.id)).where(CodeApplication.code_id.in_(subtree))) or 0
     if codings and not force:
         raise FgiError(
-            f"{full_path!r} has {codings} coding{'s' if codings != 1 else ''} (with its sub-codes); "
-            "deleting it would delete them",
-            hint="move the codings to another code first, or delete with --force",
+            _('{full_path} has {codings} coding{value} (with its sub-codes); deleting it would delete them', full_path=repr(full_path), codings=codings, value='s' if codings != 1 else ''),
+            hint=_('move the codings to another code first, or delete with --force'),
         )
     before = snapshot(code, full_path)
     before["subtree"] = len(subtree)

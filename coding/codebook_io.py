@@ -78,8 +78,8 @@ class ImportSummary:
 def format_of(path: Path, fmt: str | None = None) -> str:
     fmt = fmt or _SUFFIX_FORMAT.get(path.suffix.lower())
     if fmt not in FORMATS:
-        raise InputError(f"unknown codebook format {fmt or path.suffix!r}", path=path,
-                         hint=f"use a file ending in {', '.join(_SUFFIX_FORMAT)}")
+        raise InputError(_('unknown codebook format {value}', value=repr(fmt or path.suffix)), path=path,
+                         hint=_('use a file ending in {join}', join=', '.join(_SUFFIX_FORMAT)))
     return fmt
 
 
@@ -145,7 +145,7 @@ def _read_limited(path: Path) -> bytes:
     size = path.stat().st_size
     allowed = limit("codebook_mb") * MB
     if size > allowed:
-        raise InputError(f"the codebook file is {size / MB:.1f} MB, over the {allowed // MB} MB limit",
+        raise InputError(_('the codebook file is {value:.1f} MB, over the {value2} MB limit', value=size / MB, value2=allowed // MB),
                          path=path, hint=raise_hint("codebook_mb"))
     return path.read_bytes()
 
@@ -156,18 +156,18 @@ def _yaml_specs(path: Path) -> CodebookFile:
         _check_yaml_shape(text)
         document = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except _YamlLimit as exc:
-        raise InputError(f"the YAML has {exc}; nothing was imported", path=path, line=exc.line,
+        raise InputError(_('the YAML has {exc}; nothing was imported', exc=exc), path=path, line=exc.line,
                          hint=raise_hint(exc.limit_name)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = str(getattr(exc, "problem", None) or exc)[:300]
-        raise InputError(f"not valid YAML: {problem}", path=path,
+        raise InputError(_('not valid YAML: {problem}', problem=problem), path=path,
                          line=mark.line + 1 if mark else None) from None
     if isinstance(document, list):
         document = {"codes": document, "__line__": 1}
     if not isinstance(document, dict) or not isinstance(document.get("codes"), list):
-        raise InputError("a YAML codebook needs a list under 'codes:'", path=path,
-                         hint="see codebooks/자활사례관리_코드북.yaml")
+        raise InputError(_("a YAML codebook needs a list under 'codes:'"), path=path,
+                         hint=_('see codebooks/자활사례관리_코드북.yaml'))
     book = CodebookFile(path, [], [], unit="line", name=document.get("name"),
                         description=document.get("description"))
     problems = book.problems
@@ -175,24 +175,23 @@ def _yaml_specs(path: Path) -> CodebookFile:
 
     def walk(items: Any, parent: tuple[str, ...], line: int) -> None:
         if len(book.specs) > most:
-            raise InputError(f"the codebook describes more than {most} codes; nothing was imported",
+            raise InputError(_('the codebook describes more than {most} codes; nothing was imported', most=most),
                              path=path, line=line, hint=raise_hint("codes"))
         if not isinstance(items, list):
-            problems.append(RowProblem(line, "'children' must be a list of codes", "line"))
+            problems.append(RowProblem(line, _("'children' must be a list of codes"), "line"))
             return
         for item in items:
             if len(book.specs) > most:
-                raise InputError(f"the codebook describes more than {most} codes; nothing was imported",
+                raise InputError(_('the codebook describes more than {most} codes; nothing was imported', most=most),
                                  path=path, line=line, hint=raise_hint("codes"))
             if not isinstance(item, dict):
-                problems.append(RowProblem(line, f"a code must be a mapping with a name, not {_short(item)}",
+                problems.append(RowProblem(line, _('a code must be a mapping with a name, not {short}', short=_short(item)),
                                            "line"))
                 continue
             here = item.pop("__line__", line)
             unknown = [k for k in item if k not in YAML_KEYS]
             if unknown:
-                problems.append(RowProblem(here, f"unknown key {', '.join(map(repr, unknown))} "
-                                                 f"(known: {', '.join(YAML_KEYS)})", "line"))
+                problems.append(RowProblem(here, _('unknown key {join} (known: {join2})', join=', '.join(map(repr, unknown)), join2=', '.join(YAML_KEYS)), "line"))
             name = str(item.get("name") or "").strip()
             spec = CodeSpec(parent + (name,), **{k: item.get(k) for k in FIELDS if k in item})
             for key in LIST_FIELDS:
@@ -246,8 +245,8 @@ def _one_of(columns: list[str], names: tuple[str, ...], path: Path, *, required:
                          path=path, hint=_("the definition goes in {column}", column=names[0]) if not required
                          else _("the code path goes in {column}", column=names[0]))
     if not found and required:
-        raise InputError("row 1 (header): missing column path", path=path,
-                         hint=f"columns: path (required), {', '.join(COLUMNS[1:])} (optional)")
+        raise InputError(_('row 1 (header): missing column path'), path=path,
+                         hint=_('columns: path (required), {join} (optional)', join=', '.join(COLUMNS[1:])))
     return found[0] if found else None
 
 
@@ -255,7 +254,7 @@ def read_codebook(path: str | Path, fmt: str | None = None) -> CodebookFile:
     """The codes a codebook file describes, in file order (parents before children)."""
     path = Path(path)
     if not path.is_file():
-        raise InputError("file not found", path=path)
+        raise InputError(_('file not found'), path=path)
     fmt = format_of(path, fmt)
     if fmt == "yaml":
         book = _yaml_specs(path)
@@ -272,14 +271,13 @@ def check_specs(book: CodebookFile) -> None:
     """Raise RowErrors listing every bad code of the file (empty path, bad colour, ...)."""
     problems: list[RowProblem] = list(book.problems)
     if len(book.specs) > limit("codes"):
-        raise InputError(f"the codebook describes {len(book.specs)} codes, over the limit of {limit('codes')}; "
-                         "nothing was imported", path=book.path, hint=raise_hint("codes"))
+        raise InputError(_('the codebook describes {count} codes, over the limit of {limit}; nothing was imported', count=len(book.specs), limit=limit('codes')), path=book.path, hint=raise_hint("codes"))
     seen: dict[tuple[str, ...], int | None] = {}
     for spec, row in zip(book.specs, book.rows, strict=True):
         where = row if row is not None else None
-        label = "" if row is not None else f"{join_path(spec.path) or '(no name)'}: "
+        label = "" if row is not None else f"{join_path(spec.path) or _('(no name)')}: "
         if not spec.path or not any(spec.path):
-            problems.append(RowProblem(where, label + "empty path: every code needs one", book.unit))
+            problems.append(RowProblem(where, label + _("empty path: every code needs one"), book.unit))
             continue
         bad_names = [p for p in (name_problem(part) for part in spec.path) if p]
         problems += [RowProblem(where, label + p, book.unit) for p in bad_names[:1]]
@@ -287,16 +285,21 @@ def check_specs(book: CodebookFile) -> None:
         problems += [RowProblem(where, label + p, book.unit) for p in field_problems]
         if spec.path in seen:
             first = seen[spec.path]
-            again = f" (first at {book.unit} {first})" if first is not None else ""
-            problems.append(RowProblem(where, label + f"duplicate path {join_path(spec.path)!r}{again}",
-                                       book.unit))
+            path = repr(join_path(spec.path))
+            if first is None:
+                duplicate = _("duplicate path {path}", path=path)
+            elif book.unit == "line":
+                duplicate = _("duplicate path {path} (first at line {first})", path=path, first=first)
+            else:
+                duplicate = _("duplicate path {path} (first at row {first})", path=path, first=first)
+            problems.append(RowProblem(where, label + duplicate, book.unit))
         else:
             seen[spec.path] = row
     if problems:
         problems = sorted(problems, key=lambda p: p.row if p.row is not None else 0)
         if len(problems) > _SHOWN_PROBLEMS:
             more = len(problems) - _SHOWN_PROBLEMS
-            problems = problems[:_SHOWN_PROBLEMS] + [RowProblem(None, f"... and {more} more problems")]
+            problems = problems[:_SHOWN_PROBLEMS] + [RowProblem(None, _('... and {more} more problems', more=more))]
         raise RowErrors(book.path, problems)
 
 
@@ -310,8 +313,7 @@ def import_codebook(session: Session, project: Project, book: CodebookFile, *, a
     index = code_index(session, project)
     new = {join_path(spec.path[:depth]) for spec in book.specs for depth in range(1, len(spec.path) + 1)} - set(index)
     if len(index) + len(new) > limit("codes"):
-        raise InputError(f"the project has {len(index)} codes and the file adds {len(new)}, over the limit of "
-                         f"{limit('codes')} codes per project; nothing was imported", path=book.path,
+        raise InputError(_('the project has {count} codes and the file adds {count2}, over the limit of {limit} codes per project; nothing was imported', count=len(index), count2=len(new), limit=limit('codes')), path=book.path,
                          hint=raise_hint("codes"))
     added: list[str] = []
     updated: list[str] = []
@@ -409,6 +411,6 @@ def export_codebook(session: Session, project: Project, path: str | Path, fmt: s
                                        guid_of=lambda code: stored[code.id].guid or qdc.code_guid(project.id, code.id)))
     else:
         if path.suffix.lower() != f".{fmt}":
-            raise InputError(f"a {fmt} file must end in .{fmt}", path=path)
+            raise InputError(_('a {fmt} file must end in .{fmt}', fmt=fmt), path=path)
         write_table(path, COLUMNS, codebook_rows(codes), sheet="codebook")
     return path

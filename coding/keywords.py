@@ -40,6 +40,7 @@ from fgi.errors import FgiError
 from fgi.limits import LIMITS, limit, setting_hint
 from fgi.models import MODERATOR, Event, Participant, Project, Segment, Transcript
 from fgi.settings import load_settings
+from fgi.i18n import _
 
 _FUNCTION = ("E", "J")  # endings and particles
 _DERIVING_HA = ("XSA", "XSV")  # the 하 of 하다-adjectives and -verbs
@@ -147,8 +148,8 @@ def keyword_patterns(codes: Sequence[CodeView], nlp=None) -> list[KeywordPattern
     total = sum(len(code.keywords) for code in codes)
     most = limit("suggestion_keywords")
     if total > most:
-        raise FgiError(f"the codebook has {total} keywords; keyword suggestions match at most {most}",
-                       hint=f"remove keywords (fgi codebook edit), or {setting_hint('suggestion_keywords')}")
+        raise FgiError(_('the codebook has {total} keywords; keyword suggestions match at most {most}', total=total, most=most),
+                       hint=_('remove keywords (fgi codebook edit), or {setting_hint}', setting_hint=setting_hint('suggestion_keywords')))
     longest = limit("keyword_chars")
     result = []
     for code in codes:

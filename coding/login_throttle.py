@@ -30,6 +30,7 @@ from coding import users
 from coding.models import LoginAttempt, User
 from fgi.errors import FgiError
 from fgi.storage.engine import WRITE_OPTION
+from fgi.i18n import _
 
 MAX_FAILURES = 5
 LOCKOUT_SECONDS = 60.0
@@ -129,7 +130,7 @@ def login(session: Session, throttle: LoginThrottle, name: str, password: str) -
     place, wait = throttle.reserve(engine, name)
     if wait > 0:
         raise LoginLocked(f"too many wrong passwords for {name!r}; try again in {int(wait) + 1} s",
-                          seconds=wait, hint="ask a lead or admin if you forgot the password")
+                          seconds=wait, hint=_('ask a lead or admin if you forgot the password'))
     user = _check_password(session, name, password)
     if user is None:
         raise LoginFailed("wrong user name or password")

@@ -27,6 +27,7 @@ from coding.permissions import require
 from fgi.errors import NotFound
 from fgi.models import MODERATOR, Participant, Project, Segment, Transcript
 from fgi.study import get_transcript
+from fgi.i18n import _
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,8 @@ def require_full_view(session: Session, viewer: User, project: Project, transcri
     hidden = [t for t in transcript_ids if t not in revealed]
     if hidden:
         raise PermissionDenied(
-            f"coding is blind in {project.name!r} and {len(hidden)} transcript(s) in scope are not revealed, "
-            f"so only a lead or admin may compare coders ({viewer.name} is a {viewer.role})",
-            hint=f"a lead can reveal them: fgi reveal --as LEAD --transcript {hidden[0]}",
+            _('coding is blind in {name} and {count} transcript(s) in scope are not revealed, so only a lead or admin may compare coders ({name2} is a {role})', name=repr(project.name), count=len(hidden), name2=viewer.name, role=viewer.role),
+            hint=_('a lead can reveal them: fgi reveal --as LEAD --transcript {hidden}', hidden=hidden[0]),
         )
 
 
@@ -133,7 +133,7 @@ def _coders(session: Session, names: Sequence[str] | None, seen: set[int]) -> li
     rows = dict(session.execute(select(User.name, User.id).where(User.name.in_(list(names)))).all())
     missing = [n for n in names if n not in rows]
     if missing:
-        raise NotFound(f"no user named {missing[0]!r}", hint="list users with: fgi user list")
+        raise NotFound(_('no user named {missing}', missing=repr(missing[0])), hint=_('list users with: fgi user list'))
     return [(rows[n], n) for n in dict.fromkeys(names)]
 
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from coding.errors import PermissionDenied
 from coding.models import ADMIN, LEAD, Membership, User
 from fgi.models import Project
+from fgi.i18n import _
 
 ANYONE = "anyone"
 SIGNED_IN = "signed-in"
@@ -137,20 +138,20 @@ def _refusal(session: Session, user: User | None, action: str, project: Project 
     needed = r.level
     if user is None:
         needed = SIGNED_IN
-        error = PermissionDenied(f"sign in to {r.what}", hint="fgi login --as NAME, or set FGI_PASSWORD")
+        error = PermissionDenied(_('sign in to {what}', what=r.what), hint=_('fgi login --as NAME, or set FGI_PASSWORD'))
     elif r.level == ADMIN_LEVEL:
-        error = PermissionDenied(f"only an admin may {r.what}; {user.name} is a {user.role}",
-                                 hint="ask an administrator")
+        error = PermissionDenied(_('only an admin may {what}; {name} is a {role}', what=r.what, name=user.name, role=user.role),
+                                 hint=_('ask an administrator'))
     elif r.level == LEAD_LEVEL and user.role != LEAD:
-        error = PermissionDenied(f"only a lead or admin may {r.what}; {user.name} is a {user.role}",
-                                 hint="ask a lead of the project")
+        error = PermissionDenied(_('only a lead or admin may {what}; {name} is a {role}', what=r.what, name=user.name, role=user.role),
+                                 hint=_('ask a lead of the project'))
     else:
         pid = _project_id(project)
         found = session.get(Project, pid) if pid is not None else None
         name = found.name if found is not None else pid
         error = PermissionDenied(
-            f"{user.name} is not a member of project {name!r}",
-            hint=f"a lead or admin can add them: fgi project add-member {name!r} {user.name}",
+            _('{name} is not a member of project {name2}', name=user.name, name2=repr(name)),
+            hint=_('a lead or admin can add them: fgi project add-member {name} {name2}', name=repr(name), name2=user.name),
         )
         needed = MEMBER  # the role would do; the membership is missing
     error.action, error.needed = action, needed

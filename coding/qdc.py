@@ -23,6 +23,7 @@ from pathlib import Path
 
 from coding.codebook import CodeSpec, CodeView
 from fgi.errors import InputError
+from fgi.i18n import _
 
 NAMESPACE = "urn:QDA-XML:codebook:1.0"
 GUID_NAMESPACE = uuid.UUID("5d6f1f3e-8a43-4c1e-9f0e-6b1c2a7d9e21")  # this toolkit's codes
@@ -117,14 +118,14 @@ def parse_qdc(data: bytes, path: str | Path = "codebook.qdc") -> list[CodeSpec]:
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
-        raise InputError(f"not well-formed XML: {exc}", path=path,
+        raise InputError(_('not well-formed XML: {exc}', exc=exc), path=path,
                          line=exc.position[0] if exc.position else None) from None
     if _local(root.tag) != "CodeBook":
-        raise InputError(f"the root element is <{_local(root.tag)}>, not <CodeBook>", path=path,
-                         hint="a REFI-QDA codebook (.qdc) starts with <CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\">")
+        raise InputError(_('the root element is <{local}>, not <CodeBook>', local=_local(root.tag)), path=path,
+                         hint=_('a REFI-QDA codebook (.qdc) starts with <CodeBook xmlns="urn:QDA-XML:codebook:1.0">'))
     codes = next((child for child in root if _local(child.tag) == "Codes"), None)
     if codes is None:
-        raise InputError("the codebook has no <Codes> element", path=path)
+        raise InputError(_('the codebook has no <Codes> element'), path=path)
     specs: list[CodeSpec] = []
 
     def walk(element: ET.Element, parent: tuple[str, ...]) -> None:

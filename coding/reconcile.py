@@ -29,6 +29,7 @@ from coding.permissions import require
 from fgi.errors import FgiError
 from fgi.models import Event, Project, Segment, Transcript
 from fgi.storage.base import utcnow
+from fgi.i18n import _
 
 @dataclass(frozen=True)
 class CoderDecision:
@@ -136,7 +137,7 @@ def decide(
 ) -> Decision:
     """Record (or change) the consensus for a segment and code. Leads and admins only."""
     if decision not in DECISIONS:
-        raise FgiError(f"unknown decision {decision!r}", hint=f"one of: {', '.join(DECISIONS)}")
+        raise FgiError(_('unknown decision {decision}', decision=repr(decision)), hint=_('one of: {join}', join=', '.join(DECISIONS)))
     segment, transcript = get_segment(session, segment_id)
     project = session.get(Project, transcript.project_id)
     require(session, lead, "reconcile", project)
@@ -144,13 +145,13 @@ def decide(
     other = None
     if decision == REPLACE:
         if replacement is None:
-            raise FgiError("a replace decision needs the code to put in its place",
-                           hint="fgi reconcile decide ... --replace 'NEW/PATH'")
+            raise FgiError(_('a replace decision needs the code to put in its place'),
+                           hint=_("fgi reconcile decide ... --replace 'NEW/PATH'"))
         other = resolve_code(session, project, replacement)
         if other.id == target.id:
-            raise FgiError("a code cannot replace itself", hint="use --apply to keep it")
+            raise FgiError(_('a code cannot replace itself'), hint=_('use --apply to keep it'))
     elif replacement is not None:
-        raise FgiError(f"a replacement code only goes with a replace decision, not {decision}")
+        raise FgiError(_('a replacement code only goes with a replace decision, not {decision}', decision=decision))
     reason = (reason or "").strip() or None
     row = session.scalar(select(ConsensusDecision).where(
         ConsensusDecision.segment_id == segment.id, ConsensusDecision.code_id == target.id))

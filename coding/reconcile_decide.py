@@ -28,6 +28,7 @@ from coding.reconcile_queue import line_versions
 from coding.users import require_lead
 from fgi.errors import FgiError
 from fgi.models import Project, Segment
+from fgi.i18n import _
 
 KEEP, DROP, ADD = "keep", "drop", "add"
 LINE_ACTIONS = (KEEP, DROP, REPLACE, ADD)
@@ -42,7 +43,7 @@ class StaleLine(FgiError):
         super().__init__(
             f"line {line} ({segment_id}) changed after it was shown: someone decided it or changed its "
             "codings in the meantime; nothing was saved",
-            hint="look at the line again (fgi reconcile list --all) and decide on what it shows now",
+            hint=_('look at the line again (fgi reconcile list --all) and decide on what it shows now'),
         )
         self.segment_id = segment_id
         self.line = line
@@ -91,8 +92,8 @@ def decide_line(
     missing = disputed - set(existing) - {code.id for code, *_ in plan}
     if missing:
         names = ", ".join(sorted(code_path(session, resolve_code(session, project, k)) for k in missing))
-        raise FgiError(f"line {segment.line}: the coders differ on {names}, and the decision says nothing of it",
-                       hint="decide every code the coders differ on: --keep, --drop or --replace OLD=NEW")
+        raise FgiError(_('line {line}: the coders differ on {names}, and the decision says nothing of it', line=segment.line, names=names),
+                       hint=_('decide every code the coders differ on: --keep, --drop or --replace OLD=NEW'))
 
     written, unchanged = [], []
     for code, decision, other, why in plan:
@@ -128,39 +129,39 @@ def _line_codings(session: Session, segment: Segment) -> tuple[dict[int, set[int
 def _plan(session, project, segment, choices, applied, existing, disputed, line_reason) -> list[tuple]:
     """Check every choice before anything is written: (code, decision, replacement, reason)."""
     if not choices:
-        raise FgiError(f"line {segment.line}: no decision given",
-                       hint="name the codes: --keep A --drop B --replace C=D --add E")
+        raise FgiError(_('line {line}: no decision given', line=segment.line),
+                       hint=_('name the codes: --keep A --drop B --replace C=D --add E'))
     plan, seen = [], set()
     for choice in choices:
         if choice.action not in LINE_ACTIONS:
-            raise FgiError(f"unknown action {choice.action!r}", hint=f"one of: {', '.join(LINE_ACTIONS)}")
+            raise FgiError(_('unknown action {action}', action=repr(choice.action)), hint=_('one of: {join}', join=', '.join(LINE_ACTIONS)))
         code = resolve_code(session, project, choice.code)
         path = code_path(session, code)
         if code.id in seen:
-            raise FgiError(f"line {segment.line}: {path!r} is decided twice", hint="one action per code")
+            raise FgiError(_('line {line}: {path} is decided twice', line=segment.line, path=repr(path)), hint=_('one action per code'))
         seen.add(code.id)
         on_line = code.id in applied or code.id in existing
         if choice.action == ADD and code.id in applied:
-            raise FgiError(f"line {segment.line}: a coder applied {path!r} already, so it cannot be added",
-                           hint="keep it instead (--keep)")
+            raise FgiError(_('line {line}: a coder applied {path} already, so it cannot be added', line=segment.line, path=repr(path)),
+                           hint=_('keep it instead (--keep)'))
         if choice.action != ADD and not on_line:
-            raise FgiError(f"line {segment.line}: nobody applied {path!r}", hint="to put it on the line: --add")
+            raise FgiError(_('line {line}: nobody applied {path}', line=segment.line, path=repr(path)), hint=_('to put it on the line: --add'))
         other = None
         if choice.action == REPLACE:
             if choice.replacement is None:
-                raise FgiError(f"line {segment.line}: replacing {path!r} needs the code to put in its place",
-                               hint="--replace 'OLD/PATH=NEW/PATH'")
+                raise FgiError(_('line {line}: replacing {path} needs the code to put in its place', line=segment.line, path=repr(path)),
+                               hint=_("--replace 'OLD/PATH=NEW/PATH'"))
             other = resolve_code(session, project, choice.replacement)
             if other.id == code.id:
-                raise FgiError(f"line {segment.line}: {path!r} cannot replace itself", hint="keep it instead")
+                raise FgiError(_('line {line}: {path} cannot replace itself', line=segment.line, path=repr(path)), hint=_('keep it instead'))
         elif choice.replacement is not None:
-            raise FgiError(f"a replacement code only goes with replace, not {choice.action}")
+            raise FgiError(_('a replacement code only goes with replace, not {action}', action=choice.action))
         why = (choice.reason or "").strip() or line_reason
         plan.append((code, _DECISION[choice.action], other, why))
     # An agreed code kept as it is needs no reason: nothing is decided about it.
     reasonless = [code_path(session, code) for code, decision, _, why in plan if why is None
                   and not (decision == APPLY and code.id in applied and code.id not in disputed | set(existing))]
     if reasonless:
-        raise FgiError(f"line {segment.line}: no reason for {', '.join(reasonless)}",
-                       hint="give one reason for the line (--reason) or one per code")
+        raise FgiError(_('line {line}: no reason for {join}', line=segment.line, join=', '.join(reasonless)),
+                       hint=_('give one reason for the line (--reason) or one per code'))
     return plan

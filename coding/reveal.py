@@ -28,6 +28,7 @@ from coding.permissions import require
 from coding.users import require_member
 from fgi.errors import FgiError, NotFound
 from fgi.models import Event, Project, Segment, Transcript
+from fgi.i18n import _
 
 REVEAL_BOOTSTRAP = 1000  # resamples of the stored confidence interval
 CHANGE_KINDS = ("code.apply", "code.remove", "code.memo")
@@ -82,7 +83,7 @@ def reveal(session: Session, lead: User, transcript_id: str, *, reason: str | No
 
     transcript = session.get(Transcript, transcript_id)
     if transcript is None:
-        raise NotFound(f"no transcript {transcript_id!r}", hint="list them with: fgi transcripts --project NAME")
+        raise NotFound(_('no transcript {transcript_id}', transcript_id=repr(transcript_id)), hint=_('list them with: fgi transcripts --project NAME'))
     require(session, lead, "reveal", transcript.project_id)
     if is_revealed(session, transcript_id):
         return False
@@ -122,7 +123,7 @@ def set_post_reveal_policy(session: Session, lead: User, project: Project, polic
                            reason: str | None = None) -> bool:
     """A lead blocks or allows coding changes on revealed transcripts; False if unchanged."""
     if policy not in POST_REVEAL_POLICIES:
-        raise FgiError(f"unknown post-reveal setting {policy!r}", hint=f"one of: {', '.join(POST_REVEAL_POLICIES)}")
+        raise FgiError(_('unknown post-reveal setting {policy}', policy=repr(policy)), hint=_('one of: {join}', join=', '.join(POST_REVEAL_POLICIES)))
     require(session, lead, "reveal.policy", project)
     before = post_reveal_policy(session, project)
     if before == policy:
@@ -152,7 +153,7 @@ def check_change_allowed(session: Session, transcript: Transcript) -> None:
     raise ChangeAfterReveal(
         f"transcript {transcript.name!r} has been revealed and project {project.name!r} blocks coding changes "
         "after reveal, so the independent coding stays as it was",
-        hint=f"a lead may allow post-reveal changes: fgi rounds post-reveal allowed --project {project.name!r}",
+        hint=_('a lead may allow post-reveal changes: fgi rounds post-reveal allowed --project {name}', name=repr(project.name)),
     )
 
 

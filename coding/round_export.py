@@ -17,6 +17,7 @@ from coding.tables import add_sheet, write_sheets, write_table
 from fgi.errors import NotFound
 from fgi.safe_cells import SafeCsvWriter
 from fgi.models import Project, Segment, Transcript
+from fgi.i18n import _
 
 CODING_COLUMNS = (*EXPORT_COLUMNS, "round", "post_reveal")
 AGREEMENT_COLUMNS = ("basis", "transcript", "code", "alpha", "alpha_ci_low", "alpha_ci_high", "band", "percent",
@@ -37,8 +38,8 @@ def round_tables(session: Session, viewer: User, project: Project, number: int) 
     """The round's tables by sheet name: (columns, rows)."""
     views = {v.number: v for v in list_rounds(session, project, viewer=viewer)}
     if number not in views:
-        raise NotFound(f"no round {number} in project {project.name!r}",
-                       hint=f"list them with: fgi rounds list --project {project.name!r}")
+        raise NotFound(_('no round {number} in project {name}', number=number, name=repr(project.name)),
+                       hint=_('list them with: fgi rounds list --project {name}', name=repr(project.name)))
     view = views[number]
     ids = {t for t, _ in view.transcripts}
     codings = round_codings(session, project, number, viewer=viewer)

@@ -36,6 +36,7 @@ from fgi.errors import FgiError, NotFound
 from fgi.models import MODERATOR, Event, Participant, Project, Segment, Transcript
 from fgi.storage.base import utcnow
 from fgi.study import get_transcript
+from fgi.i18n import _
 
 ROUND_BOOTSTRAP = 1000
 
@@ -106,8 +107,7 @@ def require_open_round(session: Session, transcript: Transcript) -> None:
         project = session.get(Project, transcript.project_id)
         raise RoundClosed(
             f"round {current.number} of {project.name!r}, which holds transcript {transcript.name!r}, is closed",
-            hint=f"a lead opens the next round on it: fgi rounds open --project {project.name!r} "
-                 f"--transcript {transcript.id}")
+            hint=_('a lead opens the next round on it: fgi rounds open --project {name} --transcript {id}', name=repr(project.name), id=transcript.id))
 
 
 def _transcript_ids(session: Session, project: Project, row: CodingRound, rows: list[CodingRound],
@@ -161,8 +161,8 @@ def _get(session: Session, project: Project, number: int) -> CodingRound:
     if row is None:
         if number == 1 and not _rows(session, project.id):
             return None  # the unwritten round 1
-        raise NotFound(f"no round {number} in project {project.name!r}",
-                       hint=f"list them with: fgi rounds list --project {project.name!r}")
+        raise NotFound(_('no round {number} in project {name}', number=number, name=repr(project.name)),
+                       hint=_('list them with: fgi rounds list --project {name}', name=repr(project.name)))
     return row
 
 
@@ -180,8 +180,8 @@ def close_round(session: Session, lead: User, project: Project, *, note: str | N
     require(session, lead, "rounds.manage", project)
     row = ensure_first_round(session, project, lead.name)
     if row.closed_at is not None:
-        raise FgiError(f"round {row.number} of {project.name!r} is already closed",
-                       hint=f"open the next one: fgi rounds open --project {project.name!r} --transcript ID")
+        raise FgiError(_('round {number} of {name} is already closed', number=row.number, name=repr(project.name)),
+                       hint=_('open the next one: fgi rounds open --project {name} --transcript ID', name=repr(project.name)))
     rows = _rows(session, project.id)
     ids = _transcript_ids(session, project, row, rows, _listed(session, project.id))
     listed = set(_listed(session, project.id).get(row.id, []))
@@ -210,10 +210,10 @@ def open_round(session: Session, lead: User, project: Project, transcripts: Sequ
     rows = _rows(session, project.id)
     if not rows or rows[-1].closed_at is None:
         number = rows[-1].number if rows else 1
-        raise FgiError(f"round {number} of {project.name!r} is still open",
-                       hint=f"close it first: fgi rounds close --project {project.name!r}")
+        raise FgiError(_('round {number} of {name} is still open', number=number, name=repr(project.name)),
+                       hint=_('close it first: fgi rounds close --project {name}', name=repr(project.name)))
     if not transcripts:
-        raise FgiError("say which transcripts the new round codes", hint="--transcript ID (repeatable)")
+        raise FgiError(_('say which transcripts the new round codes'), hint=_('--transcript ID (repeatable)'))
     ids = list(dict.fromkeys(get_transcript(session, t, project).id for t in transcripts))
     row = CodingRound(project_id=project.id, number=rows[-1].number + 1, note=(note or "").strip() or None,
                       opened_by=lead.name, opened_at=utcnow(), codebook_at_open=_codebook(session, project))

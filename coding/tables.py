@@ -17,6 +17,7 @@ from pathlib import Path
 from fgi.errors import InputError
 from fgi.ingest.encoding import decode_bytes
 from fgi.safe_cells import SafeCsvWriter, csv_unescape, protect_sheet
+from fgi.i18n import _
 
 TABLE_SUFFIXES = (".csv", ".xlsx")
 
@@ -37,8 +38,8 @@ class Table:
 def _suffix(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in TABLE_SUFFIXES:
-        raise InputError(f"cannot read {suffix or 'a file without suffix'} as a table", path=path,
-                         hint="use a .csv or .xlsx file")
+        raise InputError(_('cannot read {value} as a table', value=suffix or 'a file without suffix'), path=path,
+                         hint=_('use a .csv or .xlsx file'))
     return suffix
 
 
@@ -57,23 +58,23 @@ def _rows_of(path: Path) -> list[list[str]]:
         try:
             return [[csv_unescape(_cell(c)) for c in row] for row in reader]
         except csv.Error as exc:  # e.g. a cell over the csv module's 131,072 characters
-            raise InputError(f"not readable as CSV ({exc})", path=path, line=reader.line_num,
-                             hint="check the quotes of that row; no cell of a codebook is that long") from None
+            raise InputError(_('not readable as CSV ({exc})', exc=exc), path=path, line=reader.line_num,
+                             hint=_('check the quotes of that row; no cell of a codebook is that long')) from None
     from openpyxl import load_workbook
 
     from fgi.safe_zip import checked_copy, is_xml_part, zip_limits
 
     # An .xlsx is a zip of XML: read within the limits before openpyxl sees it.
     if not zipfile.is_zipfile(path):
-        raise InputError("not a readable Excel workbook (not a zip archive)", path=path,
-                         hint="save it from Excel as .xlsx, or export it as CSV")
+        raise InputError(_('not a readable Excel workbook (not a zip archive)'), path=path,
+                         hint=_('save it from Excel as .xlsx, or export it as CSV'))
     package = checked_copy(path, zip_limits("office_xml_mb"), keep=is_xml_part,
-                           hint="save it from Excel as .xlsx, or export it as CSV")
+                           hint=_('save it from Excel as .xlsx, or export it as CSV'))
     try:
         workbook = load_workbook(package, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError or its own errors
-        raise InputError(f"not a readable Excel workbook ({exc.__class__.__name__})", path=path,
-                         hint="save it from Excel as .xlsx, or export it as CSV") from None
+        raise InputError(_('not a readable Excel workbook ({name})', name=exc.__class__.__name__), path=path,
+                         hint=_('save it from Excel as .xlsx, or export it as CSV')) from None
     try:
         sheet = workbook.worksheets[0]
         return [[_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)]
@@ -89,30 +90,30 @@ def read_table(path: str | Path, *, required: Sequence[str], optional: Sequence[
     """
     path = Path(path)
     if not path.is_file():
-        raise InputError("file not found", path=path)
+        raise InputError(_('file not found'), path=path)
     raw = _rows_of(path)
     while raw and not any(raw[0]):
         raw.pop(0)
     if not raw:
-        raise InputError("the file is empty", path=path,
-                         hint=f"the first row names the columns: {', '.join([*required, *optional])}")
+        raise InputError(_('the file is empty'), path=path,
+                         hint=_('the first row names the columns: {join}', join=', '.join([*required, *optional])))
     header = [c.lower() for c in raw[0]]
     while header and not header[-1]:
         header.pop()
     known = [*required, *optional]
-    unknown = [c or "(empty)" for c in header if c not in known]
+    unknown = [c or _("(empty)") for c in header if c not in known]
     missing = [c for c in required if c not in header]
     duplicated = sorted({c for c in header if c and header.count(c) > 1})
     problems = []
     if missing:
-        problems.append(f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+        problems.append(_("missing columns {columns}", columns=", ".join(missing)))
     if unknown:
-        problems.append(f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}")
+        problems.append(_("unknown columns {columns}", columns=", ".join(unknown)))
     if duplicated:
-        problems.append(f"repeated column{'s' if len(duplicated) > 1 else ''} {', '.join(duplicated)}")
+        problems.append(_("repeated columns {columns}", columns=", ".join(duplicated)))
     if problems:
-        raise InputError("row 1 (header): " + "; ".join(problems), path=path,
-                         hint=f"columns: {', '.join(required)} (required), {', '.join(optional)} (optional)")
+        raise InputError(_("row 1 (header): {problems}", problems="; ".join(problems)), path=path,
+                         hint=_('columns: {join} (required), {join2} (optional)', join=', '.join(required), join2=', '.join(optional)))
     rows = []
     for number, cells in enumerate(raw[1:], start=2):
         if not any(cells):

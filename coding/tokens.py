@@ -21,6 +21,7 @@ from coding.permissions import require
 from fgi.errors import FgiError
 from fgi.models import Event
 from fgi.storage.base import utcnow
+from fgi.i18n import _
 
 DEFAULT_HOURS = 12.0
 MAX_HOURS = 24.0 * 90
@@ -39,8 +40,8 @@ def token_hash(token: str) -> str:
 
 def _check_hours(hours: float) -> float:
     if not 0 < hours <= MAX_HOURS:
-        raise FgiError(f"a login lasts more than 0 and at most {MAX_HOURS:g} hours, not {hours:g}",
-                       hint="e.g. --hours 12 or FGI_LOGIN_HOURS=12")
+        raise FgiError(_('a login lasts more than 0 and at most {MAX_HOURS:g} hours, not {hours:g}', MAX_HOURS=MAX_HOURS, hours=hours),
+                       hint=_('e.g. --hours 12 or FGI_LOGIN_HOURS=12'))
     return hours
 
 

@@ -21,6 +21,7 @@ from coding.models import ADMIN, USER_ROLES, Membership, User
 from coding.permissions import acting, has_users, require
 from fgi.errors import FgiError, NotFound
 from fgi.models import Event, Project
+from fgi.i18n import _
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_BYTES = 72  # bcrypt uses only the first 72 bytes; longer ones are refused
@@ -41,12 +42,11 @@ class UserRow:
 def _check_password(password: str) -> bytes:
     encoded = password.encode("utf-8")
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise FgiError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise FgiError(_('a password needs at least {MIN_PASSWORD_LENGTH} characters', MIN_PASSWORD_LENGTH=MIN_PASSWORD_LENGTH))
     if len(encoded) > MAX_PASSWORD_BYTES:
         raise FgiError(
-            f"a password can be at most {MAX_PASSWORD_BYTES} bytes in UTF-8 "
-            f"(this one is {len(encoded)}; a Hangul syllable takes 3)",
-            hint="choose a shorter password",
+            _('a password can be at most {MAX_PASSWORD_BYTES} bytes in UTF-8 (this one is {count}; a Hangul syllable takes 3)', MAX_PASSWORD_BYTES=MAX_PASSWORD_BYTES, count=len(encoded)),
+            hint=_('choose a shorter password'),
         )
     return encoded
 
@@ -64,7 +64,7 @@ def _dummy_hash() -> bytes:
 
 def _check_role(role: str) -> None:
     if role not in USER_ROLES:
-        raise FgiError(f"unknown role {role!r}", hint=f"use one of: {', '.join(USER_ROLES)}")
+        raise FgiError(_('unknown role {role}', role=repr(role)), hint=_('use one of: {join}', join=', '.join(USER_ROLES)))
 
 
 def create_user(session: Session, name: str, password: str, *, role: str, actor: User | str) -> User:
@@ -75,8 +75,8 @@ def create_user(session: Session, name: str, password: str, *, role: str, actor:
 def create_first_admin(session: Session, name: str, password: str) -> User:
     """The first user of an empty database, an admin, made without anyone to authenticate."""
     if has_users(session):
-        raise PermissionDenied("the database already has users; only an admin may add more",
-                               hint="fgi user add NAME --as ADMIN")
+        raise PermissionDenied(_('the database already has users; only an admin may add more'),
+                               hint=_('fgi user add NAME --as ADMIN'))
     return _create(session, name, password, role=ADMIN, actor=name.strip())
 
 
@@ -84,12 +84,12 @@ def _create(session: Session, name: str, password: str, *, role: str, actor: str
     name = name.strip()
     if not _NAME.fullmatch(name):
         raise FgiError(
-            f"{name!r} is not a usable user name",
-            hint="1-100 characters without spaces or '/', e.g. kim.coder or 김코더",
+            _('{name} is not a usable user name', name=repr(name)),
+            hint=_("1-100 characters without spaces or '/', e.g. kim.coder or 김코더"),
         )
     _check_role(role)
     if session.scalar(select(User.id).where(User.name == name)) is not None:
-        raise FgiError(f"a user named {name!r} already exists", hint="choose another name")
+        raise FgiError(_('a user named {name} already exists', name=repr(name)), hint=_('choose another name'))
     user = User(name=name, password_hash=hash_password(password), role=role)
     session.add(user)
     session.flush()
@@ -100,7 +100,7 @@ def _create(session: Session, name: str, password: str, *, role: str, actor: str
 def get_user(session: Session, name: str) -> User:
     user = session.scalar(select(User).where(User.name == name))
     if user is None:
-        raise NotFound(f"no user named {name!r}", hint="list users with: fgi user list")
+        raise NotFound(_('no user named {name}', name=repr(name)), hint=_('list users with: fgi user list'))
     return user
 
 
@@ -133,7 +133,7 @@ def set_password(session: Session, user: User, password: str, *, actor: User | s
     if isinstance(actor, User) and actor.id == user.id:
         require(session, actor, "users.password.own")
         if old_password is None or authenticate(session, user.name, old_password) is None:
-            raise PermissionDenied("the old password is not right", hint="give your current password")
+            raise PermissionDenied(_('the old password is not right'), hint=_('give your current password'))
         actor = actor.name
     else:
         actor = acting(session, actor, "users.password.other")
@@ -200,6 +200,6 @@ def require_lead(session: Session, user: User, project_id: int, what: str = "rea
     """Raise PermissionDenied unless ``user`` is a lead of the project or an admin; ``what``
     completes the message (new code names an action of ``coding.permissions`` instead)."""
     if not user.is_lead:
-        raise PermissionDenied(f"only a lead or admin may {what}; {user.name} is a {user.role}",
-                               hint="ask a lead of the project")
+        raise PermissionDenied(_('only a lead or admin may {what}; {name} is a {role}', what=what, name=user.name, role=user.role),
+                               hint=_('ask a lead of the project'))
     require(session, user, "codings.read.all", project_id)

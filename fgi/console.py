@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from fgi.terminal import clean, json_safe
 from fgi.storage import Database, open_database
+from fgi.i18n import _
 
 
 class OutputFormat(str, Enum):
@@ -83,7 +84,7 @@ def signed_in(session: Session, claimed: str | None = None) -> Any:
     if _authenticator is None:
         from fgi.errors import FgiError
 
-        raise FgiError("this installation cannot authenticate users (the coding package is missing)")
+        raise FgiError(_('this installation cannot authenticate users (the coding package is missing)'))
     return _authenticator(session, claimed)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from fgi.errors import FgiError
 from fgi.storage.base import Base, UTCDateTime, utcnow
+from fgi.i18n import _
 
 MODERATOR = "moderator"
 PARTICIPANT = "participant"
@@ -193,7 +194,7 @@ class Event(Base):
 def _events_are_append_only(session: Session, _context, _instances) -> None:
     for obj in session.deleted:
         if isinstance(obj, Event):
-            raise FgiError("the event log is append-only: events cannot be deleted")
+            raise FgiError(_('the event log is append-only: events cannot be deleted'))
     for obj in session.dirty:
         if isinstance(obj, Event) and session.is_modified(obj):
-            raise FgiError("the event log is append-only: events cannot be changed")
+            raise FgiError(_('the event log is append-only: events cannot be changed'))

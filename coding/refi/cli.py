@@ -69,7 +69,7 @@ def export_qdpx_command(
 ) -> None:
     """Write the whole coded project as a REFI-QDA archive for other QDA programs."""
     if output.suffix.lower() != ".qdpx":
-        raise InputError("a REFI-QDA project file ends in .qdpx", path=output, hint=f"-o {output.stem}.qdpx")
+        raise InputError(_('a REFI-QDA project file ends in .qdpx'), path=output, hint=_('-o {stem}.qdpx', stem=output.stem))
     if positions not in POSITIONS:
         raise InputError(_("unknown position count {positions!r}", positions=positions),
                          hint=_("use --positions codepoint (the standard) or --positions utf16 (for NVivo)"))

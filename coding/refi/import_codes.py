@@ -34,6 +34,7 @@ from coding.refi.data import (
 from coding.users import add_member
 from fgi.errors import FgiError
 from fgi.models import Event, Project
+from fgi.i18n import _
 
 FOLDER_LEVELS = ("domain", "theme", "subtheme")
 UNKNOWN_USER = "refi-import"  # codings whose file names no user
@@ -67,8 +68,8 @@ def _fields(description: str, color: str | None) -> dict:
     described = parse_description(description) if description.strip() else {}
     cleaned, problems = clean_fields({k: v for k, v in described.items() if v not in (None, "", [])})
     if problems:  # a limit passed or a NUL character: refused, not stored in part
-        raise FgiError(f"a code of the project: {'; '.join(problems[:3])}",
-                       hint="nothing was imported; fix the code in the program that made the file")
+        raise FgiError(_('a code of the project: {join}', join='; '.join(problems[:3])),
+                       hint=_('nothing was imported; fix the code in the program that made the file'))
     color, problems = clean_fields({"color": color or ""})
     if not problems and color.get("color"):
         cleaned["color"] = color["color"]

@@ -67,21 +67,19 @@ def _child(element, name: str):
 def parse_xml(data: bytes, path: Path, member: str = PROJECT_FILE):
     """The root element of a document, parsed without entities, DTDs or network."""
     if any(marker in data for marker in _DOCTYPE):
-        raise InputError(f"{member} declares a DTD (<!DOCTYPE ...>), which REFI-QDA files never do; "
-                         "entity declarations are refused for safety", path=path,
-                         hint="nothing was imported; export the project again from the program that made it")
+        raise InputError(_('{member} declares a DTD (<!DOCTYPE ...>), which REFI-QDA files never do; entity declarations are refused for safety', member=member), path=path,
+                         hint=_('nothing was imported; export the project again from the program that made it'))
     parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, dtd_validation=False,
                              huge_tree=False, remove_comments=True, remove_pis=True)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise InputError(f"{member} is not well-formed XML: {exc.msg}", path=path,
-                         line=exc.lineno or None, hint="export the project again; the file is damaged") from None
+        raise InputError(_('{member} is not well-formed XML: {msg}', member=member, msg=exc.msg), path=path,
+                         line=exc.lineno or None, hint=_('export the project again; the file is damaged')) from None
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        raise InputError(f"{member} declares a DTD (<!DOCTYPE ...>), which REFI-QDA files never do; "
-                         "entity declarations are refused for safety", path=path,
-                         hint="nothing was imported; export the project again from the program that made it")
+        raise InputError(_('{member} declares a DTD (<!DOCTYPE ...>), which REFI-QDA files never do; entity declarations are refused for safety', member=member), path=path,
+                         hint=_('nothing was imported; export the project again from the program that made it'))
     return root
 
 
@@ -127,26 +125,25 @@ def _source_text(element, archive: SafeArchive, name: str) -> str:
     where = element.get("plainTextPath")
     if where is None:
         if inline is None:
-            raise InputError(f"source {name!r} has neither plainTextPath nor PlainTextContent", path=archive.path)
+            raise InputError(_('source {name} has neither plainTextPath nor PlainTextContent', name=repr(name)), path=archive.path)
         return inline.text or ""
     if not where.startswith("internal://"):
-        raise InputError(f"source {name!r} points outside the archive ({where!r}); only internal:// sources "
-                         "can be imported", path=archive.path,
-                         hint="export the project again with its sources included")
+        raise InputError(_('source {name} points outside the archive ({where}); only internal:// sources can be imported', name=repr(name), where=repr(where)), path=archive.path,
+                         hint=_('export the project again with its sources included'))
     relative = where.removeprefix("internal://")
     problem = entry_problem(relative)
     if problem:
-        raise InputError(f"source {name!r}: path {relative!r} {problem}; nothing was imported", path=archive.path)
+        raise InputError(_('source {name}: path {relative} {problem}; nothing was imported', name=repr(name), relative=repr(relative), problem=problem), path=archive.path)
     member = archive.find(f"sources/{relative}")
     if member is None:
-        raise InputError(f"source {name!r}: sources/{relative} is not in the archive", path=archive.path,
-                         hint="export the project again with its sources included")
+        raise InputError(_('source {name}: sources/{relative} is not in the archive', name=repr(name), relative=relative), path=archive.path,
+                         hint=_('export the project again with its sources included'))
     data = archive.read(member)
     encoding = detect_encoding(data, f"{archive.path.name}:{member}")
     try:
         return data.decode(encoding)
     except UnicodeDecodeError:
-        raise InputError(f"{member} is not text in {encoding}", path=archive.path) from None
+        raise InputError(_('{member} is not text in {encoding}', member=member, encoding=encoding), path=archive.path) from None
 
 
 def _position(element, source: str, path: Path) -> tuple[int, int]:

@@ -22,6 +22,7 @@ from fgi.ingest import FORMATS, UNITS, ImportOptions
 from fgi.settings import load_settings
 from fgi.storage import migrate, open_database
 from fgi.study import get_project, get_transcript, list_projects, list_segments, list_transcripts
+from fgi.i18n import _
 
 # Importers of whole-project archives by suffix (".qdpx"): (path, project name, --as, the
 # import options) -> None. Filled by the composition root (fgi/cli/__init__.py), since fgi
@@ -105,12 +106,12 @@ def import_command(
     """Import transcripts into a project (all files or none), or a REFI-QDA .qdpx as a new project."""
     archives = [f for f in files if f.suffix.lower() in ARCHIVE_IMPORTERS]
     if archives and len(files) > 1:
-        raise InputError("a project archive is imported on its own", path=archives[0],
-                         hint=f"fgi import {archives[0].name} --project NEW_NAME")
+        raise InputError(_('a project archive is imported on its own'), path=archives[0],
+                         hint=_('fgi import {name} --project NEW_NAME', name=archives[0].name))
     names: list[str] = []
     if names_file is not None:
         if not names_file.is_file():
-            raise InputError("names file not found", path=names_file, hint="one name per line, UTF-8")
+            raise InputError(_('names file not found'), path=names_file, hint=_('one name per line, UTF-8'))
         names = [n.strip() for n in names_file.read_text(encoding="utf-8").splitlines() if n.strip()]
     options = ImportOptions(group=group, unit=unit, format=fmt, replace=replace,
                             pseudonymise=pseudonymise, names=names, moderators=moderator or [])

@@ -67,7 +67,7 @@ def docx_text(path: Path) -> str:
         import docx
         from docx.table import Table
     except ImportError as exc:  # pragma: no cover - python-docx is a core dependency
-        raise MissingDependency(_("reading .docx needs python-docx"), hint="pip install python-docx") from exc
+        raise MissingDependency(_("reading .docx needs python-docx"), hint=_('pip install python-docx')) from exc
     package = checked_package(path)
     try:
         document = docx.Document(package)

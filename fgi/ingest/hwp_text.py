@@ -77,7 +77,7 @@ def hwp_text(path: Path) -> str:
         from hwpx.errors import Hwp5Error
         from hwpx.hwp5.package import convert
     except ImportError as exc:  # pragma: no cover - python-hwpx is a core dependency
-        raise MissingDependency(_("reading .hwp files needs python-hwpx"), hint="pip install python-hwpx") from exc
+        raise MissingDependency(_("reading .hwp files needs python-hwpx"), hint=_('pip install python-hwpx')) from exc
     data = path.read_bytes()
     try:
         converted = convert(data)

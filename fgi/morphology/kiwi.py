@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from fgi.errors import MissingDependency
 from fgi.morphology.base import Morpheme, predicate_lemma, register_analyzer
+from fgi.i18n import _
 
 
 class KiwiAnalyzer:
@@ -17,8 +18,8 @@ class KiwiAnalyzer:
             from kiwipiepy import Kiwi
         except ImportError as exc:  # pragma: no cover - kiwipiepy is a core dependency
             raise MissingDependency(
-                "the Kiwi morphology backend needs kiwipiepy",
-                hint='pip install kiwipiepy -c constraints.txt',
+                _('the Kiwi morphology backend needs kiwipiepy'),
+                hint=_('pip install kiwipiepy -c constraints.txt'),
             ) from exc
         if num_workers is None:
             num_workers = min(4, os.cpu_count() or 1)

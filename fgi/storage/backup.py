@@ -18,19 +18,20 @@ from sqlalchemy.engine import URL
 
 from fgi.errors import FgiError, InputError
 from fgi.storage.sqlite_copy import sqlite_copy
+from fgi.i18n import _
 
 
 def _sqlite_file(engine: Engine) -> Path:
     database = engine.url.database
     if not database or database == ":memory:":
-        raise FgiError("an in-memory database cannot be backed up")
+        raise FgiError(_('an in-memory database cannot be backed up'))
     return Path(database)
 
 
 def _pg_tool(name: str) -> str:
     found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None)
     if found is None:
-        raise FgiError(f"{name} is not installed", hint="apt-get install postgresql-client")
+        raise FgiError(_('{name} is not installed', name=name), hint=_('apt-get install postgresql-client'))
     return found
 
 
@@ -47,14 +48,14 @@ def _pg_args(url: URL) -> tuple[list[str], dict[str, str]]:
 def _run(command: list[str], env: dict[str, str]) -> None:
     result = subprocess.run(command, env=env, capture_output=True, text=True)
     if result.returncode != 0:
-        raise FgiError(f"{Path(command[0]).name} failed: {result.stderr.strip()[:500]}")
+        raise FgiError(_('{name} failed: {value}', name=Path(command[0]).name, value=result.stderr.strip()[:500]))
 
 
 def backup(engine: Engine, target: Path) -> Path:
     """Write a consistent copy of the database to ``target``."""
     target = Path(target)
     if target.exists():
-        raise InputError("the backup file already exists", path=target, hint="choose a new file name")
+        raise InputError(_('the backup file already exists'), path=target, hint=_('choose a new file name'))
     if engine.dialect.name == "sqlite":
         sqlite_copy(_sqlite_file(engine), target)
     else:
@@ -67,12 +68,12 @@ def restore(engine: Engine, source: Path) -> None:
     """Replace the database's content with the backup in ``source``. Stop the app first."""
     source = Path(source)
     if not source.is_file():
-        raise InputError("backup file not found", path=source, hint="give the file fgi backup wrote")
+        raise InputError(_('backup file not found'), path=source, hint=_('give the file fgi backup wrote'))
     engine.dispose()
     if engine.dialect.name == "sqlite":
         with source.open("rb") as f:
             if f.read(16) != b"SQLite format 3\x00":
-                raise InputError("not a SQLite backup", path=source, hint="give the file fgi backup wrote")
+                raise InputError(_('not a SQLite backup'), path=source, hint=_('give the file fgi backup wrote'))
         sqlite_copy(source, _sqlite_file(engine))
     else:
         args, env = _pg_args(engine.url)

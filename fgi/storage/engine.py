@@ -6,6 +6,7 @@ import os
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from fgi.i18n import _
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 DEFAULT_POOL_SIZE = 10  # connections one app process keeps to PostgreSQL (as many again in bursts)
@@ -41,8 +42,8 @@ def pool_size() -> int:
     if size < 1:
         from fgi.errors import FgiError
 
-        raise FgiError(f"FGI_DB_POOL_SIZE must be a whole number of connections, 1 or more (not {raw!r})",
-                       hint="unset it for the default of 10")
+        raise FgiError(_('FGI_DB_POOL_SIZE must be a whole number of connections, 1 or more (not {raw})', raw=repr(raw)),
+                       hint=_('unset it for the default of 10'))
     return size
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from fgi.errors import FgiError
+from fgi.i18n import _
 
 _ROLE = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
@@ -22,7 +23,7 @@ _ROLE = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 def app_role_statements(name: str, database: str, schema: str = "public") -> list[str]:
     """The GRANT statements that make ``name`` the app's role (it must exist)."""
     if not _ROLE.fullmatch(name):
-        raise FgiError(f"{name!r} is not a usable role name", hint="lower-case letters, digits and _, e.g. fgi_app")
+        raise FgiError(_('{name} is not a usable role name', name=repr(name)), hint=_('lower-case letters, digits and _, e.g. fgi_app'))
     return [
         f'REVOKE ALL ON DATABASE "{database}" FROM {name}',
         f'GRANT CONNECT, TEMPORARY ON DATABASE "{database}" TO {name}',
@@ -39,8 +40,8 @@ def app_role_statements(name: str, database: str, schema: str = "public") -> lis
 def make_app_role(engine: Engine, name: str, password: str) -> bool:
     """Create (or update) the app's login role with ``password``; True if it was created."""
     if engine.dialect.name != "postgresql":
-        raise FgiError("only PostgreSQL has database roles",
-                       hint="a SQLite file is protected by its file permissions; keep it readable by the app's account only")
+        raise FgiError(_('only PostgreSQL has database roles'),
+                       hint=_("a SQLite file is protected by its file permissions; keep it readable by the app's account only"))
     database = engine.url.database
     statements = app_role_statements(name, database)
     with engine.begin() as conn:
