@@ -104,6 +104,14 @@ def short(quote: Quote, limit: int = TABLE_QUOTE_LENGTH) -> str:
     return f"“{text}” ({quote.speaker})"
 
 
+def _memo_lines(memo: str | None) -> list[tuple[str, dict]]:
+    """A node's memos below it in its cell: small, grey, marked 메모."""
+    if not memo:
+        return []
+    return [(f"메모: {part}" if i == 0 else part, {"size": 8, "grey": True})
+            for i, part in enumerate(p for p in memo.split("\n") if p.strip())]
+
+
 def _merge_down(table, column: int, spans: list[tuple[int, int]]) -> None:
     for first, last in spans:
         if last > first:
@@ -139,10 +147,13 @@ def _table(document, table_data: ThemeTable) -> None:
         cells = table.rows[number].cells
         if number in domain_starts:  # merged cells hold their text in the first row only
             _write(cells[0], [(row.domain, {"bold": True})] +
-                   ([(str(domain_counts), {"size": 8, "grey": True})] if domain_counts else []))
+                   ([(str(domain_counts), {"size": 8, "grey": True})] if domain_counts else []) +
+                   _memo_lines(table_data.domain_memos.get(row.domain)))
         if number in theme_starts and row.theme:
-            _write(cells[1], [(row.theme, {"bold": True}), (str(row.theme_counts), {"size": 8, "grey": True})])
-        _write(cells[2], [(row.subtheme, {})] + ([(str(row.counts), {"size": 8, "grey": True})] if row.subtheme else []))
+            _write(cells[1], [(row.theme, {"bold": True}), (str(row.theme_counts), {"size": 8, "grey": True})] +
+                   _memo_lines(row.theme_memo))
+        _write(cells[2], [(row.subtheme, {})] + ([(str(row.counts), {"size": 8, "grey": True})] if row.subtheme else []) +
+               (_memo_lines(row.memo) if row.subtheme else []))
         _write(cells[3], [(f"· {code}", {}) for code in row.codes] or [("", {})])
         _write(cells[4], [(short(q), {}) for q in row.quotes] or [("", {})])
     for column, width in enumerate(WIDTHS_CM):

@@ -65,7 +65,8 @@ class ThemeRow:
     quotes: list[Quote]
     counts: Counts  # of the sub-theme
     theme_counts: Counts  # of the theme (distinct lines, not a sum)
-    memo: str | None = None
+    memo: str | None = None  # the memos of the row's own node (the sub-theme, or a theme without any)
+    theme_memo: str | None = None  # the memos of its theme
 
 
 @dataclass
@@ -73,6 +74,7 @@ class ThemeTable:
     project: str
     rows: list[ThemeRow] = field(default_factory=list)
     domain_counts: dict[str, Counts] = field(default_factory=dict)
+    domain_memos: dict[str, str] = field(default_factory=dict)
 
     @property
     def domains(self) -> list[str]:
@@ -100,17 +102,19 @@ def _counts(node: TreeNode) -> Counts:
     return Counts(node.lines, node.participants, node.groups)
 
 
-def _subtheme_row(domain: str, theme: str, theme_counts: Counts, node: TreeNode) -> ThemeRow:
+def _subtheme_row(domain: str, theme: str, theme_counts: Counts, node: TreeNode,
+                  theme_memo: str | None = None) -> ThemeRow:
     return ThemeRow(domain, theme, node.name, [c.name for c in node.codes], [_quote(q) for q in node.quotes],
-                    _counts(node), theme_counts, node.memo)
+                    _counts(node), theme_counts, node.memo, theme_memo)
 
 
 def _theme_rows(domain: str, theme: TreeNode) -> list[ThemeRow]:
     counts = _counts(theme)
     subthemes = [c for c in theme.children if c.level == SUBTHEME]
     if not subthemes:
-        return [ThemeRow(domain, theme.name, "", [], [_quote(q) for q in theme.quotes], counts, counts, theme.memo)]
-    return [_subtheme_row(domain, theme.name, counts, s) for s in subthemes]
+        return [ThemeRow(domain, theme.name, "", [], [_quote(q) for q in theme.quotes], counts, counts, theme.memo,
+                         theme.memo)]
+    return [_subtheme_row(domain, theme.name, counts, s, theme.memo) for s in subthemes]
 
 
 def theme_table(session: Session, project: Project, *, viewer: User, quotes: int = 2,
@@ -123,6 +127,8 @@ def theme_table(session: Session, project: Project, *, viewer: User, quotes: int
     for node in tree:
         if node.level == DOMAIN:
             table.domain_counts[node.name] = _counts(node)
+            if node.memo:
+                table.domain_memos[node.name] = node.memo
             for theme in node.children:
                 table.rows += _theme_rows(node.name, theme)
             if not node.children:

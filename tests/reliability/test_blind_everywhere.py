@@ -286,7 +286,7 @@ def assert_refused(team: Team, out: Path, capsys) -> None:
 
 # ---- what A sees in the app ------------------------------------------------------------
 
-CODER_PAGES = ["projects", "transcripts", "codebook", "coding", "agreement", "export"]
+CODER_PAGES = ["projects", "transcripts", "codebook", "coding", "agreement", "export", "memos"]
 
 
 def _value(element):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from coding.bulk import export_codings
 from coding.codebook_io import export_codebook
+from coding.memos import export_memos
 from coding.reconcile_log import export_log, reconciliation_log
 from coding.round_export import append_snapshots, export_all_rounds, snapshot_rows
 from coding.refi.collect import collect_project
@@ -61,6 +62,9 @@ ROWS = [
     ExportRow("export.codings", {
         f"codings.{fmt}": (lambda s, p, u, path: export_codings(s, u, p, path)) for fmt in ("csv", "xlsx")
     }, lead=False, action="codings.read.own"),
+    ExportRow("export.memos", {
+        f"memos.{fmt}": (lambda s, p, u, path: export_memos(s, p, path, viewer=u)) for fmt in ("csv", "xlsx")
+    }, lead=False, action="memos.read"),
     ExportRow("export.log", {
         f"reconciliation.{fmt}": _log for fmt in ("csv", "xlsx")
     }, lead=True, action="reconcile"),
