@@ -28,6 +28,7 @@ from themes.units import Line
 
 COLUMNS = ("영역", "주제", "하위주제", "내용", "대표 인용")
 COUNT_COLUMNS = ("줄 수", "참여자 수", "집단 수")
+MEMO_COLUMN = "메모"  # the memos of the row's domain, theme and sub-theme (CSV and Excel)
 UNPLACED = "(미분류)"  # the domain (or theme) cell of nodes not yet placed under one
 _PSEUDONYM = re.compile(r"([PM])0*(\d+)")
 

@@ -12,15 +12,16 @@ from pathlib import Path
 
 from fgi.safe_cells import SafeCsvWriter
 
-from themes.export_table import COLUMNS, COUNT_COLUMNS, ThemeRow, ThemeTable
+from themes.export_table import COLUMNS, COUNT_COLUMNS, MEMO_COLUMN, ThemeRow, ThemeTable
 
 
 def table_rows(table: ThemeTable) -> list[list[str | int]]:
     """Header and rows as the CSV and the spreadsheet write them."""
-    rows: list[list[str | int]] = [[*COLUMNS, *COUNT_COLUMNS]]
+    rows: list[list[str | int]] = [[*COLUMNS, *COUNT_COLUMNS, MEMO_COLUMN]]
     for r in table.rows:
+        memos = dict.fromkeys(m for m in (table.domain_memos.get(r.domain), r.theme_memo, r.memo) if m)
         rows.append([r.domain, r.theme, r.subtheme, "\n".join(r.codes), "\n".join(q.cited for q in r.quotes),
-                     r.counts.lines, r.counts.participants, r.counts.groups])
+                     r.counts.lines, r.counts.participants, r.counts.groups, "\n\n".join(memos)])
     return rows
 
 
