@@ -239,4 +239,4 @@ def test_every_export_makes_a_file_for_a_lead(demo_url):
     assert {"xl/worksheets/sheet1.xml", "xl/worksheets/sheet3.xml"} <= set(
         zipfile.ZipFile(BytesIO(files["rounds.xlsx"])).namelist())  # codings, agreement, changes
     assert all(len(data) > 100 for name, data in files.items() if name not in ("reconciliation.csv", "memos.csv"))
-    assert files["memos.csv"].decode("utf-8-sig").startswith("id,kind,on,")  # the demo has no memos yet
+    assert files["memos.csv"].decode("utf-8-sig").startswith('"번호","종류","대상",')  # no memos in the demo yet
