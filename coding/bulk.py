@@ -20,11 +20,12 @@ from coding.applications import apply_code, codings_for
 from coding.code_paths import leaf_name
 from coding.codebook import code_index, join_path, split_path
 from coding.errors import RowErrors, RowProblem
-from coding.memos import first_line_memos
+from coding.memos import MEMO_SHEET, first_line_memos, memo_table
 from coding.models import IMPORT, CodeApplication, User
-from coding.tables import read_table, write_table
+from coding.tables import read_table, write_sheets, write_table
 from coding.permissions import require
 from fgi.errors import InputError
+from fgi.i18n import _
 from fgi.models import Event, Project, Segment, Transcript
 from fgi.i18n import _
 
@@ -163,7 +164,13 @@ def coding_rows(session: Session, viewer: User, project: Project, *, coder: User
 
 def export_codings(session: Session, viewer: User, project: Project, path: str | Path, *,
                    coder: User | None = None, transcript_id: str | None = None) -> int:
-    """Write the visible codings to .csv or .xlsx; returns how many rows were written."""
+    """Write the visible codings to .csv or .xlsx; returns how many rows were written. An
+    .xlsx also gets a sheet of the memos ``viewer`` may see (of the transcript, if given)."""
     rows = coding_rows(session, viewer, project, coder=coder, transcript_id=transcript_id)
-    write_table(path, EXPORT_COLUMNS, rows, sheet="codings")
+    if Path(path).suffix.lower() == ".xlsx":
+        memos = memo_table(session, project, viewer=viewer, transcript_id=transcript_id,
+                           author=coder.name if coder is not None else None)
+        write_sheets(path, {"codings": (EXPORT_COLUMNS, rows), _(MEMO_SHEET): memos})
+    else:
+        write_table(path, EXPORT_COLUMNS, rows, sheet="codings")
     return len(rows)

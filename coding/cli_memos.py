@@ -4,6 +4,7 @@ code, a line or a theme node (``coding.memos``), as the signed-in user."""
 from __future__ import annotations
 
 from enum import Enum
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -58,9 +59,11 @@ def memo_list(
         "--transcript", help="memos on this transcript, its participants and its lines")] = None,
     search: Annotated[Optional[str], typer.Option("--search", "-s", help="words in the title or text")] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json")] = OutputFormat.table,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write them to a .csv or .xlsx file")] = None,
     as_user: AsOption = None,
 ) -> None:
-    """List the memos you may see (another coder's memos on lines stay hidden until reveal)."""
+    """List the memos you may see (another coder's memos on lines stay hidden until reveal),
+    or write them to a file."""
     with transaction() as session:
         found = get_project(session, project)
         viewer = signed_in(session, as_user)
@@ -69,10 +72,14 @@ def memo_list(
             if kind is None:
                 raise FgiError(_("--target needs --kind (what the target is)"))
             key = memos.resolve_target(session, found, kind.value, target)
-        rows = memos.memos_for(
-            session, found, viewer=viewer, kind=kind.value if kind else None, target=key, author=author,
-            search=search, code_id=resolve_code(session, found, code).id if code else None,
-            transcript_id=get_transcript(session, transcript, found).id if transcript else None)
+        filters = dict(kind=kind.value if kind else None, target=key, author=author, search=search,
+                       code_id=resolve_code(session, found, code).id if code else None,
+                       transcript_id=get_transcript(session, transcript, found).id if transcript else None)
+        if output is not None:
+            written = memos.export_memos(session, found, output, viewer=viewer, **filters)
+            info(_("{file}: {count} memos", file=output.name, count=written))
+            return
+        rows = memos.memos_for(session, found, viewer=viewer, **filters)
         about = memos.describe_targets(session, found, rows)
     if fmt is OutputFormat.json:
         print_json([{**_plain(m), "about": about[m.id]} for m in rows])

@@ -513,3 +513,28 @@ def target_choices(session: Session, project: Project, kind: str, *, transcript_
                     .order_by(Segment.line))]
     raise FgiError(_("unknown memo kind {kind!r}", kind=kind),
                    hint=_("one of: {choices}", choices=", ".join(MEMO_KINDS)))
+
+
+# The columns of a memo table (CSV, or the 메모 sheet of an .xlsx): export headers, translated.
+MEMO_COLUMNS = (N_("id"), N_("kind"), N_("on"), N_("target id"), N_("author"), N_("title"), N_("text"),
+                N_("created"), N_("updated"), N_("source"))
+MEMO_SHEET = N_("memos")
+
+
+def memo_table(session: Session, project: Project, *, viewer: User, **filters) -> tuple[list[str], list[list]]:
+    """The memos ``viewer`` may see (``memos_for`` filters), as (columns, rows) for a file."""
+    rows = memos_for(session, project, viewer=viewer, **filters)
+    about = describe_targets(session, project, rows)
+    body = [[m.id, _(KIND_NAMES[m.kind]), about[m.id], m.target, m.author or _("(unknown)"), m.title or "", m.text,
+             m.created_at.isoformat(timespec="seconds"), m.updated_at.isoformat(timespec="seconds"), m.source]
+            for m in rows]
+    return [_(c) for c in MEMO_COLUMNS], body
+
+
+def export_memos(session: Session, project: Project, path, *, viewer: User, **filters) -> int:
+    """Write the memos ``viewer`` may see to .csv or .xlsx (a sheet named 메모); how many."""
+    from coding.tables import write_table
+
+    columns, rows = memo_table(session, project, viewer=viewer, **filters)
+    write_table(path, columns, rows, sheet=_(MEMO_SHEET))
+    return len(rows)

@@ -24,10 +24,10 @@ from coding.applications import get_segment, resolve_code
 from coding.codebook import code_index, code_path
 from coding.consensus import decision_rows
 from coding.matrix import CodingData, Scope, load_coding
-from coding.models import MEMO_SEGMENT, DECISIONS, REPLACE, Code, CodeApplication, ConsensusDecision, Memo, User
+from coding.models import DECISIONS, MEMO_SEGMENT, REPLACE, Code, ConsensusDecision, Memo, User
 from coding.permissions import require
 from fgi.errors import FgiError
-from fgi.models import Event, Project, Segment, Transcript
+from fgi.models import Event, Project, Segment
 from fgi.storage.base import utcnow
 from fgi.i18n import _
 

@@ -105,6 +105,14 @@ def short(quote: Quote, limit: int = TABLE_QUOTE_LENGTH) -> str:
     return f"“{text}” ({quote.speaker})"
 
 
+def _memo_lines(memo: str | None) -> list[tuple[str, dict]]:
+    """A node's memos below it in its cell: small, grey, marked 메모."""
+    if not memo:
+        return []
+    return [(f"메모: {part}" if i == 0 else part, {"size": 8, "grey": True})
+            for i, part in enumerate(p for p in memo.split("\n") if p.strip())]
+
+
 def _merge_down(table, column: int, runs: list[tuple[int, int]]) -> None:
     for first, last in runs:
         if last > first:
@@ -152,7 +160,8 @@ def _table(document, table_data: ThemeTable) -> None:
             _write(cells[1], [(row.theme, {"bold": True}),
                               (_with(str(row.theme_counts), row.theme_frequency), {"size": 8, "grey": True})])
         _write(cells[2], [(row.subtheme, {})] +
-               ([(_with(str(row.counts), row.frequency), {"size": 8, "grey": True})] if row.subtheme else []))
+               ([(_with(str(row.counts), row.frequency), {"size": 8, "grey": True})] if row.subtheme else []) +
+               _memo_lines("\n".join(row.memos)))
         _write(cells[3], [(f"· {code}", {}) for code in row.codes] or [("", {})])
         _write(cells[4], [(short(q), {}) for q in row.quotes] or [("", {})])
     for column, width in enumerate(WIDTHS_CM):

@@ -658,6 +658,8 @@ KO.update({
     "memos.kind.code": "코드",
     "memos.kind.segment": "줄",
     "memos.kind.node": "주제 노드",
+    "export.memos": "메모",
+    "export.memos.note": "볼 수 있는 모든 메모 (종류, 대상, 작성자, 제목, 내용, 시각). 다른 코더의 줄 메모는 공개 전에는 빠집니다.",
 })
 EN.update({
     "page.memos": "Memos",
@@ -703,6 +705,8 @@ EN.update({
     "memos.kind.code": "Code",
     "memos.kind.segment": "Line",
     "memos.kind.node": "Theme node",
+    "export.memos": "Memos",
+    "export.memos.note": "Every memo you may see (kind, target, author, title, text, times). Another coder's line memos are left out until reveal.",
 })
 # coding view (document view, range coding, undo and redo)
 KO.update({

@@ -206,3 +206,34 @@ def test_line_memos_of_an_unknown_author_are_hidden_from_coders_until_reveal(mem
                    target=_segment(memos, 30), text="가져온 줄 메모", source="import", author=None)
     assert _seen(memos, memos.coders[0], target=_segment(memos, 30)) == []
     assert len(_seen(memos, memos.lead, target=_segment(memos, 30))) == 1
+
+
+def test_memo_files_and_the_memo_sheet_of_the_codings_workbook_are_blind(memos, tmp_path):
+    from openpyxl import load_workbook
+
+    from coding.bulk import export_codings
+    from coding.memos import export_memos
+    import csv
+    from fgi.i18n import set_language
+
+    a = memos.coders[0]
+    set_language("ko")
+    try:
+        with memos.db.reading() as session:
+            project, coder = get_project(session, memos.project), get_user(session, a)
+            assert export_memos(session, project, tmp_path / "memos.csv", viewer=coder) == 6
+            export_memos(session, project, tmp_path / "lead.xlsx", viewer=get_user(session, memos.lead))
+            export_codings(session, coder, project, tmp_path / "codings.xlsx")
+    finally:
+        set_language(None)
+    rows = list(csv.reader((tmp_path / "memos.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[0][:7] == ["번호", "종류", "대상", "대상 id", "작성자", "제목", "내용"]
+    assert "B의 생각: 자신감" not in [r[6] for r in rows]  # B's line memo is hidden from A
+    assert ("줄", "낙인감", "주민센터에서 창피했다는 말") in [(r[1], r[5], r[6]) for r in rows]
+    assert rows[1][2] == "프로젝트 전체"
+    lead_book = load_workbook(tmp_path / "lead.xlsx")
+    assert lead_book.sheetnames == ["메모"] and lead_book["메모"].max_row == 8
+    book = load_workbook(tmp_path / "codings.xlsx")
+    assert book.sheetnames == ["codings", "메모"]
+    texts = [row[6] for row in book["메모"].iter_rows(min_row=2, values_only=True)]
+    assert "주민센터에서 창피했다는 말" in texts and "B의 생각: 자신감" not in texts

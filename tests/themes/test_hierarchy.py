@@ -313,3 +313,26 @@ def test_node_memos_move_with_a_merge_come_back_with_its_undo_and_outlive_a_dele
             set_memo(session, p, two, "", actor=lead)
         kinds = [e.kind for e in session.scalars(select(Event).where(Event.kind.like("memo.%")).order_by(Event.id))]
     assert kinds == ["memo.write", "memo.write", "memo.move", "memo.edit", "memo.delete"]
+
+
+def test_node_memos_below_their_nodes_in_the_word_theme_table(book, tmp_path):
+    from docx import Document
+
+    from coding.memos import write_memo
+    from themes.export_docx import write_docx
+    from themes.export_table import theme_table
+
+    with book.transaction() as session:
+        p, lead = _project(session), _lead(session)
+        domain = _ids(create_node(session, p, DOMAIN, "실무자가 본 성과", actor=lead, memo="영역 메모"))
+        theme = _ids(create_node(session, p, THEME, "사례관리의 목적", actor=lead, parent_id=domain))
+        write_memo(session, p, actor=lead, kind="node", target=theme, text="주제 메모\n둘째 줄")
+        sub = _ids(create_node(session, p, SUBTHEME, "경제", actor=lead, parent_id=theme, memo="하위 메모"))
+        place_code(session, p, FIN, sub, actor=lead)
+        table = theme_table(session, p, viewer=lead)
+    write_docx(table, tmp_path / "themes.docx")
+    [grid] = Document(str(tmp_path / "themes.docx")).tables
+    cells = [[cell.text for cell in row.cells] for row in grid.rows]
+    assert cells[1][0].endswith("메모: 영역 메모")
+    assert cells[1][1].endswith("메모: 주제 메모\n둘째 줄")
+    assert cells[1][2].startswith("경제") and cells[1][2].endswith("메모: 하위 메모")

@@ -6,11 +6,13 @@ row's action in the permission table, checked before any file is written."""
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from coding.bulk import export_codings
 from coding.codebook_io import export_codebook
+from coding.memos import export_memos
 from coding.reconcile_log import export_log, reconciliation_log
 from coding.round_export import append_snapshots, export_all_rounds, snapshot_rows
 from coding.refi.collect import collect_project
@@ -24,6 +26,7 @@ from themes.export_table import theme_table
 from themes.export_text import write_csv, write_markdown
 from themes.export_xlsx import write_xlsx
 from themes.refi_hierarchy import hierarchy_folders
+from ui.components.memo_forms import use_app_language
 from ui.resources import database
 
 Writer = Callable[..., object]
@@ -57,6 +60,24 @@ def _log(session, project, user, path):
     append_snapshots(path, snapshot_rows(session, project, user))
 
 
+def _in_app_language(writer: Writer) -> Writer:
+    """``writer`` with the domain's headers (e.g. of the 메모 sheet) in the app's language, set
+    in a copy of the context, so the caller's language is left as it was."""
+    def write(*args):
+        def run():
+            use_app_language()
+            return writer(*args)
+
+        return contextvars.copy_context().run(run)
+
+    return write
+
+
+def _memos(session, project, user, path):
+    """Every memo the user may see."""
+    export_memos(session, project, path, viewer=user)
+
+
 ROWS = [
     ExportRow("export.themes", {
         "themes.docx": _theme_table(write_docx),
@@ -70,8 +91,12 @@ ROWS = [
         for fmt in ("yaml", "csv", "xlsx", "qdc")
     }, lead=False, action="export.codebook"),
     ExportRow("export.codings", {
-        f"codings.{fmt}": (lambda s, p, u, path: export_codings(s, u, p, path)) for fmt in ("csv", "xlsx")
+        f"codings.{fmt}": _in_app_language(lambda s, p, u, path: export_codings(s, u, p, path))
+        for fmt in ("csv", "xlsx")
     }, lead=False, action="codings.read.own"),
+    ExportRow("export.memos", {
+        f"memos.{fmt}": _in_app_language(_memos) for fmt in ("csv", "xlsx")
+    }, lead=False, action="memos.read"),
     ExportRow("export.log", {
         f"reconciliation.{fmt}": _log for fmt in ("csv", "xlsx")
     }, lead=True, action="reconcile"),
