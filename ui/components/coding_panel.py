@@ -437,9 +437,8 @@ def _current_line(project_name, transcript_id, user_name, rows, position, row, p
         st.text(t("coding.others", codes="; ".join(f"{c.coder}: {c.code_path}" for c in others)))
 
     _recent_buttons(user_name, (row.id,), row.id, paths, my_paths)
-    # the moves before the suggestions, which take longest to draw on a line seen first
-    _navigation(transcript_id, rows, position, row, coded_ids, mine)
     _suggestion_rows(project_name, transcript_id, user_name, row, my_paths, codebook)
+    _navigation(transcript_id, rows, position, row, coded_ids, mine)
 
     _line_memos(project_name, user_name, row.id)
 
