@@ -115,7 +115,9 @@ def measure(url: str, folder: Path, clicks: int) -> tuple[list[float], list[floa
             page.keyboard.press("Escape")
             expect(saved).to_contain_text(CODE, timeout=120_000)  # now a recent code
             code_times, move_times = [], []
+            nav = page.locator(".st-key-coding-nav button")
             for _ in range(clicks + 2):  # the first two warm the caches up
+                expect(nav.nth(1)).to_be_visible()  # the panel has settled: its buttons are drawn
                 move_times.append(page.evaluate(MOVE_JS) / 1000)
                 expect(page.locator(".st-key-coding-recent button").first).to_be_visible()
                 page.wait_for_timeout(200)

@@ -322,6 +322,8 @@ def _value(element):
     """A rendered element's value as plain data (a table's cells, a text's text)."""
     import pandas as pd
 
+    if getattr(element, "type", None) == "bidi_component":  # a custom component: the data it drew
+        return {"component": element.proto.component_name, "data": element.proto.json or element.proto.mixed.json}
     for attribute in ("value", "options", "label", "body"):
         try:
             value = getattr(element, attribute)

@@ -198,3 +198,13 @@ def test_a_line_memo_is_written_beside_the_line_survives_the_code_and_is_undone(
     other.run()
     assert _document(other)["memos"] == []
     assert not any("돌아온" in (t.value or "") for t in other.text)
+
+
+def test_the_document_script_never_parses_user_text_as_html():
+    """The component builds rows with textContent only (ui/safe.py's promise, for JavaScript)."""
+    from tests.conftest import REPO
+
+    script = (REPO / "ui" / "components" / "assets" / "document.js").read_text(encoding="utf-8")
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
+        assert sink not in script, sink
+    assert "textContent" in script

@@ -358,16 +358,6 @@ def _speaker_groups(project_name: str, transcript_id: str) -> tuple[dict[str, st
         return groups, transcript.group if transcript is not None else None
 
 
-def line_head(row: SegmentRow, group: str | None) -> str:
-    """"45줄 · 참여자3 (주민) · 00:12:30": no time, no "None", when the line has none."""
-    speaker = row.participant or row.speaker or "-"
-    if group:
-        speaker = f"{speaker} ({group})"
-    if row.timestamp:
-        return md("coding.line_head", line=row.line, speaker=speaker, time=row.timestamp)
-    return md("coding.line_head.no_time", line=row.line, speaker=speaker)
-
-
 @st.fragment
 def coding_panel(project_name: str, transcript_id: str, user_name: str) -> None:
     rows = suggestions.segments(transcript_id)
@@ -421,18 +411,20 @@ def coding_panel(project_name: str, transcript_id: str, user_name: str) -> None:
     with right:
         if first != last:
             _range_panel(user_name, transcript_id, rows, first, last, paths, mine)
+            _navigation(transcript_id, rows, position, row, coded_ids, mine.get(row.id, []))
         else:
             _current_line(project_name, transcript_id, user_name, rows, position, row, paths,
                           mine.get(row.id, []), others.get(row.id, []), coded_ids, codebook,
                           groups.get(row.participant or "", transcript_group) if row.participant else None)
-        _navigation(transcript_id, rows, position, row, coded_ids, mine.get(row.id, []))
 
 
 def _current_line(project_name, transcript_id, user_name, rows, position, row, paths, mine, others,
                   coded_ids, codebook, group) -> None:
     st.session_state[CURRENT_KEY] = row.id
     with st.container(border=True, key="coding-current"):
-        st.caption(line_head(row, group))
+        speaker = f"{row.participant or row.speaker or '-'}" + (f" ({group})" if group else "")
+        st.caption(md("coding.line_head", line=row.line, speaker=speaker, time=row.timestamp) if row.timestamp
+                   else md("coding.line_head.no_time", line=row.line, speaker=speaker))
         st.text(row.text)
     my_paths = [c.code_path for c in mine]
     codes_key = _codes_key(row.id)
@@ -447,6 +439,7 @@ def _current_line(project_name, transcript_id, user_name, rows, position, row, p
 
     _recent_buttons(user_name, (row.id,), row.id, paths, my_paths)
     _suggestion_rows(project_name, transcript_id, user_name, row, my_paths, codebook)
+    _navigation(transcript_id, rows, position, row, coded_ids, mine)
 
     _line_memos(project_name, user_name, row.id)
 

@@ -23,12 +23,11 @@ function chip(code, cls, extra) {
   return node;
 }
 
-function signature(data, i) {
-  return JSON.stringify([data.lines[i], data.mine[i] || null, data.others[i] || null,
-    (data.memos || []).includes(i), data.stripes]);
+function signature(data, i, stripes, memos) {
+  return JSON.stringify([data.lines[i], data.mine[i] || null, data.others[i] || null, memos.has(i)]) + stripes;
 }
 
-function buildRow(data, i) {
+function buildRow(data, i, memos) {
   const [id, line, speaker, group, time, text, kind] = data.lines[i];
   const row = el("div", "ln" + (kind ? " " + kind : ""));
   row.dataset.i = String(i);
@@ -56,7 +55,7 @@ function buildRow(data, i) {
   const body = el("div", "body");
   body.appendChild(el("div", "tx", text));
   const others = data.others[i] || [];
-  const hasMemo = (data.memos || []).includes(i);
+  const hasMemo = memos.has(i);
   if (mine.length || others.length || hasMemo) {
     const chips = el("div", "chips");
     for (const codeId of mine) chips.appendChild(chip(data.codes[codeId], "chip mine"));
@@ -171,12 +170,14 @@ export default function (component) {
     state.transcript = data.transcript;
   }
   state.data = data;
+  const memos = new Set(data.memos || []);
   state.doc.setAttribute("aria-label", data.labels.document);
   const n = data.lines.length;
+  const stripes = data.stripes.join(",");  // a new stripe column redraws every row
   for (let i = 0; i < n; i++) {
-    const sig = signature(data, i);
+    const sig = signature(data, i, stripes, memos);
     if (state.sigs[i] === sig) continue;
-    const row = buildRow(data, i);
+    const row = buildRow(data, i, memos);
     if (state.rows[i]) state.doc.replaceChild(row, state.rows[i]);
     else state.doc.appendChild(row);
     state.rows[i] = row;
