@@ -26,10 +26,10 @@ from coding.errors import PermissionDenied
 from coding.models import User
 from coding.permissions import has_users
 from fgi.settings import load_settings
-from fgi.i18n import _
+from fgi.i18n import N_, _
 
 LOGINS_FILE = "logins.json"
-SIGN_IN_FAILED = "unknown user or wrong password"
+SIGN_IN_FAILED = N_("unknown user or wrong password")
 
 
 class NotAuthenticated(PermissionDenied):
@@ -141,7 +141,7 @@ def by_password(session: Session, name: str, password: str | None = None) -> Use
     password = password if password is not None else read_password(name)
     user = users.authenticate(session, name, password)
     if user is None:
-        raise NotAuthenticated(SIGN_IN_FAILED, hint=_('check the name (--as NAME or FGI_USER) and the password'))
+        raise NotAuthenticated(_(SIGN_IN_FAILED), hint=_('check the name (--as NAME or FGI_USER) and the password'))
     return user
 
 

@@ -15,11 +15,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from fgi.safe_zip import SafeZip, ZipLimits, entry_problem, zip_limits
+from fgi.i18n import N_, _
 
 __all__ = ["Limits", "SafeArchive", "entry_problem", "qdpx_limits", "write_archive"]
 
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # so the same content gives the same bytes
-_HINT = "this is not a usable REFI-QDA archive; export it again from the program that made it"
+_HINT = N_("this is not a usable REFI-QDA archive; export it again from the program that made it")
 
 Limits = ZipLimits
 
@@ -32,7 +33,7 @@ class SafeArchive(SafeZip):
     """An open .qdpx whose directory has been checked; ``read(name)`` gets one member."""
 
     def __init__(self, path: str | Path, limits: ZipLimits | None = None) -> None:
-        super().__init__(path, limits or qdpx_limits(), hint=_HINT)
+        super().__init__(path, limits or qdpx_limits(), hint=_(_HINT))
 
     def bad(self, message: str, hint: str | None = None):
         if message.startswith("not a zip archive"):
