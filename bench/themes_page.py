@@ -139,7 +139,7 @@ def measure(browser, server: Server, password: str, actions: int, views: int, pl
     for i in range(views):
         if i:
             page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="팀", exact=True).click()
-            page.get_by_text("사용자").first.wait_for(timeout=60_000)
+            page.locator(".js-plotly-plot").first.wait_for(state="detached", timeout=60_000)
             settle(page)
         start = time.perf_counter()
         page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="주제", exact=True).click()
