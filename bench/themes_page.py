@@ -130,6 +130,7 @@ def timed(page, click, text: str) -> float:
 def measure(browser, server: Server, password: str, actions: int, views: int, place: bool) -> dict[str, list[float]]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="ko-KR")
     page = context.new_page()
+    page.set_default_timeout(180_000)  # a shared, loaded machine: wait rather than fail
     page.goto(server.url)
     page.get_by_label("사용자 이름").fill("팀장")
     page.get_by_label("비밀번호").fill(password)
