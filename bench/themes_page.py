@@ -187,9 +187,10 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     work = Path(tempfile.mkdtemp(prefix="themes-bench-"))
+    servers: dict[str, Server] = {}
     try:
         roots = {"before": checkout(args.baseline, work / "before"), "after": checkout(args.after, work / "after")}
-        servers, passwords = {}, {}
+        passwords = {}
         for name, root in roots.items():
             url = f"sqlite:///{work / (name + '.db')}"
             passwords[name] = build(root, url)
@@ -199,9 +200,9 @@ def main() -> None:
             results = {name: measure(browser, servers[name], passwords[name], args.actions, args.views,
                                      place=name == "after") for name in roots}
             browser.close()
-        for server in servers.values():
-            server.stop()
     finally:
+        for server in servers.values():  # also when a measurement failed: no server is left running
+            server.stop()
         shutil.rmtree(work, ignore_errors=True)
     print(f"| action | before median (s) | before p90 | after median (s) | after p90 | after/before (median) |")
     print("| --- | --- | --- | --- | --- | --- |")
