@@ -130,6 +130,7 @@ def timed(page, click, text: str) -> float:
 def measure(browser, server: Server, password: str, actions: int, views: int, place: bool) -> dict[str, list[float]]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="ko-KR")
     page = context.new_page()
+    page.set_default_timeout(180_000)  # a shared, loaded machine: wait rather than fail
     page.goto(server.url)
     page.get_by_label("사용자 이름").fill("팀장")
     page.get_by_label("비밀번호").fill(password)
@@ -139,7 +140,7 @@ def measure(browser, server: Server, password: str, actions: int, views: int, pl
     for i in range(views):
         if i:
             page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="팀", exact=True).click()
-            page.get_by_text("사용자").first.wait_for(timeout=60_000)
+            page.locator(".js-plotly-plot").first.wait_for(state="detached", timeout=60_000)
             settle(page)
         start = time.perf_counter()
         page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="주제", exact=True).click()
@@ -186,9 +187,10 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     work = Path(tempfile.mkdtemp(prefix="themes-bench-"))
+    servers: dict[str, Server] = {}
     try:
         roots = {"before": checkout(args.baseline, work / "before"), "after": checkout(args.after, work / "after")}
-        servers, passwords = {}, {}
+        passwords = {}
         for name, root in roots.items():
             url = f"sqlite:///{work / (name + '.db')}"
             passwords[name] = build(root, url)
@@ -198,9 +200,9 @@ def main() -> None:
             results = {name: measure(browser, servers[name], passwords[name], args.actions, args.views,
                                      place=name == "after") for name in roots}
             browser.close()
-        for server in servers.values():
-            server.stop()
     finally:
+        for server in servers.values():  # also when a measurement failed: no server is left running
+            server.stop()
         shutil.rmtree(work, ignore_errors=True)
     print(f"| action | before median (s) | before p90 | after median (s) | after p90 | after/before (median) |")
     print("| --- | --- | --- | --- | --- | --- |")

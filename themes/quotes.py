@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from coding.permissions import acting
 from fgi.i18n import _
 from fgi.models import Project
 from themes.hierarchy import HierarchyError, evidence, get_node, placements, subtree_ids
@@ -118,6 +119,7 @@ def pin_quotes(session: Session, project: Project, node_id: int, segment_ids: Se
                reason: str | None = None) -> Change:
     """Pin lines of the node as its representative quotes, after those already pinned."""
     lock(session, project)
+    acting(session, actor, "themes.edit", project)  # refuse before reading anything
     snapshot = take_snapshot(session, project)
     node = get_node(session, project, node_id)
     wanted = list(dict.fromkeys(segment_ids))
@@ -144,6 +146,7 @@ def pin_quotes(session: Session, project: Project, node_id: int, segment_ids: Se
 def unpin_quote(session: Session, project: Project, node_id: int, segment_id: str, *, actor,
                 reason: str | None = None) -> Change:
     lock(session, project)
+    acting(session, actor, "themes.edit", project)  # refuse before reading anything
     snapshot = take_snapshot(session, project)
     node = get_node(session, project, node_id)
     before = pinned(session, [node.id]).get(node.id, [])
@@ -163,6 +166,7 @@ def order_quotes(session: Session, project: Project, node_id: int, segment_ids: 
                  reason: str | None = None) -> Change:
     """Put the node's pinned quotes in the order given (every pinned line, once)."""
     lock(session, project)
+    acting(session, actor, "themes.edit", project)  # refuse before reading anything
     snapshot = take_snapshot(session, project)
     node = get_node(session, project, node_id)
     before = pinned(session, [node.id]).get(node.id, [])

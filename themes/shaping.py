@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from coding.permissions import acting
 from fgi.i18n import _
 from fgi.models import Project
 from themes.hierarchy import (HierarchyError, check_parent, check_unique, clean_name, code_of, evidence,
@@ -64,6 +65,7 @@ def place_codes(session: Session, project: Project, codes: Sequence[str | int], 
     codes already there stay). A new sub-theme goes under ``theme`` (existing or new), a
     new theme under ``domain`` (existing or new); an existing sub-theme stays where it is."""
     lock(session, project)
+    acting(session, actor, "themes.edit", project)  # refuse before reading anything
     snapshot = take_snapshot(session, project)
     found = [code_of(session, project, c) for c in dict.fromkeys(codes)]
     if not found:
@@ -114,6 +116,7 @@ def move_lines(session: Session, project: Project, segment_ids: Sequence[str], s
     """Move evidence lines of one sub-theme to another (lines that come with a code follow
     the code: place the code instead)."""
     lock(session, project)
+    acting(session, actor, "themes.edit", project)  # refuse before reading anything
     snapshot = take_snapshot(session, project)
     source, target = get_node(session, project, source_id), get_node(session, project, target_id)
     for node in (source, target):

@@ -959,6 +959,7 @@ EN.update({
     "matrices.open": "Open in the coding view",
 })
 # themes by hand: placing codes, pinned quotes, moving lines, frequency labels
+# themes by hand: placing codes, pinned quotes, moving lines, node memos, frequency labels
 KO.update({
     "themes.card.accepted": "수락됨: 노드 #{node}에 들어가 있습니다 (다시 수락할 수 없음)",
     "themes.change.lines": "줄을 옮겼습니다.",
@@ -1013,6 +1014,19 @@ KO.update({
     "themes.quotes.pin": "{n}줄을 대표 인용으로 고정",
     "themes.quotes.pick.hint": "줄을 고르세요 (여러 개)",
     "themes.lines.pick.hint": "줄을 고르세요 (여러 개)",
+    "themes.tab.memos": "메모",
+    "themes.memos.none": "이 노드에는 아직 메모가 없습니다.",
+    "themes.memos.by": "{author} · {at}",
+    "themes.memos.unknown": "작성자 미상",
+    "themes.memos.edit": "고치기 또는 지우기",
+    "themes.memos.text": "메모",
+    "themes.memos.title": "제목 (선택)",
+    "themes.memos.save": "저장",
+    "themes.memos.delete": "지우기",
+    "themes.memos.write": "메모 쓰기",
+    "themes.memos.written": "메모를 썼습니다.",
+    "themes.memos.saved": "메모를 고쳤습니다.",
+    "themes.memos.deleted": "메모를 지웠습니다.",
 })
 EN.update({
     "themes.card.accepted": "Accepted: part of node #{node} (cannot be accepted again)",
@@ -1068,25 +1082,6 @@ EN.update({
     "themes.quotes.pin": "Pin {n} lines as quotes",
     "themes.quotes.pick.hint": "Choose lines (several)",
     "themes.lines.pick.hint": "Choose lines (several)",
-})
-
-# themes by hand: node memos on the 주제 page
-KO.update({
-    "themes.tab.memos": "메모",
-    "themes.memos.none": "이 노드에는 아직 메모가 없습니다.",
-    "themes.memos.by": "{author} · {at}",
-    "themes.memos.unknown": "작성자 미상",
-    "themes.memos.edit": "고치기 또는 지우기",
-    "themes.memos.text": "메모",
-    "themes.memos.title": "제목 (선택)",
-    "themes.memos.save": "저장",
-    "themes.memos.delete": "지우기",
-    "themes.memos.write": "메모 쓰기",
-    "themes.memos.written": "메모를 썼습니다.",
-    "themes.memos.saved": "메모를 고쳤습니다.",
-    "themes.memos.deleted": "메모를 지웠습니다.",
-})
-EN.update({
     "themes.tab.memos": "Memos",
     "themes.memos.none": "No memo on this node yet.",
     "themes.memos.by": "{author} · {at}",

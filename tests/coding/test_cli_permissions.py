@@ -37,7 +37,8 @@ OTHER_CODE = "참여주민의 변화/관계 회복"
 # test's team; tests/fgi/test_cli.py::test_demo runs it to the end as an admin.
 # `themes show`: a coder may read themes, but the lead's run was computed from codings not
 # revealed to them, so blind coding hides it ("no proposal runs ... that you may see").
-NOT_REFUSED_ONLY = {"demo", "themes show", "hierarchy lines"}  # lines: the project has no evidence lines to move
+# hierarchy lines: the project has no evidence lines to move; order: one pinned quote is in its order already
+NOT_REFUSED_ONLY = {"demo", "themes show", "hierarchy lines", "hierarchy order"}
 
 
 def command_paths(command, prefix: tuple[str, ...] = ()) -> list[str]:
@@ -131,12 +132,12 @@ TABLE: dict[str, tuple[str, list[str]]] = {
     "memo delete": (CODER, ["{memo}"]),
     "retrieve": (CODER, ["-p", "{project}", "-c", "참여주민의 변화", "--descendants", "--context", "1"]),
     "search": (CODER, ["-p", "{project}", "요", "--surface", "--group", "주민", "--code-all", CONFIDENCE]),
-    "hierarchy place-many": (LEAD, [CONFIDENCE, OTHER_CODE, "--new-subtheme", "배치 {role}", "--theme", "{theme}",
+    "hierarchy place-many": (LEAD, [CONFIDENCE, "--new-subtheme", "배치 {role}", "--theme", "{theme}",
                                     "-p", "{project}"]),
     "hierarchy lines-of": (CODER, ["{theme}", "-p", "{project}", "--search", "네"]),
-    "hierarchy pin": (LEAD, ["{theme}", "{transcript}-0010", "{transcript}-0011", "-p", "{project}"]),
-    "hierarchy order": (LEAD, ["{theme}", "{transcript}-0011", "{transcript}-0010", "-p", "{project}"]),
-    "hierarchy unpin": (LEAD, ["{theme}", "{transcript}-0010", "-p", "{project}"]),
+    "hierarchy pin": (LEAD, ["{theme}", "{transcript}-0011", "-p", "{project}"]),
+    "hierarchy order": (LEAD, ["{theme}", "{transcript}-0011", "-p", "{project}"]),
+    "hierarchy unpin": (LEAD, ["{theme}", "{transcript}-0011", "-p", "{project}"]),
     "hierarchy lines": (LEAD, ["{segment}", "--from", "{subtheme}", "--to", "{subtheme2}", "-p", "{project}"]),
     "themes consistency": (LEAD, ["-p", "{project}"]),
 }

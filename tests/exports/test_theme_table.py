@@ -121,8 +121,8 @@ def test_excel_workbook(db, study, tmp_path):
     assert book.sheetnames == [*HIERARCHY, "코드북", "코딩", "조정 기록"]
     first = book["실무자가 본 성과"]
     assert [c.value for c in first[1]][:5] == list(COLUMNS)
-    assert [c.value for c in first[1]][5:] == ["줄 수", "참여자 수", "집단 수", "메모"]
-    assert first["I2"].value == "심리·정서적 변화에 관한 진술"  # the sub-theme's memo
+    assert [c.value for c in first[1]][5:] == ["줄 수", "참여자 수", "집단 수", "빈도", "메모"]
+    assert first["J2"].value == "심리·정서적 변화에 관한 진술"  # the sub-theme's memo
     assert {str(r) for r in first.merged_cells.ranges} == {"A2:A3", "B2:B3"}
     assert first["C2"].value == "심리·정서적 변화" and first["D2"].value == "자신감 회복\n정서 변화"
     assert all(__import__("re").search(TAG, q) for q in first["E2"].value.split("\n"))
@@ -145,7 +145,8 @@ def test_csv_and_markdown_carry_the_same_table(db, study, tmp_path):
     table = _table(db, quotes=2)
     with open(write_csv(table, tmp_path / "t.csv"), encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0] == [*COLUMNS, "줄 수", "참여자 수", "집단 수", "메모"]
+    assert rows[0] == [*COLUMNS, "줄 수", "참여자 수", "집단 수", "빈도", "메모"]
+    assert {r[8] for r in rows[1:]} <= {"일반적", "전형적", "변동적", ""}
     assert [r[2] for r in rows[1:]] == SUBTHEMES
     assert [r[8] for r in rows[1:]] == [f"{s}에 관한 진술" for s in SUBTHEMES]  # each sub-theme's memo
     assert rows[1][0] == rows[2][0] == "실무자가 본 성과"  # CSV repeats what Word merges

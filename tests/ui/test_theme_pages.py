@@ -128,3 +128,30 @@ def test_a_lead_places_codes_with_new_nodes_pins_quotes_and_undo_says_what(demo_
     app.run()
     assert literal("되돌렸습니다: '관계 회복'을(를) '자신감 회복' 아래에 놓은 일") not in [s.value for s in app.success]
     assert any(s.value.startswith(literal("되돌렸습니다: ")) and "관계 회복" in s.value for s in app.success)
+
+
+def test_a_lead_writes_and_edits_a_node_memo_on_the_page(demo_url):
+    from coding.memos import memos_for
+    from themes.hierarchy import create_node
+
+    db = database(demo_url)
+    with db.transaction() as session:
+        node = create_node(session, get_project(session, DEMO), "theme", "참여주민의 변화", actor="setup").node_id
+    db.dispose()
+    app = run_as("팀장", "themes")
+    app.selectbox(key="themes.memos.node").set_value(node)
+    app.run()
+    app.text_area(key=f"themes.memos.new.{node}.0.text").input("보고서 3장에 쓸 주제")
+    next(b for b in app.button if b.label == "메모 쓰기").click()
+    app.run()
+    assert not app.exception, app.exception
+    memos = read_demo(demo_url, lambda s, p: memos_for(s, p, viewer=get_user(s, "팀장"), kind="node",
+                                                        target=str(node)))
+    assert [m.text for m in memos] == ["보고서 3장에 쓸 주제"] and memos[0].author == "팀장"
+    assert literal("메모를 썼습니다.") in [s.value for s in app.success]
+    assert list(app.dataframe[0].value["메모"]) == [1]
+    app.text_area(key=f"themes.memos.text.{memos[0].id}").input("고친 메모")
+    app.button(key=f"themes.memos.save.{memos[0].id}").click()
+    app.run()
+    memos = read_demo(demo_url, lambda s, p: memos_for(s, p, viewer=get_user(s, "팀장"), kind="node"))
+    assert [m.text for m in memos] == ["고친 메모"]
