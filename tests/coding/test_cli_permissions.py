@@ -121,6 +121,7 @@ TABLE: dict[str, tuple[str, list[str]]] = {
     "rounds post-reveal": (LEAD, ["allowed", "-p", "{project}"]),
     "rounds close": (LEAD, ["-p", "{project}", "--boot", "10"]),
     "rounds open": (LEAD, ["-p", "{project}", "-t", "{transcript}"]),
+    "matrix": (CODER, ["-p", "{project}", "--cols", "group"]),
 }
 
 

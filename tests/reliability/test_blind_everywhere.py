@@ -161,6 +161,10 @@ READS: dict[str, list[list[str]]] = {
     # Snapshots and post-reveal changes exist only for revealed transcripts.
     "rounds snapshots": [["-p", "{P}", "--as", A], ["-p", "{P}", "--as", A, "--format", "json"]],
     "rounds changes": [["-p", "{P}", "--as", A], ["-p", "{P}", "--as", A, "--format", "json"]],
+    "matrix": [["-p", "{P}", "--as", A, "--cols", "transcript", "--format", "json"],
+               ["-p", "{P}", "--as", A, "--cols", "participant", "--measure", "participants", "--format", "json"],
+               ["-p", "{P}", "--as", A, "--cols", "code", "--window", "2", "--rollup", "--format", "json"],
+               ["-p", "{P}", "--as", A, "--cols", "group", "--format", "xlsx", "-o", "{OUT}/matrix.xlsx"]],
 }
 
 # Reads that need every coder's codings: a coder is refused while any transcript in scope
@@ -282,7 +286,7 @@ def assert_refused(team: Team, out: Path, capsys) -> None:
 
 # ---- what A sees in the app ------------------------------------------------------------
 
-CODER_PAGES = ["projects", "transcripts", "codebook", "coding", "agreement", "export"]
+CODER_PAGES = ["projects", "transcripts", "codebook", "coding", "agreement", "export", "matrices"]
 
 
 def _value(element):
@@ -412,3 +416,4 @@ def test_nothing_coder_a_reads_or_exports_changes_when_b_codes_blind(team, tmp_p
     changed_pages = _diff(pages_before, pages_revealed)
     assert "codebook " in changed_pages and f"coding {team.transcripts[T2]}" in changed_pages
     assert "download codings.csv" in changed_pages
+    assert {"matrix #0", "matrix #2"} <= set(changed) and "matrices " in changed_pages
