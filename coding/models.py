@@ -1,6 +1,6 @@
 """Tables of team coding: users and memberships, the codebook, code applications,
-reveals and their agreement snapshots, coding rounds, consensus decisions and rejected
-keyword suggestions.
+reveals and their agreement snapshots, coding rounds, consensus decisions, rejected
+keyword suggestions and memos.
 
 A code's *path* is its ancestors' names and its own joined by ``/``
 (``참여주민의 변화/자신감 회복``). Names are unique among siblings; the domain code
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fgi.storage.base import Base, UTCDateTime, utcnow
@@ -243,3 +243,36 @@ class CodingSettings(Base):
 
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
     post_reveal: Mapped[str] = mapped_column(String(10), default=POST_REVEAL_BLOCKED)
+
+
+# What a memo is about; its ``target`` is that thing's id as a string ("" for the project).
+MEMO_PROJECT = "project"
+MEMO_TRANSCRIPT = "transcript"
+MEMO_PARTICIPANT = "participant"
+MEMO_CODE = "code"
+MEMO_SEGMENT = "segment"
+MEMO_NODE = "node"
+MEMO_KINDS = (MEMO_PROJECT, MEMO_TRANSCRIPT, MEMO_PARTICIPANT, MEMO_CODE, MEMO_SEGMENT, MEMO_NODE)
+MEMO_SOURCES = ("app", "import")
+
+
+class Memo(Base):
+    """A researcher's memo on the project, a transcript, a participant, a code, a line
+    (segment) or a theme node. It belongs to its target, not to a coding: removing a code
+    from a line leaves the line's memos alone (``coding.memos``)."""
+
+    __tablename__ = "memos"
+    __table_args__ = (Index("ix_memos_project_id_kind_target", "project_id", "kind", "target"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(12))  # MEMO_KINDS
+    target: Mapped[str] = mapped_column(String(40), default="")
+    # None: the author is unknown (imported), or their user was deleted
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    title: Mapped[str | None] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    guid: Mapped[str | None] = mapped_column(String(36))  # REFI-QDA GUID, kept across export/import
+    source: Mapped[str] = mapped_column(String(10), default="app")  # MEMO_SOURCES

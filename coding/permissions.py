@@ -72,6 +72,11 @@ RULES: dict[str, Rule] = {
     "reveal.policy": Rule(LEAD_LEVEL, "allow or block coders' changes after reveal"),
     "rounds.manage": Rule(LEAD_LEVEL, "close and open coding rounds"),
     "reconcile": Rule(LEAD_LEVEL, "decide the consensus coding"),
+    # memos
+    "memos.read": Rule(MEMBER, "read memos"),
+    "memos.write": Rule(MEMBER, "write memos"),
+    "memos.edit.own": Rule(MEMBER, "change or delete their own memos"),
+    "memos.edit.any": Rule(LEAD_LEVEL, "change or delete another user's memos"),
     # themes
     "themes.read": Rule(MEMBER, "read theme proposals and the hierarchy"),
     "themes.propose": Rule(LEAD_LEVEL, "propose themes"),

@@ -40,7 +40,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, and_, case, column, func, select, true, values
+from sqlalchemy import Integer, column, func, select, values
 from sqlalchemy.orm import Session
 
 from coding.applications import _visible_scope  # the blind rule as SQL, beside codings_for
@@ -49,6 +49,7 @@ from coding.models import CodeApplication, User
 from fgi.errors import FgiError
 from fgi.i18n import N_, _
 from fgi.models import Participant, Project, Segment, Transcript
+from queries.filters import Filters, Resolved, resolve
 
 TRANSCRIPT, GROUP, PARTICIPANT, CODE = "transcript", "group", "participant", "code"
 COLUMN_KINDS = (GROUP, PARTICIPANT, TRANSCRIPT, CODE)
@@ -105,18 +106,8 @@ def _percent(part: int, whole: int) -> float:
     return math.nan if not whole else 100.0 * part / whole
 
 
-class _Everything:
-    """No filter: every line of the project, every coder the viewer may see."""
-
-    def line_condition(self):
-        return true()
-
-    def coder_condition(self):
-        return true()
-
-
-def _scope(session: Session, project: Project, filters):
-    return _Everything() if filters is None else filters
+def _scope(session: Session, project: Project, filters: Filters | None) -> Resolved:
+    return resolve(session, project, filters)
 
 
 def _check(column_kind: str, measure: str, window: int) -> None:
@@ -236,8 +227,10 @@ def _column_key(study: _Study, kind: str, transcript_id: str, participant_id: in
 
 def code_matrix(session: Session, project: Project, *, viewer: User, columns: str, measure: str = LINES,
                 window: int = 0, rollup: bool = False, codes: Sequence[int] | None = None,
-                filters=None) -> Matrix:
-    """Codes (rows) x ``columns`` (group, participant, transcript or code): see the module."""
+                filters: Filters | None = None) -> Matrix:
+    """Codes (rows) x ``columns`` (group, participant, transcript or code): see the module.
+    ``filters`` (queries.filters) narrow the lines (transcripts, groups, participants,
+    roles) and the coders counted."""
     _check(columns, measure, window)
     if columns != CODE and window:
         raise FgiError(_("a window applies to code x code co-occurrence only"),
@@ -367,7 +360,7 @@ def _cooccurrence(session: Session, project: Project, viewer: User, scope, rows:
 
 
 def cell_lines(session: Session, project: Project, *, viewer: User, matrix: Matrix, row: int, col: int,
-               filters=None) -> list[CellLine]:
+               filters: Filters | None = None) -> list[CellLine]:
     """The lines behind one cell of ``matrix`` (row and column by position), in transcript
     and line order. For code x code: the lines coded with the row's code that count in the
     cell and, with a window, the lines coded with the column's code near them."""

@@ -24,6 +24,8 @@ PAGE_TABLE = [
     ("nav.analysis", "themes.py", "page.themes", ":material/bubble_chart:", True),
     ("nav.analysis", "export.py", "page.export", ":material/download:", False),
     ("nav.admin", "team.py", "page.team", ":material/group:", True),
+    ("nav.analysis", "search.py", "page.search", ":material/search:", False),
+    ("nav.analysis", "retrieve.py", "page.retrieve", ":material/manage_search:", False),
 ]
 
 

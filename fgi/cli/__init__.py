@@ -32,7 +32,7 @@ app = typer.Typer(
 study.register(app)
 
 # Packages that add commands; each has cli.register(app). A missing one is simply absent.
-for package in ("coding", "themes"):
+for package in ("coding", "queries", "themes"):
     try:
         module = importlib.import_module(f"{package}.cli")
     except ModuleNotFoundError as exc:

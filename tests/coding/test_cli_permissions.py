@@ -122,6 +122,8 @@ TABLE: dict[str, tuple[str, list[str]]] = {
     "rounds close": (LEAD, ["-p", "{project}", "--boot", "10"]),
     "rounds open": (LEAD, ["-p", "{project}", "-t", "{transcript}"]),
     "matrix": (CODER, ["-p", "{project}", "--cols", "group"]),
+    "retrieve": (CODER, ["-p", "{project}", "-c", "참여주민의 변화", "--descendants", "--context", "1"]),
+    "search": (CODER, ["-p", "{project}", "요", "--surface", "--group", "주민", "--code-all", CONFIDENCE]),
 }
 
 

@@ -165,6 +165,19 @@ READS: dict[str, list[list[str]]] = {
                ["-p", "{P}", "--as", A, "--cols", "participant", "--measure", "participants", "--format", "json"],
                ["-p", "{P}", "--as", A, "--cols", "code", "--window", "2", "--rollup", "--format", "json"],
                ["-p", "{P}", "--as", A, "--cols", "group", "--format", "xlsx", "-o", "{OUT}/matrix.xlsx"]],
+    # retrieval and search: B's codes of T2 and lines B coded stay out of every result and count
+    "retrieve": [["-p", "{P}", "--as", A, "-c", SHARED[0], "--or", B_ONLY[0], "--or", A_ONLY, "--context", "1",
+                  "--format", "json"],
+                 ["-p", "{P}", "--as", A, "-c", SHARED[0], "--or", B_ONLY[0], "--format", "docx",
+                  "--out", "{OUT}/retrieve.docx"],
+                 ["-p", "{P}", "--as", A, "-c", "실무의 어려움", "--descendants", "--format", "xlsx",
+                  "--out", "{OUT}/retrieve.xlsx"],
+                 ["-p", "{P}", "--as", A, "-c", B_ONLY[1], "--coder", B, "--format", "json"],
+                 ["-p", "{P}", "--as", A, "-c", SHARED[1], "--not", B_ONLY[0]]],
+    "search": [["-p", "{P}", "--as", A, "서류", "--format", "json"],
+               ["-p", "{P}", "--as", A, "다", "--surface", "--coder", B, "--format", "json"],
+               ["-p", "{P}", "--as", A, "있", "--surface", "--coder", A, "--coder", B, "--format", "xlsx",
+                "--out", "{OUT}/search.xlsx"]],
 }
 
 # Reads that need every coder's codings: a coder is refused while any transcript in scope
@@ -286,7 +299,17 @@ def assert_refused(team: Team, out: Path, capsys) -> None:
 
 # ---- what A sees in the app ------------------------------------------------------------
 
-CODER_PAGES = ["projects", "transcripts", "codebook", "coding", "agreement", "export", "matrices"]
+CODER_PAGES = ["projects", "transcripts", "codebook", "coding", "agreement", "export", "search", "retrieve",
+               "matrices"]
+
+
+def _page_state(page: str) -> dict:
+    """Session state a page is opened with: a search and a retrieval already asked for."""
+    from queries.filters import Filters
+    from queries.retrieval import CodeQuery
+
+    return {"search": {"search.request": ("다", "surface", Filters.of(coders=[B]))},
+            "retrieve": {"retrieve.request": (CodeQuery((SHARED[0], *B_ONLY)), Filters(), 1)}}.get(page, {})
 
 
 def _value(element):
@@ -301,6 +324,8 @@ def _value(element):
         if isinstance(value, pd.DataFrame):
             return value.astype(str).to_dict(orient="split")
         if hasattr(value, "data") and hasattr(value, "to_html"):  # a Styler
+            if value.data is None:  # not a Styler: a custom component (the coding document); its proto below
+                break
             return value.data.astype(str).to_dict(orient="split")
         return repr(value)
     from google.protobuf.json_format import MessageToDict
@@ -345,6 +370,8 @@ def page_snapshot(team: Team) -> dict:
         sign_in(app, A)  # a real session of A's, as the login page makes it
         if transcript:
             app.session_state["coding.transcript"] = transcript
+        for key, value in _page_state(page).items():
+            app.session_state[key] = value
         app.run()
         app.switch_page(f"ui/pages/{page}.py")
         app.run()
@@ -417,3 +444,5 @@ def test_nothing_coder_a_reads_or_exports_changes_when_b_codes_blind(team, tmp_p
     assert "codebook " in changed_pages and f"coding {team.transcripts[T2]}" in changed_pages
     assert "download codings.csv" in changed_pages
     assert {"matrix #0", "matrix #2"} <= set(changed) and "matrices " in changed_pages
+    assert {"retrieve #0", "retrieve #3", "search #1"} <= set(changed)  # retrieval and search see B's now
+    assert {"search ", "retrieve "} <= set(changed_pages)

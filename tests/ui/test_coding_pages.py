@@ -23,6 +23,14 @@ def _labels(app):
     return [b.label for b in app.button]
 
 
+def _document(app) -> dict:
+    """The data the coding page's document view was drawn from (lines, codes, chips)."""
+    import json
+
+    element = next(e for e in app.get("bidi_component") if e.proto.component_name == "fgi_transcript_document")
+    return json.loads(element.proto.json or element.proto.mixed.json)
+
+
 # ---- coding -----------------------------------------------------------------------------
 
 def test_a_coder_codes_the_current_line_and_sees_progress(demo_url):
@@ -101,9 +109,9 @@ def test_blind_mode_hides_other_coders_until_the_lead_reveals(demo_url):
     coder = run_as("코더2", "coding")
     assert "블라인드 코딩 중입니다: 팀장이 공개하기 전까지는 내 코딩만 보입니다." in [i.value for i in coder.info]
     assert "이 전사본의 코딩 공개…" not in _labels(coder)  # a coder cannot reveal
-    assert "다른 코더" not in coder.dataframe[0].value.columns
+    assert _document(coder)["others"] == {}  # nothing of another coder's shows
     lead = run_as("팀장", "coding")
-    assert "다른 코더" in lead.dataframe[0].value.columns  # leads see everyone
+    assert _document(lead)["others"]  # leads see everyone's codes, as chips with initials
     next(b for b in lead.button if b.label == "이 전사본의 코딩 공개…").click()
     lead.run()
     tid = read_demo(demo_url, lambda s, p: list_transcripts(s, p)[0].id)
@@ -112,7 +120,7 @@ def test_blind_mode_hides_other_coders_until_the_lead_reveals(demo_url):
     lead.run()
     assert read_demo(demo_url, lambda s, p: is_revealed(s, tid))
     coder = run_as("코더2", "coding")
-    assert "다른 코더" in coder.dataframe[0].value.columns
+    assert {who for chips in _document(coder)["others"].values() for _, who in chips} == {"코1"}
     assert {c.coder for c in _codings(demo_url, "코더2")} == {"코더1", "코더2"}
 
 
