@@ -300,9 +300,25 @@ def add_memos(url: str) -> int:
     return 2_000
 
 
-def run_all(database, repeat: int) -> list[dict]:
+def has_memos(url: str) -> bool:
+    """Whether the database has memos (or no memo table: nothing to add then)."""
+    from sqlalchemy import inspect, text
+
+    from fgi.storage import open_database
+
+    database = open_database(url)
+    try:
+        with database.reading() as session:
+            if "memos" not in inspect(session.bind).get_table_names():
+                return True
+            return bool(session.execute(text("SELECT count(*) FROM memos")).scalar())
+    finally:
+        database.dispose()
+
+
+def run_all(database, repeat: int, naive_repeat: int = 3, viewers=(CODER, LEAD)) -> list[dict]:
     results = []
-    for viewer in (CODER, LEAD):
+    for viewer in viewers:
         for name, call, naive in cases(viewer) + memo_cases(viewer) + search_cases(viewer):
             runs, result = timed(database, call, repeat)
             row = {"viewer": viewer, "case": name, **summary(runs)}
@@ -315,7 +331,7 @@ def run_all(database, repeat: int) -> list[dict]:
                     inner.append(seconds)
                 row.update(summary(inner), lines=n)
             if naive is not None:
-                naive_runs, naive_result = timed(database, naive, max(3, repeat // 2))
+                naive_runs, naive_result = timed(database, naive, naive_repeat)
                 row["naive_median_ms"] = summary(naive_runs)["median_ms"]
                 if hasattr(result, "cells"):
                     assert as_cells(result) == naive_result, f"{name}: the matrix and the naive count differ"
@@ -343,6 +359,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--db", type=Path, help="keep the SQLite database here and reuse it")
     parser.add_argument("--pg", action="store_true", help="also on PostgreSQL (a throw-away cluster)")
+    parser.add_argument("--naive-repeat", type=int, default=3, help="runs of each naive baseline")
+    parser.add_argument("--viewers", nargs="+", default=[CODER, LEAD], help="who reads (coder: blind; lead: all)")
     args = parser.parse_args()
     from fgi.storage import open_database
 
@@ -353,10 +371,11 @@ def main() -> None:
             folder = Path(tmp) / "transcripts"
             folder.mkdir()
             built = build(args.shared, args.lines, url, folder)
-            built["memos"] = add_memos(url)
             print(json.dumps(built, ensure_ascii=False), file=sys.stderr, flush=True)
+        if not has_memos(url):
+            print(json.dumps({"memos": add_memos(url)}), file=sys.stderr, flush=True)
         database = open_database(url)
-        print(table("SQLite", run_all(database, args.repeat)), flush=True)
+        print(table("SQLite", run_all(database, args.repeat, args.naive_repeat, args.viewers)), flush=True)
         database.dispose()
         if args.pg:
             from tests.pg import PostgresCluster, find_pg_bin
@@ -372,7 +391,8 @@ def main() -> None:
                 admin.dispose()
                 copy_database(url, cluster.url("workspace"))
                 database = open_database(cluster.url("workspace"))
-                print(table("PostgreSQL 15", run_all(database, args.repeat)), flush=True)
+                print(table("PostgreSQL 15", run_all(database, args.repeat, args.naive_repeat, args.viewers)),
+                      flush=True)
                 database.dispose()
             finally:
                 cluster.stop()
