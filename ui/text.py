@@ -633,6 +633,8 @@ EN.update({
     "matrices.cell.where": "{transcript} · line {line} · {speaker} ({group})",
     "matrices.cell.empty": "No line falls in this cell.",
     "matrices.open": "Open in the coding view",
+})
+
 # coding view (document view, range coding, undo and redo)
 KO.update({
     "undo.undo": "되돌리기",
