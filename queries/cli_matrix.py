@@ -18,6 +18,8 @@ from fgi.i18n import _
 from fgi.safe_cells import SafeCsvWriter
 from fgi.study import get_project
 from queries import matrices
+from queries.cli import CoderOption, GroupOption, ParticipantOption, RoleOption, TranscriptOption
+from queries.filters import Filters
 
 
 class Rows(str, Enum):
@@ -60,6 +62,8 @@ def matrix_command(
                                                                           "(table and csv)")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="table, csv, xlsx or json")] = Format.table,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="write to this file (xlsx needs it)")] = None,
+    group: GroupOption = None, transcript: TranscriptOption = None, participant: ParticipantOption = None,
+    role: RoleOption = None, coder: CoderOption = None,
     as_user: Annotated[Optional[str], typer.Option("--as", help="acting user (default: FGI_USER, else the user "
                                                                "of fgi login)")] = None,
 ) -> None:
@@ -70,7 +74,9 @@ def matrix_command(
         target = get_project(session, project)
         viewer = console.signed_in(session, as_user)
         result = matrices.code_matrix(session, target, viewer=viewer, columns=cols.value, measure=measure.value,
-                                      window=window, rollup=rollup)
+                                      window=window, rollup=rollup,
+                                      filters=Filters.of(transcripts=transcript, groups=group, participants=participant,
+                                                         roles=role, coders=coder))
     share = None if percent is None else percent.value
     if fmt is Format.json:
         print_json(_as_json(result))

@@ -40,7 +40,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, and_, case, column, func, select, true, values
+from sqlalchemy import Integer, column, func, select, values
 from sqlalchemy.orm import Session
 
 from coding.applications import _visible_scope  # the blind rule as SQL, beside codings_for
@@ -49,6 +49,7 @@ from coding.models import CodeApplication, User
 from fgi.errors import FgiError
 from fgi.i18n import N_, _
 from fgi.models import Participant, Project, Segment, Transcript
+from queries.filters import Filters, Resolved, resolve
 
 TRANSCRIPT, GROUP, PARTICIPANT, CODE = "transcript", "group", "participant", "code"
 COLUMN_KINDS = (GROUP, PARTICIPANT, TRANSCRIPT, CODE)
@@ -105,18 +106,8 @@ def _percent(part: int, whole: int) -> float:
     return math.nan if not whole else 100.0 * part / whole
 
 
-class _Everything:
-    """No filter: every line of the project, every coder the viewer may see."""
-
-    def line_condition(self):
-        return true()
-
-    def coder_condition(self):
-        return true()
-
-
-def _scope(session: Session, project: Project, filters):
-    return _Everything() if filters is None else filters
+def _scope(session: Session, project: Project, filters: Filters | None) -> Resolved:
+    return resolve(session, project, filters)
 
 
 def _check(column_kind: str, measure: str, window: int) -> None:
@@ -185,16 +176,28 @@ def _row_codes(session: Session, project: Project, codes: Sequence[int] | None,
     return [Header(str(c.id), c.path) for c in rows], pairs
 
 
-def _coded(session: Session, viewer: User, project: Project, scope, pairs: list[tuple[int, int]]):
+def _coded(session: Session, viewer: User, project: Project, scope, pairs: list[tuple[int, int]], *,
+           every: set[int] | None = None):
     """Distinct (row code, line) the viewer may see in scope, with the line's transcript,
-    participant and number: a subquery."""
+    participant and number (``every``: the project's code ids, so that a read of all of them
+    needs no code filter): a CTE, materialised so that the self-join of co-occurrence reads it
+    once (SQLite would otherwise run it again for every row of the other side)."""
+    identity = all(code == row for code, row in pairs) and len(pairs) == len({c for c, _ in pairs})
+    columns = [CodeApplication.segment_id, Segment.transcript_id, Segment.participant_id, Segment.line]
+    query = _visible_scope(session, viewer, project, *columns, CodeApplication.code_id)
+    if every is None or len({c for c, _ in pairs}) < len(every):  # only some codes (an IN list slows the read)
+        query = query.where(CodeApplication.code_id.in_(sorted({c for c, _ in pairs})))
+    query = query.where(scope.line_condition(), scope.coder_condition()).distinct()
+    if identity:  # every code is its own row
+        return query.add_columns(CodeApplication.code_id.label("row_id")).cte("coded").prefix_with("MATERIALIZED")
+    # Codes to their rows (roll-up) on the visible codings read first: joined inside that read,
+    # SQLite would walk the project's lines once per code.
+    base = query.cte("base").prefix_with("MATERIALIZED")
     row_map = values(column("code_id", Integer), column("row_id", Integer), name="row_map").data(pairs) \
         .cte("row_map")
-    query = _visible_scope(session, viewer, project, CodeApplication.segment_id, row_map.c.row_id,
-                           Segment.transcript_id, Segment.participant_id, Segment.line) \
-        .join(row_map, row_map.c.code_id == CodeApplication.code_id) \
-        .where(scope.line_condition(), scope.coder_condition()).distinct()
-    return query.subquery("coded")
+    mapped = select(*[c for c in base.c if c.name != "code_id"], row_map.c.row_id) \
+        .join(row_map, row_map.c.code_id == base.c.code_id).distinct()
+    return mapped.cte("coded").prefix_with("MATERIALIZED")
 
 
 def _columns(study: _Study, session: Session, project: Project, scope, kind: str) -> list[Header]:
@@ -224,16 +227,19 @@ def _column_key(study: _Study, kind: str, transcript_id: str, participant_id: in
 
 def code_matrix(session: Session, project: Project, *, viewer: User, columns: str, measure: str = LINES,
                 window: int = 0, rollup: bool = False, codes: Sequence[int] | None = None,
-                filters=None) -> Matrix:
-    """Codes (rows) x ``columns`` (group, participant, transcript or code): see the module."""
+                filters: Filters | None = None) -> Matrix:
+    """Codes (rows) x ``columns`` (group, participant, transcript or code): see the module.
+    ``filters`` (queries.filters) narrow the lines (transcripts, groups, participants,
+    roles) and the coders counted."""
     _check(columns, measure, window)
     if columns != CODE and window:
         raise FgiError(_("a window applies to code x code co-occurrence only"),
                        hint=_("use --cols code with --window, or leave the window out"))
     scope = _scope(session, project, filters)
     rows, pairs = _row_codes(session, project, codes, rollup)
+    every = {int(h.key) for h in rows} if codes is None else None
     if columns == CODE:
-        return _cooccurrence(session, project, viewer, scope, rows, pairs, measure, window, rollup)
+        return _cooccurrence(session, project, viewer, scope, rows, pairs, measure, window, rollup, every)
     study = _study(session, project)
     heads = _columns(study, session, project, scope, columns)
     index = {h.key: i for i, h in enumerate(heads)}
@@ -243,7 +249,7 @@ def code_matrix(session: Session, project: Project, *, viewer: User, columns: st
     column_lines = [0] * len(heads)
     column_people: list[set[int]] = [set() for _ in heads]
     if pairs:
-        coded = _coded(session, viewer, project, scope, pairs)
+        coded = _coded(session, viewer, project, scope, pairs, every=every)
         for row_id, tid, pid, n in session.execute(
                 select(coded.c.row_id, coded.c.transcript_id, coded.c.participant_id, func.count())
                 .group_by(coded.c.row_id, coded.c.transcript_id, coded.c.participant_id)):
@@ -273,57 +279,88 @@ def code_matrix(session: Session, project: Project, *, viewer: User, columns: st
                   tuple(column_totals), total)
 
 
-def _turns(project: Project):
-    """Each line of the project with its speaker turn's number within its transcript: a
-    running count of speaker changes (SQL window functions, SQLite and PostgreSQL alike)."""
-    speaker = func.coalesce(Segment.participant_id, -1)  # a known participant, else -1 ...
-    label = func.coalesce(Segment.speaker, "")  # ... and the stored label tells unknown speakers apart
-    ordered = dict(partition_by=Segment.transcript_id, order_by=Segment.line)
-    lagged = select(
-        Segment.id.label("segment_id"), Segment.transcript_id, Segment.line,
-        case((and_(func.lag(speaker).over(**ordered) == speaker, func.lag(label).over(**ordered) == label), 0),
-             else_=1).label("change"),
-    ).join(Transcript, Transcript.id == Segment.transcript_id).where(Transcript.project_id == project.id).subquery()
-    return select(lagged.c.segment_id, func.sum(lagged.c.change).over(
-        partition_by=lagged.c.transcript_id, order_by=lagged.c.line).label("turn")).subquery("turns")
-
-
-def _near_pairs(session: Session, project: Project, coded, window: int):
-    """(a side, b side) of the coded lines that count for each other: the same line, or
-    with a window the same turn and at most ``window`` lines apart."""
+def _same_line(coded):
+    """Both sides of the coded lines on the same line (a self-join in SQL)."""
     a, b = coded.alias("a"), coded.alias("b")
-    if not window:
-        return a, b, select().select_from(a).join(b, a.c.segment_id == b.c.segment_id)
-    turns = _turns(project)
-    ta, tb = turns.alias("ta"), turns.alias("tb")
-    joined = select().select_from(a).join(ta, ta.c.segment_id == a.c.segment_id) \
-        .join(b, and_(b.c.transcript_id == a.c.transcript_id, b.c.line.between(a.c.line - window, a.c.line + window))) \
-        .join(tb, and_(tb.c.segment_id == b.c.segment_id, tb.c.turn == ta.c.turn))
-    return a, b, joined
+    return a, b, select().select_from(a).join(b, a.c.segment_id == b.c.segment_id)
+
+
+@dataclass
+class _Coded:
+    segment_id: str
+    participant_id: int | None
+    rows: set[int]
+    turn: int = 0
+
+
+def _nearby(session: Session, coded, window: int):
+    """For each coded line: (the line, the coded lines of its speaker turn at most ``window``
+    lines away, itself included). A turn: consecutive lines of one transcript by one speaker
+    (participant, else the stored label), numbered by reading every line of the transcripts
+    that have coded lines (in Python: a window function joined back to the codings made
+    SQLite scan the lines once per coding)."""
+    lines: dict[tuple[str, int], _Coded] = {}
+    for row_id, sid, tid, line, pid in session.execute(
+            select(coded.c.row_id, coded.c.segment_id, coded.c.transcript_id, coded.c.line, coded.c.participant_id)):
+        lines.setdefault((tid, line), _Coded(sid, pid, set())).rows.add(row_id)
+    transcripts = sorted({tid for tid, _ in lines})
+    for start in range(0, len(transcripts), CHUNK):
+        last, turn = None, 0
+        for tid, line, pid, label in session.execute(
+                select(Segment.transcript_id, Segment.line, Segment.participant_id, Segment.speaker)
+                .where(Segment.transcript_id.in_(transcripts[start:start + CHUNK]))
+                .order_by(Segment.transcript_id, Segment.line)):
+            speaker = (tid, pid, label if pid is None else None)
+            if speaker != last:
+                last, turn = speaker, turn + 1
+            if (tid, line) in lines:
+                lines[(tid, line)].turn = turn
+    for (tid, line), here in lines.items():
+        near = [here]
+        for other in range(line - window, line + window + 1):
+            there = lines.get((tid, other)) if other != line else None
+            if there is not None and there.turn == here.turn:
+                near.append(there)
+        yield here, near
 
 
 def _cooccurrence(session: Session, project: Project, viewer: User, scope, rows: list[Header],
-                  pairs: list[tuple[int, int]], measure: str, window: int, rollup: bool) -> Matrix:
+                  pairs: list[tuple[int, int]], measure: str, window: int, rollup: bool,
+                  every: set[int] | None) -> Matrix:
     n = len(rows)
     index = {int(h.key): i for i, h in enumerate(rows)}
     cells = [[0] * n for _ in rows]
-    every: set = set()
+    counted_all: set = set()
     if pairs:
-        coded = _coded(session, viewer, project, scope, pairs)
-        a, b, joined = _near_pairs(session, project, coded, window)
-        counted = a.c.segment_id if measure == LINES else a.c.participant_id
-        for ra, rb, k in session.execute(joined.add_columns(a.c.row_id, b.c.row_id, func.count(counted.distinct()))
-                                         .group_by(a.c.row_id, b.c.row_id)):
-            cells[index[ra]][index[rb]] = k
+        coded = _coded(session, viewer, project, scope, pairs, every=every)
+        if not window:
+            a, b, joined = _same_line(coded)
+            counted = a.c.segment_id if measure == LINES else a.c.participant_id
+            for ra, rb, k in session.execute(
+                    joined.add_columns(a.c.row_id, b.c.row_id, func.count(counted.distinct()))
+                    .group_by(a.c.row_id, b.c.row_id)):
+                cells[index[ra]][index[rb]] = k
+        else:
+            found: dict[tuple[int, int], set] = {}
+            for here, near in _nearby(session, coded, window):
+                what = here.segment_id if measure == LINES else here.participant_id
+                if what is None:
+                    continue
+                others = set().union(*(there.rows for there in near))
+                for ra in here.rows:
+                    for rb in others:
+                        found.setdefault((ra, rb), set()).add(what)
+            for (ra, rb), things in found.items():
+                cells[index[ra]][index[rb]] = len(things)
         counted = coded.c.segment_id if measure == LINES else coded.c.participant_id
-        every = set(session.scalars(select(counted).where(counted.is_not(None)).distinct()))
+        counted_all = set(session.scalars(select(counted).where(counted.is_not(None)).distinct()))
     diagonal = tuple(cells[i][i] for i in range(n))
     return Matrix(tuple(rows), tuple(rows), CODE, measure, window, rollup, tuple(tuple(r) for r in cells),
-                  diagonal, diagonal, len(every))
+                  diagonal, diagonal, len(counted_all))
 
 
 def cell_lines(session: Session, project: Project, *, viewer: User, matrix: Matrix, row: int, col: int,
-               filters=None) -> list[CellLine]:
+               filters: Filters | None = None) -> list[CellLine]:
     """The lines behind one cell of ``matrix`` (row and column by position), in transcript
     and line order. For code x code: the lines coded with the row's code that count in the
     cell and, with a window, the lines coded with the column's code near them."""
@@ -334,10 +371,11 @@ def cell_lines(session: Session, project: Project, *, viewer: User, matrix: Matr
         col_code = int(matrix.columns[col].key)
         _, pairs = _row_codes(session, project, [row_code, col_code], matrix.rollup)
         coded = _coded(session, viewer, project, scope, pairs)
-        a, b, joined = _near_pairs(session, project, coded, matrix.window)
-        found = session.execute(joined.add_columns(a.c.segment_id, b.c.segment_id)
-                                .where(a.c.row_id == row_code, b.c.row_id == col_code)).all()
-        ids = {sid for pair in found for sid in pair}
+        ids = set()
+        for here, near in _nearby(session, coded, matrix.window):
+            partners = [there.segment_id for there in near if col_code in there.rows]
+            if row_code in here.rows and partners:
+                ids |= {here.segment_id, *partners}
         wanted = {row_code, col_code}
     else:
         _, pairs = _row_codes(session, project, [row_code], matrix.rollup)

@@ -130,6 +130,7 @@ TABLE: dict[str, tuple[str, list[str]]] = {
     "memo list": (CODER, ["-p", "{project}"]),
     "memo edit": (CODER, ["{memo}", "--text", "고친 메모 {role}"]),  # {memo}: the latest memo, the coder's
     "memo delete": (CODER, ["{memo}"]),
+    "matrix": (CODER, ["-p", "{project}", "--cols", "group"]),
     "retrieve": (CODER, ["-p", "{project}", "-c", "참여주민의 변화", "--descendants", "--context", "1"]),
     "search": (CODER, ["-p", "{project}", "요", "--surface", "--group", "주민", "--code-all", CONFIDENCE]),
     "hierarchy place-many": (LEAD, [CONFIDENCE, "--new-subtheme", "배치 {role}", "--theme", "{theme}",

@@ -54,3 +54,10 @@ def test_bad_requests_say_what_to_do(cli, study):
     assert code == 1 and "window" in err
     code, _, err = cli("matrix", "-p", sc.PROJECT, "--cols", "group", "--format", "xlsx", "--as", sc.LEAD, ok=False)
     assert code == 1 and "--out" in err
+
+
+def test_filters_on_the_command_line(cli, study):
+    residents = run_json(cli, "--cols", "transcript", "--group", "주민", "--as", sc.LEAD)
+    assert [c["label"] for c in residents["columns"]] == ["주민"] and residents["cells"][1] == [0]
+    only_b = run_json(cli, "--cols", "transcript", "--coder", sc.B, "--as", sc.LEAD)
+    assert only_b["cells"][1] == [2, 0]

@@ -186,3 +186,22 @@ def test_exports_write_counts_and_percentages(study, tmp_path):
     assert len(book.sheetnames) == 3
     percent = list(book.worksheets[1].iter_rows(values_only=True))
     assert percent[2][1:3] == (75.0, 25.0)
+
+
+def test_filters_narrow_lines_and_coders(study):
+    from queries.filters import Filters
+
+    residents = matrix(study, LEAD, "transcript", filters=Filters.of(groups=["주민"]))
+    assert [h.label for h in residents.columns] == ["주민"]
+    # 참여자4 (filed under 실무자) and their 자신감 line are out
+    assert by_label(residents) == {SUPPORT: {"주민": 1}, EMOTIONAL: {"주민": 1}, HARDSHIP: {"주민": 1}}
+    only_b = matrix(study, LEAD, "transcript", filters=Filters.of(coders=[B]))
+    assert by_label(only_b) == {CONFIDENCE: {"실무자": 2}, SUPPORT: {"주민": 1}, EMOTIONAL: {"실무자": 1}}
+    # a coder naming another coder sees nothing of theirs before reveal
+    assert by_label(matrix(study, A, "transcript", filters=Filters.of(coders=[B]))) == {}
+    with study.db.reading() as session:
+        project, lead = sc.project(session), users.get_user(session, LEAD)
+        filtered = Filters.of(coders=[B])
+        m = code_matrix(session, project, viewer=lead, columns="transcript", filters=filtered)
+        assert [c.line for c in cell_lines(session, project, viewer=lead, matrix=m, row=1, col=0,
+                                           filters=filtered)] == [2, 5]

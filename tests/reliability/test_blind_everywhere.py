@@ -165,6 +165,10 @@ READS: dict[str, list[list[str]]] = {
     "rounds changes": [["-p", "{P}", "--as", A], ["-p", "{P}", "--as", A, "--format", "json"]],
     "memo list": [["-p", "{P}", "--as", A], ["-p", "{P}", "--as", A, "--format", "json"],
                   ["-p", "{P}", "--as", A, "--transcript", "{T2}"], ["-p", "{P}", "--as", A, "--search", "메모"]],
+    "matrix": [["-p", "{P}", "--as", A, "--cols", "transcript", "--format", "json"],
+               ["-p", "{P}", "--as", A, "--cols", "participant", "--measure", "participants", "--format", "json"],
+               ["-p", "{P}", "--as", A, "--cols", "code", "--window", "2", "--rollup", "--format", "json"],
+               ["-p", "{P}", "--as", A, "--cols", "group", "--format", "xlsx", "-o", "{OUT}/matrix.xlsx"]],
     # retrieval and search: B's codes of T2 and lines B coded stay out of every result and count
     "retrieve": [["-p", "{P}", "--as", A, "-c", SHARED[0], "--or", B_ONLY[0], "--or", A_ONLY, "--context", "1",
                   "--format", "json"],
@@ -306,7 +310,8 @@ def assert_refused(team: Team, out: Path, capsys) -> None:
 
 # ---- what A sees in the app ------------------------------------------------------------
 
-CODER_PAGES = ["projects", "transcripts", "codebook", "coding", "agreement", "export", "search", "retrieve", "memos"]
+CODER_PAGES = ["projects", "transcripts", "codebook", "coding", "agreement", "export", "search", "retrieve",
+               "memos", "matrices"]
 
 
 def _page_state(page: str) -> dict:
@@ -451,5 +456,6 @@ def test_nothing_coder_a_reads_or_exports_changes_when_b_codes_blind(team, tmp_p
     changed_pages = _diff(pages_before, pages_revealed)
     assert "codebook " in changed_pages and f"coding {team.transcripts[T2]}" in changed_pages
     assert "download codings.csv" in changed_pages
+    assert {"matrix #0", "matrix #2"} <= set(changed) and "matrices " in changed_pages
     assert {"retrieve #0", "retrieve #3", "search #1"} <= set(changed)  # retrieval and search see B's now
     assert {"search ", "retrieve "} <= set(changed_pages)

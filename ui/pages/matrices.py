@@ -11,9 +11,11 @@ import streamlit as st
 from coding.users import get_user
 from fgi.errors import FgiError
 from fgi.study import get_project
+from queries.filters import Filters, filter_options
 from queries.matrices import CODE, COLUMN_KINDS, MAX_WINDOW, MEASURES, cell_lines, code_matrix, write_matrix
 from ui.components import matrix_view as view
 from ui.components.files import download, written_bytes
+from ui.components.query_view import filter_widgets
 from ui.context import acting
 from ui.resources import database, show_error
 from ui.text import t
@@ -23,22 +25,23 @@ st.header(t("page.matrices"))
 
 
 @st.cache_data(ttl=30, show_spinner=False, max_entries=30)
-def matrix(project_name: str, viewer: str, columns: str, measure: str, window: int, rollup: bool):
+def matrix(project_name: str, viewer: str, columns: str, measure: str, window: int, rollup: bool, filters: Filters):
     with database().reading() as session:
         return code_matrix(session, get_project(session, project_name), viewer=get_user(session, viewer),
-                           columns=columns, measure=measure, window=window, rollup=rollup)
+                           columns=columns, measure=measure, window=window, rollup=rollup, filters=filters)
 
 
 @st.cache_data(ttl=30, show_spinner=False, max_entries=30)
-def lines(project_name: str, viewer: str, result, row: int, col: int):
+def lines(project_name: str, viewer: str, result, row: int, col: int, filters: Filters):
     with database().reading() as session:
         return cell_lines(session, get_project(session, project_name), viewer=get_user(session, viewer),
-                          matrix=result, row=row, col=col)
+                          matrix=result, row=row, col=col, filters=filters)
 
 
 with db.reading() as session:
     me, project = acting(session)
     project_name, viewer, blind_coder = project.name, me.name, project.blind_coding and not me.is_lead
+    options = filter_options(session, project)
 
 st.caption(t("matrices.intro"))
 if blind_coder:
@@ -54,6 +57,7 @@ with right:
     shown = st.radio(t("matrices.percent"), ["none", "row", "column"], key="matrices.percent", horizontal=True,
                      format_func=lambda k: t(f"matrices.percent.{k}"))
     percent = None if shown == "none" else shown
+filters = filter_widgets(options, key="matrices.filters")
 first, second, third = st.columns([1, 1, 1])
 with first:
     rollup = st.checkbox(t("matrices.rollup"), key="matrices.rollup", help=t("matrices.rollup.help"))
@@ -67,7 +71,8 @@ with third:
 
 try:
     with st.spinner(t("matrices.computing")):
-        result = matrix(project_name, viewer, columns, measure, int(window) if columns == CODE else 0, rollup)
+        result = matrix(project_name, viewer, columns, measure, int(window) if columns == CODE else 0, rollup,
+                        filters)
 except FgiError as error:
     show_error(error)
     st.stop()
@@ -92,7 +97,7 @@ with two:
 
 row, col = view.cell_picker(result)
 try:
-    found = lines(project_name, viewer, result, row, col)
+    found = lines(project_name, viewer, result, row, col, filters)
 except FgiError as error:
     show_error(error)
     st.stop()
