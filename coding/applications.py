@@ -102,7 +102,7 @@ def apply_code(session: Session, coder: User, segment_id: str, code: str | int, 
     memo = (memo.strip() or None) if memo is not None else None
     # Another process of the same coder may apply or remove this coding between our read and
     # our insert; each round either finds the row, inserts it, or sees it vanish and tries again.
-    for _ in range(INSERT_ATTEMPTS):
+    for _attempt in range(INSERT_ATTEMPTS):
         application = _find(session, segment.id, target.id, coder.id)
         if application is not None:
             break
@@ -111,7 +111,7 @@ def apply_code(session: Session, coder: User, segment_id: str, code: str | int, 
             memo_before = _line_memo(session, segment, coder, project.id)
             payload = {"before": None}
             if memo is not None and memo != memo_before:
-                _, written = put_line_memo(session, project, coder, segment.id, memo, target.name)
+                _memo, written = put_line_memo(session, project, coder, segment.id, memo, target.name)
                 payload |= {"memo_before": memo_before, "memo_id": written.id}
             memo = memo or memo_before
             payload["after"] = _payload(application, path, coder, memo)
@@ -125,7 +125,7 @@ def apply_code(session: Session, coder: User, segment_id: str, code: str | int, 
     current = _line_memo(session, segment, coder, project.id)
     if memo is not None and memo != current:
         before = _payload(application, path, coder, current)
-        _, written = put_line_memo(session, project, coder, segment.id, memo, target.name)
+        _memo, written = put_line_memo(session, project, coder, segment.id, memo, target.name)
         current = written.text
         Event.record(session, actor=coder.name, kind="code.memo", project_id=project.id, subject=segment.id,
                      payload={"before": before, "after": _payload(application, path, coder, current),

@@ -53,7 +53,7 @@ def _cell(value: object) -> str:
 
 def _rows_of(path: Path) -> list[list[str]]:
     if _suffix(path) == ".csv":
-        text, _ = decode_bytes(path.read_bytes(), path)
+        text, _encoding = decode_bytes(path.read_bytes(), path)
         reader = csv.reader(io.StringIO(text))
         try:
             return [[csv_unescape(_cell(c)) for c in row] for row in reader]

@@ -44,7 +44,7 @@ def _check_xml(data: bytes, name: str, path: Path) -> None:
     deepest = limit("xml_depth")
     depth = 0
     try:
-        for event, _ in etree.iterparse(io.BytesIO(data), events=("start", "end"), resolve_entities=False,
+        for event, _element in etree.iterparse(io.BytesIO(data), events=("start", "end"), resolve_entities=False,
                                         no_network=True, load_dtd=False, huge_tree=False):
             depth += 1 if event == "start" else -1
             if depth > deepest:
