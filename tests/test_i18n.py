@@ -84,3 +84,27 @@ def test_an_untranslated_text_falls_back_to_itself_with_fields_filled():
         assert _("no such message {n}", n=3) == "no such message 3"
     finally:
         set_language(None)
+
+
+def test_no_function_hides_the_translation_function():
+    """``for _, x in ...`` makes ``_`` local to the whole function, so a ``_("...")`` in
+    the same function would call the loop's value: found once, kept out here."""
+    import symtable
+
+    found = []
+
+    def walk(table, path):
+        if table.get_type() == "function":
+            try:
+                symbol = table.lookup("_")
+            except KeyError:
+                symbol = None
+            if symbol is not None and symbol.is_assigned() and symbol.is_referenced():
+                found.append(f"{path}: {table.get_name()} (line {table.get_lineno()})")
+        for child in table.get_children():
+            walk(child, path)
+
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            walk(symtable.symtable(path.read_text(encoding="utf-8"), str(path), "exec"), path.relative_to(ROOT))
+    assert not found, "rename the local _ (e.g. _unused):\n" + "\n".join(found)
