@@ -7,9 +7,14 @@ L2-normalised; the vocabulary and IDF are fit on the examples plus the definitio
   + definition_weight * cos(x, c's definition)            (when c has a definition)
   + knn_weight        * share of similarity of the n_neighbors nearest examples coded c
 
-Defaults (centroid 1, definition 1, kNN 0) are what measured best in leave-one-out on the
-dev quotes: the kNN vote (the earlier baseline) was weaker than the centroid and adding it
-to centroid+definition lowered top-3. Raw TF-IDF beat LSA here (no SVD).
+Defaults (centroid 1, definition 2, kNN 0) are what measured best on the dev quotes: the
+kNN vote (the earlier baseline) was weaker than the centroid and adding it to
+centroid+definition lowered top-3, also with few examples. The definition counts twice:
+with 1-2 coded examples per code the centroid is one or two lines, and the codebook says
+more (top-3 with 2 examples per code 0.592 -> 0.632, 20 random orders; the learning curve
+in docs/benchmarks.md, ``bench/suggest_curve.py``). Raw TF-IDF beat LSA here (no SVD);
+fitting the IDF on the uncoded lines too, smoothing scores over similar uncoded lines
+and noun phrases as features did not help.
 
     s = CodeSuggester().fit(example_texts, example_codes, definitions={"code": "text"})
     s.rank(["새 인용문"], top_k=3)   # [[("code", score), ...]]
@@ -29,7 +34,7 @@ def _identity(doc):
 
 
 class CodeSuggester:
-    def __init__(self, centroid_weight: float = 1.0, definition_weight: float = 1.0,
+    def __init__(self, centroid_weight: float = 1.0, definition_weight: float = 2.0,
                  knn_weight: float = 0.0, n_neighbors: int = 10,
                  tokenizer: Callable[[Sequence[str]], list[list[str]]] | None = None) -> None:
         self.centroid_weight = centroid_weight
