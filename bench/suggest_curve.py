@@ -72,13 +72,15 @@ def main() -> None:
               ("10-NN vote of the coder's own codings", "none", dict(centroid_weight=0, definition_weight=0,
                                                                       knn_weight=1)),
               ("centroid + definition, weight 1", "theme name", dict(definition_weight=1)),
-              ("centroid + definition, weight 2 (default)", "theme name", {}),
+              ("centroid + definition, weight auto (default)", "theme name", {}),
               ("centroid + definition, weight 1 (earlier default)", "theme + sub-theme names",
                dict(definition_weight=1)),
-              ("centroid + definition, weight 2 (default)", "theme + sub-theme names", {}),
+              ("centroid + definition, weight 2", "theme + sub-theme names", dict(definition_weight=2)),
               ("centroid + definition, weight 3", "theme + sub-theme names", dict(definition_weight=3)),
+              ("centroid + definition, weight auto: 1 + 2/√(median examples per code) (default)",
+               "theme + sub-theme names", {}),
               ("centroid + definition weight 2 + 3-NN vote 0.5", "theme + sub-theme names",
-               dict(knn_weight=0.5, n_neighbors=3))]
+               dict(definition_weight=2, knn_weight=0.5, n_neighbors=3))]
     print(f"| ranking | codebook definitions | " + " | ".join(f"top-3, {n} per code" for n in SIZES) + " |")
     print("|---|---|" + "---:|" * len(SIZES))
     for title, dname, params in setups:

@@ -18,8 +18,12 @@ def test_with_one_example_per_code_the_definition_outweighs_a_shared_word():
     assert s.rank(["회사 일자리 면접 김치"])[0][0][0] == "취업"
 
 
-def test_the_default_counts_the_definition_twice():
-    assert CodeSuggester().definition_weight == 2.0
+def test_the_definition_weighs_more_while_few_lines_are_coded():
+    one = CodeSuggester(tokenizer=tok).fit(["면접을 봤다", "김치를 먹었다"], ["취업", "음식"], definitions=DEFINITIONS)
+    many = CodeSuggester(tokenizer=tok).fit(["면접을 봤다"] * 9 + ["김치를 먹었다"] * 9, ["취업"] * 9 + ["음식"] * 9,
+                                            definitions=DEFINITIONS)
+    assert one.definition_weight_ == 3.0 and many.definition_weight_ == 1.0 + 2.0 / 3.0
+    assert CodeSuggester(definition_weight=1.5).fit(["면접을 봤다"], ["취업"], tokens=[["면접"]]).definition_weight_ == 1.5
     s = CodeSuggester(tokenizer=tok).fit(["면접을 봤다"], ["취업"], definitions=DEFINITIONS)
     scores = dict(s.rank(["반찬 밥 이력서"], top_k=3)[0])
     # no example of 음식 at all: its definition alone ranks it first for a line about food
