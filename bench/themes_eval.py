@@ -169,7 +169,10 @@ def suggestion_table(rows, lemmas) -> list[str]:
               ("centroid", dict(centroid_weight=1, definition_weight=0), None),
               ("centroid + 10-NN", dict(centroid_weight=1, definition_weight=0, knn_weight=1), None),
               ("centroid + definition = theme name", dict(), "name"),
-              ("centroid + definition = theme + sub-theme names (default)", dict(), "full"),
+              ("centroid + definition = theme + sub-theme names, weight 1 (earlier default)",
+               dict(definition_weight=1), "full"),
+              ("centroid + definition = theme + sub-theme names, weight 2", dict(definition_weight=2), "full"),
+              ("centroid + definition = theme + sub-theme names, weight auto (default)", dict(), "full"),
               ("centroid + definition + 10-NN", dict(knn_weight=1), "full")]
     out = ["| leave-one-out signal | top-1 | top-3 |", "|---|---|---|"]
     for title, params, dname in setups:

@@ -7,9 +7,16 @@ L2-normalised; the vocabulary and IDF are fit on the examples plus the definitio
   + definition_weight * cos(x, c's definition)            (when c has a definition)
   + knn_weight        * share of similarity of the n_neighbors nearest examples coded c
 
-Defaults (centroid 1, definition 1, kNN 0) are what measured best in leave-one-out on the
-dev quotes: the kNN vote (the earlier baseline) was weaker than the centroid and adding it
-to centroid+definition lowered top-3. Raw TF-IDF beat LSA here (no SVD).
+Defaults (centroid 1, definition ``auto``, kNN 0) are what measured best on the dev quotes:
+the kNN vote (the earlier baseline) was weaker than the centroid and adding it to
+centroid+definition lowered top-3, also with few examples. The definition weighs more
+while few lines are coded (``auto_definition_weight``: 3 with one example per code, 1.6
+with ten): with one or two examples the centroid is one or two lines, and the codebook
+says more (top-3 with 2 examples per code 0.592 -> 0.641, 20 random orders; the learning
+curve in docs/benchmarks.md, ``bench/suggest_curve.py``); leave-one-out top-3 (about 8
+examples per code) went from 0.745 to 0.716. Raw TF-IDF beat LSA here (no SVD);
+fitting the IDF on the uncoded lines too, smoothing scores over similar uncoded lines
+and noun phrases as features did not help.
 
     s = CodeSuggester().fit(example_texts, example_codes, definitions={"code": "text"})
     s.rank(["새 인용문"], top_k=3)   # [[("code", score), ...]]
@@ -29,7 +36,7 @@ def _identity(doc):
 
 
 class CodeSuggester:
-    def __init__(self, centroid_weight: float = 1.0, definition_weight: float = 1.0,
+    def __init__(self, centroid_weight: float = 1.0, definition_weight: float | str = "auto",
                  knn_weight: float = 0.0, n_neighbors: int = 10,
                  tokenizer: Callable[[Sequence[str]], list[list[str]]] | None = None) -> None:
         self.centroid_weight = centroid_weight
@@ -84,6 +91,8 @@ class CodeSuggester:
         self.has_definition_ = np.array([bool(definitions.get(c, "").strip()) for c in self.codes_])
         D[~self.has_definition_] = 0.0
         self.definitions_ = D
+        self.definition_weight_ = (auto_definition_weight(self.example_codes_, len(self.codes_))
+                                   if self.definition_weight == "auto" else float(self.definition_weight))
         return self
 
     def scores(self, texts: Sequence[str], tokens: Sequence[Sequence[str]] | None = None) -> np.ndarray:
@@ -93,7 +102,7 @@ class CodeSuggester:
         tok = list(tokens) if tokens is not None else self._tokens(texts)
         Q = normalize(self.vectorizer_.transform([list(t) for t in tok]))
         S = self.centroid_weight * np.asarray(Q @ self.centroids_.T)
-        S += self.definition_weight * np.asarray(Q @ self.definitions_.T)
+        S += self.definition_weight_ * np.asarray(Q @ self.definitions_.T)
         if self.knn_weight and self.examples_.shape[0]:
             sims = np.asarray((Q @ self.examples_.T).todense())
             k = min(self.n_neighbors, sims.shape[1])
@@ -113,6 +122,15 @@ class CodeSuggester:
             order = sorted(range(len(self.codes_)), key=lambda i: (-round(float(row[i]), 12), self.codes_[i]))
             out.append([(self.codes_[i], float(row[i])) for i in order[:top_k]])
         return out
+
+
+def auto_definition_weight(example_codes: np.ndarray, n_codes: int) -> float:
+    """1 + 2 / sqrt(median examples per coded code): 3 with one example each, 2.4 with two,
+    1.9 with five, 1.6 with ten. One weight for every code: a per-code weight pulled lines
+    towards the codes with the fewest examples."""
+    counts = np.bincount(example_codes, minlength=n_codes)
+    counts = counts[counts > 0]
+    return 1.0 + 2.0 / np.sqrt(float(np.median(counts)) if len(counts) else 1.0)
 
 
 def suggest_codes(text: str, example_texts: Sequence[str], example_codes: Sequence[str],

@@ -5,7 +5,7 @@ Evidence comes from two places (``themes.suggest.CodeSuggester`` does the rankin
 * the lines already coded that the *viewer may see* — read through
   ``coding.applications.codings_for``, so blind coding holds: a coder learns only from
   their own codings (and from revealed transcripts or open projects); a lead from all;
-* each code's definition, inclusion rule and examples in the codebook.
+* each code's definition, inclusion rule, examples and keywords in the codebook.
 
 The segments being ranked are left out of the evidence. Each suggestion names the most
 similar evidence line coded with the code, so a coder can see why. The Kiwi noun lemmas
@@ -51,7 +51,8 @@ class LineSuggestions:
 
 
 def _definition(code) -> str:
-    return " ".join(part for part in [code.definition, code.inclusion, *code.examples] if part)
+    """What the codebook says a code is: definition, inclusion rule, examples, keywords."""
+    return " ".join(part for part in [code.definition, code.inclusion, *code.examples, *(code.keywords or [])] if part)
 
 
 def suggest_codes(session: Session, viewer: User, project: Project, segment_ids: Sequence[str], *,
