@@ -120,7 +120,7 @@ def apply_code(session: Session, coder: User, segment_id: str, code: str | int, 
             return _coding(session, application, segment, coder, memo)
     if application is None:
         raise ConcurrentChange(
-            f"segment {segment.id} or code {path!r} was changed by someone else while {coder.name} coded it",
+            _('segment {id} or code {path} was changed by someone else while {name} coded it', id=segment.id, path=repr(path), name=coder.name),
             hint=_('try again; if it fails again, check that the segment and the code still exist'))
     current = _line_memo(session, segment, coder, project.id)
     if memo is not None and memo != current:

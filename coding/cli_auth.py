@@ -131,7 +131,7 @@ def read_password(name: str) -> str:
     """``name``'s password: FGI_PASSWORD, else a hidden prompt on a terminal."""
     password = os.environ.get("FGI_PASSWORD") or _prompt_password(name)
     if password is None:
-        raise NotAuthenticated(f"{name} must give a password",
+        raise NotAuthenticated(_('{name} must give a password', name=name),
                                hint=_('type it at a terminal, or set FGI_PASSWORD for a script'))
     return password
 
@@ -160,7 +160,7 @@ def current_user(session: Session, claimed: str | None = None) -> User:
 
 def _prove(session: Session, name: str) -> User:
     if not has_users(session):
-        raise NotAuthenticated("this database has no users yet",
+        raise NotAuthenticated(_('this database has no users yet'),
                                hint=_('make the first one, an admin: fgi user add NAME --role admin'))
     if os.environ.get("FGI_PASSWORD"):
         return by_password(session, name)
@@ -168,13 +168,13 @@ def _prove(session: Session, name: str) -> User:
     if stored is not None and stored.user == name:
         user = tokens.user_for(session, stored.token)
         if user is None or user.name != name:
-            raise NotAuthenticated(f"the login of {name} on this database has expired or was revoked",
+            raise NotAuthenticated(_('the login of {name} on this database has expired or was revoked', name=name),
                                    hint=_('log in again: fgi login --as {name}', name=name))
         return user
     if sys.stdin.isatty():
         return by_password(session, name)
     raise NotAuthenticated(
-        f"{name} must prove who they are to run this command",
+        _('{name} must prove who they are to run this command', name=name),
         hint=_('log in once: fgi login --as {name} (a token for some hours), or set FGI_PASSWORD for a script', name=name))
 
 
@@ -185,7 +185,7 @@ def login_hours(given: float | None) -> float:
     try:
         return float(raw) if raw else tokens.DEFAULT_HOURS
     except ValueError:
-        raise NotAuthenticated(f"FGI_LOGIN_HOURS must be a number of hours, not {raw!r}") from None
+        raise NotAuthenticated(_('FGI_LOGIN_HOURS must be a number of hours, not {raw}', raw=repr(raw))) from None
 
 
 def new_password(prompt: str = "new password") -> str:
@@ -194,7 +194,7 @@ def new_password(prompt: str = "new password") -> str:
     if from_env:
         return from_env
     if not sys.stdin.isatty():
-        raise NotAuthenticated("no new password given",
+        raise NotAuthenticated(_('no new password given'),
                                hint=_('type it at a terminal, or set FGI_NEW_PASSWORD for a script'))
     import typer
 

@@ -129,10 +129,10 @@ def login(session: Session, throttle: LoginThrottle, name: str, password: str) -
     engine = _engine(session)
     place, wait = throttle.reserve(engine, name)
     if wait > 0:
-        raise LoginLocked(f"too many wrong passwords for {name!r}; try again in {int(wait) + 1} s",
+        raise LoginLocked(_('too many wrong passwords for {name}; try again in {value} s', name=repr(name), value=int(wait) + 1),
                           seconds=wait, hint=_('ask a lead or admin if you forgot the password'))
     user = _check_password(session, name, password)
     if user is None:
-        raise LoginFailed("wrong user name or password")
+        raise LoginFailed(_('wrong user name or password'))
     throttle.succeeded(engine, name, place)
     return user

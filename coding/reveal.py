@@ -151,8 +151,7 @@ def check_change_allowed(session: Session, transcript: Transcript) -> None:
     if post_reveal_policy(session, project) == POST_REVEAL_ALLOWED:
         return
     raise ChangeAfterReveal(
-        f"transcript {transcript.name!r} has been revealed and project {project.name!r} blocks coding changes "
-        "after reveal, so the independent coding stays as it was",
+        _('transcript {name} has been revealed and project {name2} blocks coding changes after reveal, so the independent coding stays as it was', name=repr(transcript.name), name2=repr(project.name)),
         hint=_('a lead may allow post-reveal changes: fgi rounds post-reveal allowed --project {name}', name=repr(project.name)),
     )
 

@@ -106,7 +106,7 @@ def require_open_round(session: Session, transcript: Transcript) -> None:
     if current is not None and current.closed_at is not None:
         project = session.get(Project, transcript.project_id)
         raise RoundClosed(
-            f"round {current.number} of {project.name!r}, which holds transcript {transcript.name!r}, is closed",
+            _('round {number} of {name}, which holds transcript {name2}, is closed', number=current.number, name=repr(project.name), name2=repr(transcript.name)),
             hint=_('a lead opens the next round on it: fgi rounds open --project {name} --transcript {id}', name=repr(project.name), id=transcript.id))
 
 

@@ -19,6 +19,7 @@ from fgi import console
 from fgi.console import info
 from fgi.errors import InputError
 from fgi.study import get_project
+from fgi.i18n import _
 from themes.export_data import workbook_data
 from themes.export_docx import write_docx
 from themes.export_hwpx import write_hwpx
@@ -51,8 +52,8 @@ def export_themes_command(
     try:
         chosen = fmt or TableFormat(output.suffix.lower().lstrip("."))
     except ValueError:
-        raise InputError(f"cannot tell the format from {output.suffix or 'a name without suffix'!r}", path=output,
-                         hint="end the file in .docx, .hwpx, .xlsx, .csv or .md, or give --format") from None
+        raise InputError(_('cannot tell the format from {value}', value=repr(output.suffix or 'a name without suffix')), path=output,
+                         hint=_('end the file in .docx, .hwpx, .xlsx, .csv or .md, or give --format')) from None
     with console.database().reading() as session:
         target = get_project(session, project)
         viewer = console.signed_in(session, as_user)

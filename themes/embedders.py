@@ -33,6 +33,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
+from fgi.i18n import _
 
 NOUN_TAGS = frozenset({"NNG", "NNP", "XR", "SL", "SH"})
 ANALYZER = "kiwi"  # the backend of kiwi_lemmas: lines it analysed at import carry the same lemmas
@@ -216,8 +217,8 @@ class SentenceTransformerEmbedder:
                 from fgi.errors import MissingDependency
 
                 raise MissingDependency(
-                    "the sentence-transformers embedder needs sentence-transformers and torch",
-                    hint='pip install -c constraints.txt ".[embed]"',
+                    _('the sentence-transformers embedder needs sentence-transformers and torch'),
+                    hint=_('pip install -c constraints.txt ".[embed]"'),
                 ) from exc
             self._model = SentenceTransformer(self.model, device=self.device)
         return self._model

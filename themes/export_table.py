@@ -24,6 +24,7 @@ from coding.models import User
 from fgi import participant_labels
 from fgi.errors import NotFound
 from fgi.models import Participant, Project, Segment
+from fgi.i18n import _
 from themes.frequency import DEFAULT_RULE, KOREAN, PARTICIPANTS, FrequencyRule, MIN_FOR_ALL_BUT, totals
 from themes.models import DOMAIN, SUBTHEME, THEME
 from themes.tree import TreeNode, hierarchy_tree
@@ -159,9 +160,9 @@ def theme_table(session: Session, project: Project, *, viewer: User, quotes: int
             table.rows.append(_subtheme_row(UNPLACED, None, _counts(node), node))
     if domain is not None:
         if domain not in table.domains:
-            raise NotFound(f"no domain {domain!r} in the hierarchy of {project.name!r}",
-                           hint=f"domains: {', '.join(table.domains)}" if table.domains else
-                           f"build the hierarchy first: fgi hierarchy show --project {project.name!r}")
+            raise NotFound(_('no domain {domain} in the hierarchy of {name}', domain=repr(domain), name=repr(project.name)),
+                           hint=_('domains: {join}', join=', '.join(table.domains)) if table.domains else
+                           _('build the hierarchy first: fgi hierarchy show --project {name}', name=repr(project.name)))
         table.rows = table.rows_of(domain)
         table.domain_counts = {domain: table.domain_counts[domain]} if domain in table.domain_counts else {}
     return _relabelled(session, project, table)

@@ -34,11 +34,13 @@ from coding.models import Memo as MemoRow
 from coding.permissions import acting
 from fgi.errors import FgiError, NotFound
 from fgi.models import Event, Project
+from fgi.i18n import N_, _
 from themes.history import HELD, Change, lock, record, take_snapshot
 from themes.models import DOMAIN, LEVELS, SUBTHEME, THEME, ThemeNode, ThemeNodeCode, ThemeNodeSegment
 
 PARENT_LEVELS: dict[str, tuple[str | None, ...]] = {DOMAIN: (None,), THEME: (None, DOMAIN), SUBTHEME: (None, THEME)}
-LEVEL_NAMES = {DOMAIN: "domain (영역)", THEME: "theme (주제)", SUBTHEME: "sub-theme (하위주제)"}
+LEVEL_NAMES = {DOMAIN: N_("domain (영역)"), THEME: N_("theme (주제)"), SUBTHEME: N_("sub-theme (하위주제)")}
+SHORT_NAMES = {DOMAIN: N_("domain"), THEME: N_("theme"), SUBTHEME: N_("sub-theme")}
 MAX_NAME = 200
 
 
@@ -51,7 +53,8 @@ def plural(n: int, word: str) -> str:
 
 
 def describe(node: ThemeNode) -> str:
-    return f'{node.level} #{node.id} "{node.name}"'
+    """``sub-theme #7 "자신감 회복"`` (in the current language)."""
+    return _('{level} #{id} "{name}"', level=_(SHORT_NAMES.get(node.level, node.level)), id=node.id, name=node.name)
 
 
 def node_dict(node: ThemeNode) -> dict:
@@ -61,22 +64,22 @@ def node_dict(node: ThemeNode) -> dict:
 def get_node(session: Session, project: Project, node_id: int) -> ThemeNode:
     node = session.get(ThemeNode, node_id)
     if node is None or node.project_id != project.id:
-        raise NotFound(f"no theme node #{node_id} in project {project.name!r}",
-                       hint=f"see the ids: fgi hierarchy show --project {project.name!r}")
+        raise NotFound(_('no theme node #{node_id} in project {name}', node_id=node_id, name=repr(project.name)),
+                       hint=_('see the ids: fgi hierarchy show --project {name}', name=repr(project.name)))
     return node
 
 
 def check_level(level: str) -> None:
     if level not in LEVELS:
-        raise HierarchyError(f"unknown level {level!r}", hint=f"use one of: {', '.join(LEVELS)}")
+        raise HierarchyError(_('unknown level {level}', level=repr(level)), hint=_('use one of: {join}', join=', '.join(LEVELS)))
 
 
 def clean_name(name: str) -> str:
     name = unicodedata.normalize("NFC", " ".join((name or "").split()))
     if not name:
-        raise HierarchyError("a node needs a name", hint='give one, e.g. --name "정서적 변화"')
+        raise HierarchyError(_('a node needs a name'), hint=_('give one, e.g. --name "정서적 변화"'))
     if len(name) > MAX_NAME:
-        raise HierarchyError(f"a node name can be at most {MAX_NAME} characters (this one has {len(name)})")
+        raise HierarchyError(_('a node name can be at most {MAX_NAME} characters (this one has {count})', MAX_NAME=MAX_NAME, count=len(name)))
     return name
 
 
@@ -84,10 +87,11 @@ def check_parent(level: str, parent: ThemeNode | None) -> None:
     allowed = PARENT_LEVELS[level]
     if (parent.level if parent is not None else None) in allowed:
         return
-    where = {None: "at the top level"} | {lv: f"under a {LEVEL_NAMES[lv]}" for lv in LEVELS}
-    place = "at the top level" if parent is None else f"under {describe(parent)}"
-    raise HierarchyError(f"a {LEVEL_NAMES[level]} cannot sit {place}",
-                         hint=f"a {level} sits {' or '.join(where[a] for a in allowed)}")
+    where = {None: _("at the top level")} | {lv: _("under a {level}", level=_(LEVEL_NAMES[lv])) for lv in LEVELS}
+    place = _("at the top level") if parent is None else _("under {node}", node=describe(parent))
+    raise HierarchyError(_("a {level} cannot sit {place}", level=_(LEVEL_NAMES[level]), place=place),
+                         hint=_("a {level} sits {places}", level=_(SHORT_NAMES[level]),
+                                places=_(" or ").join(where[a] for a in allowed)))
 
 
 def siblings(session: Session, project: Project, parent_id: int | None) -> list[ThemeNode]:
@@ -101,9 +105,9 @@ def check_unique(session: Session, project: Project, parent_id: int | None, name
     ignore = set(ignore)
     for other in siblings(session, project, parent_id):
         if other.name == name and other.id not in ignore:
-            where = "at the top level" if parent_id is None else f"under #{parent_id}"
-            raise HierarchyError(f"the name {name!r} is taken {where}: {describe(other)}",
-                                 hint=f"choose another name, or merge them: fgi hierarchy merge {other.id} OTHER_ID")
+            where = _("at the top level") if parent_id is None else _("under #{id}", id=parent_id)
+            raise HierarchyError(_('the name {name} is taken {where}: {describe}', name=repr(name), where=where, describe=describe(other)),
+                                 hint=_('choose another name, or merge them: fgi hierarchy merge {id} OTHER_ID', id=other.id))
 
 
 def next_position(session: Session, project: Project, parent_id: int | None) -> int:
@@ -186,7 +190,7 @@ def rename_node(session: Session, project: Project, node_id: int, name: str, *, 
     node = get_node(session, project, node_id)
     name = clean_name(name)
     if name == node.name:
-        raise HierarchyError(f"{describe(node)} already has that name")
+        raise HierarchyError(_('{describe} already has that name', describe=describe(node)))
     check_unique(session, project, node.parent_id, name, ignore=[node.id])
     before = node_dict(node)
     node.name = name
@@ -207,7 +211,7 @@ def set_memo(session: Session, project: Project, node_id: int, memo: str | None,
     text = (memo or "").strip()
     if not text:
         if first is None:
-            raise HierarchyError(f"{describe(node)} has no memo to remove")
+            raise HierarchyError(_('{describe} has no memo to remove', describe=describe(node)))
         delete_memo(session, first, actor=actor)
         message = f"memo removed from {describe(node)}"
     elif first is None:
@@ -238,9 +242,9 @@ def move_node(session: Session, project: Project, node_id: int, parent_id: int |
     parent = get_node(session, project, parent_id) if parent_id is not None else None
     check_parent(node.level, parent)
     if parent is not None and parent.id in subtree_ids(session, project, node.id):
-        raise HierarchyError(f"cannot move {describe(node)} under itself or its own descendant {describe(parent)}")
+        raise HierarchyError(_('cannot move {describe} under itself or its own descendant {describe2}', describe=describe(node), describe2=describe(parent)))
     if node.parent_id == parent_id:
-        raise HierarchyError(f"{describe(node)} is already there")
+        raise HierarchyError(_('{describe} is already there', describe=describe(node)))
     check_unique(session, project, parent_id, node.name, ignore=[node.id])
     before = node_dict(node)
     node.parent_id, node.position = parent_id, next_position(session, project, parent_id)
@@ -262,16 +266,16 @@ def place_code(session: Session, project: Project, code: str | int, subtheme_id:
     before = {"code": path, "code_id": found.id, "node_id": placed.node_id if placed else None}
     if subtheme_id is None:
         if placed is None:
-            raise HierarchyError(f"code {path!r} is not in the hierarchy, so there is nothing to take out")
+            raise HierarchyError(_('code {path} is not in the hierarchy, so there is nothing to take out', path=repr(path)))
         session.delete(placed)
         message = f"took code {path!r} out of the hierarchy"
     else:
         target = get_node(session, project, subtheme_id)
         if target.level != SUBTHEME:
-            raise HierarchyError(f"codes sit under sub-themes, and {describe(target)} is a {LEVEL_NAMES[target.level]}",
-                                 hint=f"see its sub-themes: fgi hierarchy show --project {project.name!r}")
+            raise HierarchyError(_('codes sit under sub-themes, and {describe} is a {LEVEL_NAMES}', describe=describe(target), LEVEL_NAMES=_(LEVEL_NAMES[target.level])),
+                                 hint=_('see its sub-themes: fgi hierarchy show --project {name}', name=repr(project.name)))
         if placed is not None and placed.node_id == target.id:
-            raise HierarchyError(f"code {path!r} already sits under {describe(target)}")
+            raise HierarchyError(_('code {path} already sits under {describe}', path=repr(path), describe=describe(target)))
         position = len(placements(session, target.id))
         if placed is None:
             session.add(ThemeNodeCode(code_id=found.id, node_id=target.id, position=position))

@@ -215,27 +215,27 @@ def _step(session: Session, project: Project, stack: list[tuple[int, int]], op: 
 def undo(session: Session, project: Project, *, actor: str) -> Change:
     """Take back the project's latest hierarchy change not yet undone."""
     lock(session, project)
-    done, _ = _stacks(session, project)
+    done, _undone = _stacks(session, project)
     if not done:
-        raise NothingToUndo(f"nothing to undo in the hierarchy of {project.name!r}",
-                            hint=f"see the changes: fgi hierarchy history --project {project.name!r}")
+        raise NothingToUndo(_('nothing to undo in the hierarchy of {name}', name=repr(project.name)),
+                            hint=_('see the changes: fgi hierarchy history --project {name}', name=repr(project.name)))
     return _step(session, project, done, "undo", actor=actor)
 
 
 def redo(session: Session, project: Project, *, actor: str) -> Change:
     """Bring back what the latest undo took back, if nothing changed since."""
     lock(session, project)
-    _, undone = _stacks(session, project)
+    _done, undone = _stacks(session, project)
     if not undone:
-        raise NothingToUndo(f"nothing to redo in the hierarchy of {project.name!r}",
-                            hint="redo works right after an undo, before any other change")
+        raise NothingToUndo(_('nothing to redo in the hierarchy of {name}', name=repr(project.name)),
+                            hint=_('redo works right after an undo, before any other change'))
     return _step(session, project, undone, "redo", actor=actor)
 
 
 def hierarchy_history(session: Session, project: Project) -> list[HistoryEntry]:
     """Every hierarchy change of the project, oldest first; ``undone``: the change is not
     in effect now (taken back by an undo and not redone)."""
-    done, _ = _stacks(session, project)
+    done, _undone = _stacks(session, project)
     in_effect = {op for _, op in done}
     events = session.scalars(select(Event).where(Event.project_id == project.id, Event.kind.like(PREFIX + "%"))
                              .order_by(Event.id))

@@ -35,6 +35,7 @@ from coding.applications import sees_every_coding
 from coding.models import User
 from fgi.errors import FgiError
 from fgi.models import Event, Project
+from fgi.i18n import _
 from themes.cache import CacheStats, Progress, cached_features, embed_with_cache, keyword_tokens
 from themes.embedders import KIWI_NOUNS
 from themes.labels import label_terms, representatives
@@ -65,14 +66,14 @@ class ProposalSettings:
 
 def _check(settings: ProposalSettings) -> None:
     if settings.level not in PROPOSAL_LEVELS:
-        raise FgiError(f"unknown level {settings.level!r}", hint=f"use one of: {', '.join(PROPOSAL_LEVELS)}")
+        raise FgiError(_('unknown level {level}', level=repr(settings.level)), hint=_('use one of: {join}', join=', '.join(PROPOSAL_LEVELS)))
     if settings.level == THEME and settings.units != CODED:
-        raise FgiError("theme-level proposals group codes by their coded lines, so they always use coded lines",
-                       hint="leave out --units, or use --level subtheme with --units all")
+        raise FgiError(_('theme-level proposals group codes by their coded lines, so they always use coded lines'),
+                       hint=_('leave out --units, or use --level subtheme with --units all'))
     if settings.k != "auto" and (not str(settings.k).isdigit() or int(settings.k) < 2):
-        raise FgiError(f"k must be 'auto' or a whole number of at least 2, not {settings.k!r}")
+        raise FgiError(_("k must be 'auto' or a whole number of at least 2, not {k}", k=repr(settings.k)))
     if not 1 <= settings.n_quotes <= 10:
-        raise FgiError("ask for between 1 and 10 representative quotes")
+        raise FgiError(_('ask for between 1 and 10 representative quotes'))
 
 
 def make_embedder(name: str, seed: int):
@@ -83,7 +84,7 @@ def make_embedder(name: str, seed: int):
     try:
         return get_embedder(name, **params)
     except ValueError as exc:
-        raise FgiError(str(exc), hint=f"embedders: {', '.join(available_embedders())}") from None
+        raise FgiError(str(exc), hint=_('embedders: {join}', join=', '.join(available_embedders()))) from None
 
 
 def _input_hash(level: str, lines: Sequence[Line]) -> str:
@@ -183,8 +184,7 @@ def _code_candidates(lines, Z, tokens, views, emb, settings, terms, background) 
             by_code.setdefault(c, []).append(i)
     code_ids = sorted(by_code)
     if len(code_ids) < MIN_UNITS:
-        raise FgiError(f"theme-level proposals need at least {MIN_UNITS} codes with coded lines; "
-                       f"this project has {len(code_ids)}", hint="code more lines, or propose sub-themes first")
+        raise FgiError(_('theme-level proposals need at least {MIN_UNITS} codes with coded lines; this project has {count}', MIN_UNITS=MIN_UNITS, count=len(code_ids)), hint=_('code more lines, or propose sub-themes first'))
     Zn = unit_rows(Z)
     C = _code_means(Zn, by_code, code_ids)
     code_views = None if views is None else [_code_means(unit_rows(V), by_code, code_ids) for V in views]
@@ -222,9 +222,8 @@ def propose(session: Session, project: Project, settings: ProposalSettings = Pro
     lines = proposal_units(session, project, settings.units, viewer=viewer)
     if len(lines) < MIN_UNITS:
         raise FgiError(
-            f"only {len(lines)} {'coded ' if settings.units == CODED else ''}participant lines in "
-            f"project {project.name!r}; proposals need at least {MIN_UNITS}",
-            hint="code more lines first, or use --units all" if settings.units == CODED else "import transcripts first")
+            _('only {count} {value}participant lines in project {name}; proposals need at least {MIN_UNITS}', count=len(lines), value='coded ' if settings.units == CODED else '', name=repr(project.name), MIN_UNITS=MIN_UNITS),
+            hint=_('code more lines first, or use --units all') if settings.units == CODED else _('import transcripts first'))
     stats = CacheStats()
     emb, Z, tokens, views = _embed(session, settings, lines, embedder, progress, stats)
     make = _line_candidates if settings.level == SUBTHEME else _code_candidates

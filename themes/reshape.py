@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from coding.memos import move_memos
 from coding.models import MEMO_NODE
 from fgi.models import Project
+from fgi.i18n import _
 from themes.hierarchy import (HierarchyError, clean_name, check_unique, code_of, delete_nodes, describe, evidence,
                               get_node, next_position, node_dict, placements, plural, siblings)
 from themes.history import Change, lock, record, take_snapshot
@@ -31,19 +32,17 @@ def merge_nodes(session: Session, project: Project, target_id: int, source_ids: 
     target = get_node(session, project, target_id)
     sources = [get_node(session, project, i) for i in dict.fromkeys(source_ids)]
     if not sources or any(s.id == target.id for s in sources):
-        raise HierarchyError("merge needs a target and at least one other node to merge into it",
-                             hint="fgi hierarchy merge TARGET_ID OTHER_ID [OTHER_ID ...]")
+        raise HierarchyError(_('merge needs a target and at least one other node to merge into it'),
+                             hint=_('fgi hierarchy merge TARGET_ID OTHER_ID [OTHER_ID ...]'))
     for s in sources:
         if s.level != target.level:
-            raise HierarchyError(f"only nodes of one level merge: {describe(s)} is a {s.level}, "
-                                 f"{describe(target)} a {target.level}",
-                                 hint="move it under the target instead: fgi hierarchy move ID --to TARGET_ID")
+            raise HierarchyError(_('only nodes of one level merge: {describe} is a {level}, {describe2} a {level2}', describe=describe(s), level=s.level, describe2=describe(target), level2=target.level),
+                                 hint=_('move it under the target instead: fgi hierarchy move ID --to TARGET_ID'))
     names = {c.name: c for c in siblings(session, project, target.id)}
     for s in sources:
         for child in siblings(session, project, s.id):
             if child.name in names:
-                raise HierarchyError(f"{describe(child)} and {describe(names[child.name])} would be siblings "
-                                     "with one name", hint="rename one of them first, or merge them first")
+                raise HierarchyError(_('{describe} and {describe2} would be siblings with one name', describe=describe(child), describe2=describe(names[child.name])), hint=_('rename one of them first, or merge them first'))
             names[child.name] = child
     if name is not None:
         name = clean_name(name)
@@ -95,30 +94,30 @@ def split_node(session: Session, project: Project, node_id: int, name: str, *, a
     node = get_node(session, project, node_id)
     name = clean_name(name)
     if not (codes or children or lines):
-        raise HierarchyError(f"say what goes from {describe(node)} to the new {node.level}",
-                             hint="give codes (--code), child nodes (--child) or evidence lines (--line)")
+        raise HierarchyError(_('say what goes from {describe} to the new {level}', describe=describe(node), level=node.level),
+                             hint=_('give codes (--code), child nodes (--child) or evidence lines (--line)'))
     if node.level != SUBTHEME and (codes or lines):
-        raise HierarchyError(f"{describe(node)} holds no codes or lines itself; split it by its children (--child)")
+        raise HierarchyError(_('{describe} holds no codes or lines itself; split it by its children (--child)', describe=describe(node)))
     if node.level == SUBTHEME and children:
-        raise HierarchyError(f"{describe(node)} is a sub-theme and has no child nodes; split it by --code or --line")
+        raise HierarchyError(_('{describe} is a sub-theme and has no child nodes; split it by --code or --line', describe=describe(node)))
     mine = {c.id: c for c in siblings(session, project, node.id)}
     moved_children = []
     for child_id in dict.fromkeys(children):
         if child_id not in mine:
-            raise HierarchyError(f"#{child_id} is not under {describe(node)}",
-                                 hint=f"its children are: {', '.join(describe(c) for c in mine.values()) or 'none'}")
+            raise HierarchyError(_('#{child_id} is not under {describe}', child_id=child_id, describe=describe(node)),
+                                 hint=_('its children are: {value}', value=', '.join(describe(c) for c in mine.values()) or 'none'))
         moved_children.append(mine[child_id])
     placed = {p.code_id: p for p in placements(session, node.id)}
     moved_codes = []
     for ref in dict.fromkeys(codes):
         found, path = code_of(session, project, ref)
         if found.id not in placed:
-            raise HierarchyError(f"code {path!r} is not under {describe(node)}")
+            raise HierarchyError(_('code {path} is not under {describe}', path=repr(path), describe=describe(node)))
         moved_codes.append(placed[found.id])
     held = evidence(session, node.id)
     missing = [s for s in lines if s not in set(held)]
     if missing:
-        raise HierarchyError(f"line {missing[0]} is not evidence of {describe(node)}")
+        raise HierarchyError(_('line {missing} is not evidence of {describe}', missing=missing[0], describe=describe(node)))
     if lines:
         moved_lines = list(dict.fromkeys(lines))
     else:

@@ -23,6 +23,7 @@ from coding.errors import PermissionDenied
 from coding.models import User
 from fgi.errors import NotFound
 from fgi.models import Project
+from fgi.i18n import _
 from themes.models import ThemeCandidate, ThemeNodeCandidate, ThemeRun
 from themes.proposals import dominant_codes
 from themes.units import Line, lines_by_id, ordered, team_codes, transcript_of
@@ -92,9 +93,8 @@ def get_candidate(session: Session, project: Project, candidate_id: int) -> tupl
     candidate = session.get(ThemeCandidate, candidate_id)
     run = session.get(ThemeRun, candidate.run_id) if candidate is not None else None
     if candidate is None or run.project_id != project.id:
-        raise NotFound(f"no candidate {candidate_id} in project {project.name!r}",
-                       hint=f"propose some: fgi themes propose --project {project.name!r}; "
-                            f"list runs: fgi themes runs --project {project.name!r}")
+        raise NotFound(_('no candidate {candidate_id} in project {name}', candidate_id=candidate_id, name=repr(project.name)),
+                       hint=_('propose some: fgi themes propose --project {name}; list runs: fgi themes runs --project {name}', name=repr(project.name)))
     return candidate, run
 
 
@@ -125,13 +125,14 @@ def _get_run(session: Session, project: Project, run_id: int | None, viewer: Use
     else:
         run = session.get(ThemeRun, run_id)
     if run is None or run.project_id != project.id:
-        what = "no proposal runs" if run_id is None else f"no proposal run {run_id}"
-        raise NotFound(f"{what} in project {project.name!r}" + (" that you may see" if run_id is None else ""),
-                       hint=f"fgi themes propose --project {project.name!r}")
+        message = (_("no proposal runs in project {name} that you may see", name=repr(project.name)) if run_id is None
+                   else _("no proposal run {id} in project {name}", id=run_id, name=repr(project.name)))
+        raise NotFound(message,
+                       hint=_('fgi themes propose --project {name}', name=repr(project.name)))
     if not visible_runs(session, project, [run], viewer=viewer):
         raise PermissionDenied(
-            f"proposal run {run.id} was computed from codings of transcripts not yet revealed to {viewer.name}",
-            hint=f"propose from your own codings: fgi themes propose --project {project.name!r} --as {viewer.name}")
+            _('proposal run {id} was computed from codings of transcripts not yet revealed to {name}', id=run.id, name=viewer.name),
+            hint=_('propose from your own codings: fgi themes propose --project {name} --as {name2}', name=repr(project.name), name2=viewer.name))
     return run
 
 

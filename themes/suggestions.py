@@ -27,6 +27,7 @@ from coding.codebook import list_codes
 from coding.models import User
 from fgi.errors import FgiError, NotFound
 from fgi.models import Project
+from fgi.i18n import _
 from themes.cache import keyword_tokens
 from themes.suggest import CodeSuggester
 from themes.units import lines_by_id
@@ -59,16 +60,16 @@ def suggest_codes(session: Session, viewer: User, project: Project, segment_ids:
                   k: int = 5) -> list[LineSuggestions]:
     """The ``k`` best codes for each segment, best first, from what ``viewer`` may see."""
     if k < 1:
-        raise FgiError("ask for at least one suggestion (--k 1 or more)")
+        raise FgiError(_('ask for at least one suggestion (--k 1 or more)'))
     targets = lines_by_id(session, project, segment_ids)
     missing = [s for s in segment_ids if s not in targets]
     if missing:
-        raise NotFound(f"no segment {missing[0]!r} in project {project.name!r}",
-                       hint="segment ids are listed by: fgi segments TRANSCRIPT")
+        raise NotFound(_('no segment {missing} in project {name}', missing=repr(missing[0]), name=repr(project.name)),
+                       hint=_('segment ids are listed by: fgi segments TRANSCRIPT'))
     codes = list_codes(session, project)
     if not codes:
-        raise FgiError(f"project {project.name!r} has no codebook to suggest from",
-                       hint=f"import one: fgi codebook import FILE --project {project.name!r}")
+        raise FgiError(_('project {name} has no codebook to suggest from', name=repr(project.name)),
+                       hint=_('import one: fgi codebook import FILE --project {name}', name=repr(project.name)))
     paths = {c.path: c.id for c in codes}
     wanted = set(segment_ids)
     visible = codings_for(session, viewer, project=project)
@@ -78,8 +79,8 @@ def suggest_codes(session: Session, viewer: User, project: Project, segment_ids:
     pairs = [(s, p) for s, p in pairs if s in evidence and p in paths]
     definitions = {c.path: _definition(c) for c in codes if _definition(c)}
     if not pairs and not definitions:
-        raise FgiError(f"nothing to learn from: {viewer.name} sees no coded lines and no code has a definition",
-                       hint="code some lines first, or add definitions to the codebook")
+        raise FgiError(_('nothing to learn from: {name} sees no coded lines and no code has a definition', name=viewer.name),
+                       hint=_('code some lines first, or add definitions to the codebook'))
     example_texts = [evidence[s].text for s, _ in pairs]
     tokens = keyword_tokens(session, example_texts, nouns=[evidence[s].nouns for s, _ in pairs])
     def_paths = sorted(definitions)

@@ -33,6 +33,7 @@ from coding.models import APPLY, REJECT, REPLACE, CodeApplication, User
 from fgi.errors import FgiError
 from fgi.models import MODERATOR, Participant, Project, Segment, Transcript
 from fgi.morphology import split_tagged
+from fgi.i18n import _
 from themes.embedders import ANALYZER, NOUN_TAGS
 from themes.models import CODED, UNIT_CHOICES
 
@@ -126,7 +127,7 @@ def proposal_units(session: Session, project: Project, units: str = CODED, *, vi
     """Participants' lines in transcript and line order (no back-channels, no moderators);
     ``coded``: only those that carry a code in the team's view as ``viewer`` may see it."""
     if units not in UNIT_CHOICES:
-        raise FgiError(f"unknown units {units!r}", hint=f"use one of: {', '.join(UNIT_CHOICES)}")
+        raise FgiError(_('unknown units {units}', units=repr(units)), hint=_('use one of: {join}', join=', '.join(UNIT_CHOICES)))
     codes = team_codes(session, project, viewer=viewer)
     lines = []
     for row in session.execute(_line_query(project)):

@@ -16,7 +16,9 @@ import sys
 from pathlib import Path
 
 ERRORS = {"FgiError", "InputError", "NotFound", "DuplicateImport", "MissingDependency", "PermissionDenied",
-          "DatabaseNotMigrated", "RowErrors", "RowProblem", "bad", "_too_large"}
+          "DatabaseNotMigrated", "RowErrors", "RowProblem", "bad", "_too_large", "ChangeAfterReveal",
+          "ConcurrentChange", "HierarchyError", "LinesRefused", "LoginFailed", "LoginLocked", "NotAuthenticated",
+          "NothingToUndo", "RoundClosed", "StaleLine", "StaleUndo"}
 MARKERS = {"_", "N_", "ngettext", "md", "t"}
 
 
