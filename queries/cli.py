@@ -16,6 +16,7 @@ from fgi import console
 from fgi.console import info, print_json, print_table, signed_in, transaction
 from fgi.errors import FgiError
 from fgi.i18n import _
+from fgi.participant_labels import report_labels
 from fgi.study import get_project
 from queries import export
 from queries.code_all import code_all
@@ -80,11 +81,12 @@ def retrieve_command(
         target = get_project(session, project)
         result = retrieve(session, target, query, viewer=signed_in(session, as_user),
                           filters=_filters(transcript, group, participant, role, coder), context=context)
+        labels = report_labels(session, target)
     if fmt == RetrieveFormat.json:
         print_json({"query": query.describe(), "counts": result.counts, "lines": result.lines})
         return
     if path is not None:
-        (export.retrieval_docx(result, path, project=project) if fmt == RetrieveFormat.docx
+        (export.retrieval_docx(result, path, project=project, labels=labels) if fmt == RetrieveFormat.docx
          else export.retrieval_xlsx(result, path))
         info(_("wrote {file}: {n} lines", file=str(path), n=len(result.lines)))
         return

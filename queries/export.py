@@ -2,7 +2,7 @@
 Excel (one row per line or hit, through the formula-safe sheet writer of ``coding.tables``).
 
 Headers and labels are domain messages (``_()``), so a Korean export is Korean throughout.
-Speaker tags come from pseudonyms and groups only (``queries.lines.speaker_tag``).
+Speaker tags are the project's report labels, else pseudonym and group (``queries.lines.speaker_tag``).
 """
 
 from __future__ import annotations
@@ -66,9 +66,15 @@ def _where(line) -> str:
     return _("{transcript}, line {line}", transcript=line.transcript, line=line.line)
 
 
-def retrieval_docx(result: Retrieval, path: str | Path, *, project: str) -> Path:
-    """Quotes under a heading per code of the query, each with its speaker tag, where it
-    is, who coded it, and its context lines when the retrieval has them."""
+def retrieval_docx(result: Retrieval, path: str | Path, *, project: str, labels: dict[str, str] | None = None) -> Path:
+    """Quotes under a heading per code of the query, each with its speaker tag (the
+    project's report label from ``labels``, ``fgi.participant_labels.report_labels``, where
+    there is one), where it is, who coded it, and its context lines when the retrieval has them."""
+    labels = labels or {}
+
+    def tag(line) -> str:
+        return labels.get(line.speaker or "") or speaker_tag(line)
+
     document = _document()
     document.add_heading(_xml(_("Coded segments: {query}", query=result.query.describe())), level=1)
     _run(document.add_paragraph(), _("Project {project} · {n} lines", project=project, n=len(result.lines)), grey=True)
@@ -78,13 +84,13 @@ def retrieval_docx(result: Retrieval, path: str | Path, *, project: str) -> Path
             _run(document.add_paragraph(), _("No lines."), grey=True)
         for item in items:
             for before in item.before:
-                _run(document.add_paragraph(), f"[{speaker_tag(before)}] {before.text}", grey=True)
+                _run(document.add_paragraph(), f"[{tag(before)}] {before.text}", grey=True)
             quote = document.add_paragraph()
             _run(quote, f"“{item.line.text}”")
-            _run(quote, f"  ({speaker_tag(item.line)}; {_where(item.line)}; "
+            _run(quote, f"  ({tag(item.line)}; {_where(item.line)}; "
                         + _("coded by {coders}", coders=", ".join(item.coders)) + ")", grey=True)
             for after in item.after:
-                _run(document.add_paragraph(), f"[{speaker_tag(after)}] {after.text}", grey=True)
+                _run(document.add_paragraph(), f"[{tag(after)}] {after.text}", grey=True)
     document.save(path)
     return Path(path)
 

@@ -24,7 +24,13 @@ def test_retrieve_json_table_and_exports(study, cli, tmp_path):
     cli("retrieve", "--project", PROJECT, "-c", CONFIDENCE, "--or", JOB, "--as", LEAD, "--format", "docx",
         "--out", str(docx))
     text = "\n".join(p.text for p in Document(str(docx)).paragraphs)
-    assert CONFIDENCE in text and JOB in text and "P02 · 주민" in text and "자신감이 생겼어요" in text
+    assert CONFIDENCE in text and JOB in text and "자신감이 생겼어요" in text
+    assert "(주민2;" in text  # the report label (fgi.participant_labels), not the pseudonym
+    cli("participants", "scheme", "transcript", "-p", PROJECT, "--as", LEAD)
+    cli("retrieve", "--project", PROJECT, "-c", CONFIDENCE, "--or", JOB, "--as", LEAD, "--format", "docx",
+        "--out", str(docx))
+    text = "\n".join(p.text for p in Document(str(docx)).paragraphs)
+    assert "(주민 B;" in text or "(주민 A;" in text
     xlsx = tmp_path / "인용.xlsx"
     cli("retrieve", "--project", PROJECT, "-c", CONFIDENCE, "--as", LEAD, "--format", "xlsx", "--out", str(xlsx))
     rows = list(load_workbook(xlsx).active.values)

@@ -8,6 +8,7 @@ import streamlit as st
 from coding.codebook import list_codes
 from coding.users import get_user
 from fgi.errors import FgiError
+from fgi.participant_labels import report_labels
 from fgi.study import get_project
 from queries import export
 from queries.filters import filter_options
@@ -76,7 +77,9 @@ def _file(kind: str):
     def make() -> bytes:
         again = run(context)
         if kind == "docx":
-            return written_bytes(lambda path: export.retrieval_docx(again, path, project=project_name),
+            with db.reading() as session:
+                labels = report_labels(session, get_project(session, project_name))
+            return written_bytes(lambda path: export.retrieval_docx(again, path, project=project_name, labels=labels),
                                  "retrieval.docx")
         return written_bytes(lambda path: export.retrieval_xlsx(again, path), "retrieval.xlsx")
     return make
