@@ -13,12 +13,11 @@ from pathlib import Path
 from coding.tables import write_sheets
 from fgi.errors import FgiError
 from fgi.i18n import _
+from fgi.word import korean_fonts
 from queries.lines import speaker_tag
 from queries.retrieval import Retrieval
 from queries.search import SearchResult
 
-KOREAN_FONT = "맑은 고딕"
-LATIN_FONT = "Malgun Gothic"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # Word cannot hold these
 
 
@@ -26,28 +25,12 @@ def _xml(text: str | None) -> str:
     return _NOT_XML.sub("", text or "")
 
 
-def _fonts(element) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    rpr = element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(attribute), None)
-    fonts.set(qn("w:ascii"), LATIN_FONT)
-    fonts.set(qn("w:hAnsi"), LATIN_FONT)
-    fonts.set(qn("w:eastAsia"), KOREAN_FONT)
-
-
 def _document():
     from docx import Document
 
     document = Document()
     for name in ("Normal", "Title", "Heading 1", "Heading 2"):
-        _fonts(document.styles[name].element)
+        korean_fonts(document.styles[name].element)
     return document
 
 
@@ -55,7 +38,7 @@ def _run(paragraph, text: str, *, bold=False, italic=False, grey=False):
     from docx.shared import RGBColor
 
     run = paragraph.add_run(_xml(text))
-    _fonts(run._element)
+    korean_fonts(run._element)
     run.bold, run.italic = bold, italic
     if grey:
         run.font.color.rgb = RGBColor(0x59, 0x59, 0x59)

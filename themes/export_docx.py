@@ -22,38 +22,17 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from fgi.word import korean_fonts
 from themes.export_table import COLUMNS, Quote, ThemeRow, ThemeTable
 
-KOREAN_FONT = "맑은 고딕"
-LATIN_FONT = "Malgun Gothic"
 WIDTHS_CM = (2.6, 3.6, 3.6, 4.4, 11.5)
 TABLE_QUOTE_LENGTH = 160
-
-
-def _set_fonts(element, korean: str = KOREAN_FONT) -> None:
-    """Name the fonts on a style's or run's ``rPr`` (East-Asian one included)."""
-    rpr = element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(attribute), None)
-    fonts.set(qn("w:ascii"), LATIN_FONT)
-    fonts.set(qn("w:hAnsi"), LATIN_FONT)
-    fonts.set(qn("w:eastAsia"), korean)
-    fonts.set(qn("w:cs"), LATIN_FONT)
-    language = rpr.find(qn("w:lang"))
-    if language is None:
-        language = OxmlElement("w:lang")
-        rpr.append(language)
-    language.set(qn("w:eastAsia"), "ko-KR")
 
 
 def _prepare(document) -> None:
     for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3"):
         style = document.styles[name]
-        _set_fonts(style.element)
+        korean_fonts(style.element)
         if name == "Normal":
             style.font.size = Pt(9.5)
         else:
@@ -67,7 +46,7 @@ def _prepare(document) -> None:
 
 def _run(paragraph, text: str, *, bold: bool = False, size: float | None = None, grey: bool = False):
     run = paragraph.add_run(text)
-    _set_fonts(run._element)
+    korean_fonts(run._element)
     run.bold = bold
     if size:
         run.font.size = Pt(size)
