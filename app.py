@@ -27,4 +27,4 @@ if user is None:
 sidebar_user(user)
 keep_cookie()
 project_picker(user)
-st.navigation(sections_for(user)).run()
+st.navigation(sections_for(user), expanded=True).run()  # expanded: no English "View more" link
