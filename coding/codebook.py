@@ -26,7 +26,7 @@ from coding.code_fields import (  # noqa: F401 - re-exported: callers use coding
 from coding.models import Code, CodeApplication, User
 from coding.permissions import acting
 from fgi.errors import FgiError, NotFound
-from fgi.i18n import ngettext
+from fgi.i18n import _, ngettext
 from fgi.models import Event, Project, Segment, Transcript
 
 @dataclass(frozen=True)
