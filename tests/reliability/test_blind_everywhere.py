@@ -220,6 +220,8 @@ NOT_READS = {
     # signing in and out, and the users' table (leads only): no coding is read
     "db app-role", "login", "logout", "user list", "user revoke",
     "rounds close", "rounds open", "rounds post-reveal",
+    # participants and their report labels: no coding is read
+    "participants list", "participants scheme", "participants label",
     # writing and changing memos reads nothing back but the memo's id
     "memo add", "memo delete", "memo edit",
     "hierarchy place-many", "hierarchy lines", "hierarchy pin", "hierarchy unpin", "hierarchy order",

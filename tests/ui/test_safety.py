@@ -17,7 +17,17 @@ def test_no_page_allows_raw_html():
     offenders = [str(p.relative_to(REPO)) for p in SOURCES
                  if "unsafe_allow_html" in p.read_text(encoding="utf-8") and p.name != "safe.py"]
     assert offenders == [], "user text must never reach unsafe_allow_html"
-    assert not any("st.html(" in p.read_text(encoding="utf-8") for p in SOURCES)
+    # st.html only for the uploader's Korean style sheet: constants and labels, never user text
+    assert [str(p.relative_to(REPO)) for p in SOURCES if "st.html(" in p.read_text(encoding="utf-8")] == [
+        "ui/components/uploads.py"]
+
+
+def test_the_uploader_style_sheet_cannot_leave_its_style_element():
+    from ui.components.uploads import _CSS, _css_text
+
+    sheet = _CSS.format(button=_css_text('</style><script>alert(1)</script>"'), instructions=_css_text("\\"))
+    assert sheet.count("<style>") == 1 and sheet.count("</style>") == 1 and "<script>" not in sheet
+    assert '\\"' in sheet  # a quote cannot end the CSS string early
 
 
 # Markdown slots: tests/ui/test_markdown_slots.py reads every call of the app's source.

@@ -260,9 +260,9 @@ def _on_memo_edit(user_name: str, memo_id: int, segment_id: str, key: str) -> No
     _language()
     try:
         with database().transaction() as session:
-            user = get_user(session, user_name)
-            before = get_memo(session, memo_id, viewer=user)
-            after = edit_memo(session, memo_id, actor=user, text=st.session_state.get(key))
+            acting_user = get_user(session, user_name)
+            before = get_memo(session, memo_id, viewer=acting_user)
+            after = edit_memo(session, memo_id, actor=acting_user, text=st.session_state.get(key))
             if after != before:
                 _push(session, [memo_action(segment_id, before, after)])
         st.session_state["coding.notice"] = t("coding.memo.saved")
@@ -276,9 +276,9 @@ def _on_memo_delete(user_name: str, memo_id: int, segment_id: str) -> None:
     _language()
     try:
         with database().transaction() as session:
-            user = get_user(session, user_name)
-            before = get_memo(session, memo_id, viewer=user)
-            delete_memo(session, memo_id, actor=user)
+            acting_user = get_user(session, user_name)
+            before = get_memo(session, memo_id, viewer=acting_user)
+            delete_memo(session, memo_id, actor=acting_user)
             _push(session, [memo_action(segment_id, before, None)])
         st.session_state["coding.notice"] = t("coding.memo.deleted")
     except FgiError as error:

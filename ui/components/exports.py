@@ -14,10 +14,11 @@ from coding.bulk import export_codings
 from coding.codebook_io import export_codebook
 from coding.memos import export_memos
 from coding.reconcile_log import export_log, reconciliation_log
-from coding.round_export import append_snapshots, export_all_rounds, snapshot_rows
 from coding.refi.collect import collect_project
 from coding.refi.export import write_qdpx
 from coding.refi.guids import keep_guids
+from coding.round_export import append_snapshots, export_all_rounds, snapshot_rows
+from coding.users import get_user
 from fgi.study import get_project
 from themes.export_data import workbook_data
 from themes.export_docx import write_docx
@@ -50,7 +51,7 @@ def _qdpx(session, project, user, path):
     data = collect_project(session, project, viewer=user, folders=hierarchy_folders(session, project))
     write_qdpx(data, path)
     with database().transaction() as writing:
-        keep_guids(writing, get_project(writing, project.name), actor=user.name,
+        keep_guids(writing, get_project(writing, project.name), actor=get_user(writing, user.name),
                    user_names=[u.name for u in data.users])
 
 

@@ -158,12 +158,12 @@ def quotes_panel(nodes: Sequence[TreeNode], lines_of: Callable[[int], list[Line]
         text, up, down, remove = st.columns([12, 1, 1, 1])
         text.markdown(literal(f"{i + 1}. “{line.text}” ({speaker_tag(line.speaker, line.group)})"))
         if up.button("↑", key=f"themes.quotes.up.{node_id}.{segment_id}", disabled=i == 0, help=t("themes.quotes.up")):
-            change(lambda s, p, a, sid=segment_id: move_quote(s, p, node_id, sid, -1, actor=a))
+            change(lambda s, p, acting_user, sid=segment_id: move_quote(s, p, node_id, sid, -1, actor=acting_user))
         if down.button("↓", key=f"themes.quotes.down.{node_id}.{segment_id}", disabled=i == len(node.pinned) - 1,
                        help=t("themes.quotes.down")):
-            change(lambda s, p, a, sid=segment_id: move_quote(s, p, node_id, sid, 1, actor=a))
+            change(lambda s, p, acting_user, sid=segment_id: move_quote(s, p, node_id, sid, 1, actor=acting_user))
         if remove.button("✕", key=f"themes.quotes.unpin.{node_id}.{segment_id}", help=t("themes.quotes.unpin")):
-            change(lambda s, p, a, sid=segment_id: unpin_quote(s, p, node_id, sid, actor=a))
+            change(lambda s, p, acting_user, sid=segment_id: unpin_quote(s, p, node_id, sid, actor=acting_user))
     automatic = [q for q in node.quotes if q.segment_id not in node.pinned]
     if automatic:
         st.caption(t("themes.quotes.automatic"))
@@ -175,7 +175,7 @@ def quotes_panel(nodes: Sequence[TreeNode], lines_of: Callable[[int], list[Line]
     picked = st.multiselect(t("themes.quotes.pick", n=len(options)), list(options), format_func=options.get,
                             key=f"themes.quotes.pick.{node_id}", placeholder=t("themes.quotes.pick.hint"))
     if st.button(t("themes.quotes.pin", n=len(picked)), disabled=not picked, key="themes.quotes.pin"):
-        change(lambda s, p, a: pin_quotes(s, p, node_id, picked, actor=a))
+        change(lambda s, p, acting_user: pin_quotes(s, p, node_id, picked, actor=acting_user))
 
 
 def memos_panel(nodes: Sequence[TreeNode], read: Callable[[int], list], run: Callable, me: str) -> None:
@@ -203,9 +203,9 @@ def memos_panel(nodes: Sequence[TreeNode], read: Callable[[int], list], run: Cal
                 text = st.text_area(t("themes.memos.text"), value=memo.text, key=f"themes.memos.text.{memo.id}")
                 save, remove = st.columns(2)
                 if save.button(t("themes.memos.save"), key=f"themes.memos.save.{memo.id}"):
-                    run(lambda s, p, a, i=memo.id: edit_memo(s, i, actor=a, text=text), "themes.memos.saved")
+                    run(lambda s, p, acting_user, i=memo.id: edit_memo(s, i, actor=acting_user, text=text), "themes.memos.saved")
                 if remove.button(t("themes.memos.delete"), key=f"themes.memos.delete.{memo.id}"):
-                    run(lambda s, p, a, i=memo.id: delete_memo(s, i, actor=a), "themes.memos.deleted")
+                    run(lambda s, p, acting_user, i=memo.id: delete_memo(s, i, actor=acting_user), "themes.memos.deleted")
     form = f"themes.memos.new.{node_id}"
     with st.form(form):
         title = st.text_input(t("themes.memos.title"), key=field(form, "title"), max_chars=200)

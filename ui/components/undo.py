@@ -80,8 +80,8 @@ def _move(user_name: str, *, backwards: bool) -> Step | None:
     set_language(st.session_state.get("lang", "ko"))  # the refusal is said in the app's language
     try:
         with database().transaction() as session:
-            actor = get_user(session, user_name)
-            flipped = (undo if backwards else redo)(session, list(step.actions), actor=actor)
+            acting_user = get_user(session, user_name)
+            flipped = (undo if backwards else redo)(session, list(step.actions), actor=acting_user)
     except FgiError as error:
         # Refused: the step stays where it was, so nothing is lost; the reason is shown.
         st.session_state[NOTICE_KEY] = ("error", error.message, error.hint)
