@@ -20,7 +20,6 @@ def table_rows(table: ThemeTable) -> list[list[str | int]]:
     """Header and rows as the CSV and the spreadsheet write them."""
     rows: list[list[str | int]] = [[*COLUMNS, *COUNT_COLUMNS, *NOTE_COLUMNS]]
     for r in table.rows:
-        memos = dict.fromkeys(m for m in (table.domain_memos.get(r.domain), r.theme_memo, r.memo) if m)
         rows.append([r.domain, r.theme, r.subtheme, "\n".join(r.codes), "\n".join(q.cited for q in r.quotes),
                      r.counts.lines, r.counts.participants, r.counts.groups, r.frequency, "\n\n".join(r.memos)])
     return rows

@@ -148,7 +148,7 @@ def test_csv_and_markdown_carry_the_same_table(db, study, tmp_path):
     assert rows[0] == [*COLUMNS, "줄 수", "참여자 수", "집단 수", "빈도", "메모"]
     assert {r[8] for r in rows[1:]} <= {"일반적", "전형적", "변동적", ""}
     assert [r[2] for r in rows[1:]] == SUBTHEMES
-    assert [r[8] for r in rows[1:]] == [f"{s}에 관한 진술" for s in SUBTHEMES]  # each sub-theme's memo
+    assert [r[9] for r in rows[1:]] == [f"{s}에 관한 진술" for s in SUBTHEMES]  # each sub-theme's memo
     assert rows[1][0] == rows[2][0] == "실무자가 본 성과"  # CSV repeats what Word merges
     assert rows[1][4].split("\n") == [q.cited for q in table.rows[0].quotes]
     text = write_markdown(table, tmp_path / "t.md").read_text(encoding="utf-8")
