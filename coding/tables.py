@@ -17,7 +17,7 @@ from pathlib import Path
 from fgi.errors import InputError
 from fgi.ingest.encoding import decode_bytes
 from fgi.safe_cells import SafeCsvWriter, csv_unescape, protect_sheet
-from fgi.i18n import _
+from fgi.i18n import _, ngettext
 
 TABLE_SUFFIXES = (".csv", ".xlsx")
 
@@ -106,11 +106,11 @@ def read_table(path: str | Path, *, required: Sequence[str], optional: Sequence[
     duplicated = sorted({c for c in header if c and header.count(c) > 1})
     problems = []
     if missing:
-        problems.append(_("missing columns {columns}", columns=", ".join(missing)))
+        problems.append(ngettext("missing column {columns}", "missing columns {columns}", len(missing), columns=", ".join(missing)))
     if unknown:
-        problems.append(_("unknown columns {columns}", columns=", ".join(unknown)))
+        problems.append(ngettext("unknown column {columns}", "unknown columns {columns}", len(unknown), columns=", ".join(unknown)))
     if duplicated:
-        problems.append(_("repeated columns {columns}", columns=", ".join(duplicated)))
+        problems.append(ngettext("repeated column {columns}", "repeated columns {columns}", len(duplicated), columns=", ".join(duplicated)))
     if problems:
         raise InputError(_("row 1 (header): {problems}", problems="; ".join(problems)), path=path,
                          hint=_('columns: {join} (required), {join2} (optional)', join=', '.join(required), join2=', '.join(optional)))

@@ -13,8 +13,10 @@ from fgi.models import Event, Participant
 from fgi.participant_labels import labelled_participants, letters, report_labels
 from fgi.study import create_project
 
-FIRST = "진행자: 어떠셨어요?\n참여자1: 처음에는 힘들었어요.\n참여자2: 저는 좋았어요.\n참여자3: 저도요.\n"
-SECOND = "진행자: 다음 질문입니다.\n참여자1: 서류가 많아요.\n참여자2: 시간이 부족해요.\n"
+FIRST = ("진행자: 어떠셨어요?\n참여자1: 처음에는 서류가 너무 많아서 정말 힘들었어요.\n"
+         "참여자2: 저는 사람들을 만나는 일이 생각보다 훨씬 좋았어요.\n참여자3: 저도 일하는 습관이 조금씩 생기는 것 같아요.\n")
+SECOND = ("진행자: 다음 질문입니다.\n참여자1: 서류가 많아서 상담할 시간이 늘 부족해요.\n"
+          "참여자2: 시간이 부족해서 주민분들을 자주 못 만나요.\n")
 
 
 @pytest.fixture

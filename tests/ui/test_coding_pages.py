@@ -236,7 +236,7 @@ def test_every_export_makes_a_file_for_a_lead(demo_url):
     from ui.components.exports import ROWS
 
     writers = {name: write for row in ROWS for name, write in row.files.items()}
-    assert len(writers) == 16
+    assert len(writers) == 17
     files = {}
     for name, write in writers.items():
         files[name] = read_demo(demo_url, lambda s, p, write=write, name=name: written_bytes(
