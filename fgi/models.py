@@ -32,7 +32,7 @@ class Project(Base):
     blind_coding: Mapped[bool] = mapped_column(Boolean, default=True)
     pseudonymise: Mapped[bool] = mapped_column(Boolean, default=True)
     # How reports name participants: fgi.participant_labels.SCHEMES
-    participant_labels: Mapped[str] = mapped_column(String(20), default="project", server_default="project")
+    participant_labels: Mapped[str | None] = mapped_column(String(20))  # None: "project"
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     transcripts: Mapped[list[Transcript]] = relationship(

@@ -261,7 +261,7 @@ def participants_list(project: ProjectOption, fmt: FormatOption = OutputFormat.t
         rows = [{"id": p.participant_id, "transcript": p.transcript_id, "pseudonym": p.pseudonym,
                  "group": p.group or "", "role": p.role, "label": p.label, "own": p.own}
                 for p in labelled_participants(session, target)]
-        scheme = target.participant_labels
+        scheme = target.participant_labels or "project"
     if fmt is OutputFormat.json:
         print_json({"scheme": scheme, "participants": rows})
     else:

@@ -15,9 +15,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # server defaults fill existing rows; SQLite adds columns without rebuilding the tables
+    # nullable columns (None: the default scheme), added in place on SQLite without rebuilding tables
     with op.batch_alter_table("projects") as batch:
-        batch.add_column(sa.Column("participant_labels", sa.String(20), nullable=False, server_default="project"))
+        batch.add_column(sa.Column("participant_labels", sa.String(20), nullable=True))
     with op.batch_alter_table("participants") as batch:
         batch.add_column(sa.Column("report_label", sa.String(40), nullable=True))
 
