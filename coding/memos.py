@@ -516,7 +516,7 @@ def target_choices(session: Session, project: Project, kind: str, *, transcript_
 
 
 # The columns of a memo table (CSV, or the 메모 sheet of an .xlsx): export headers, translated.
-MEMO_COLUMNS = (N_("id"), N_("kind"), N_("on"), N_("target id"), N_("author"), N_("title"), N_("text"),
+MEMO_COLUMNS = (N_("id"), N_("kind"), N_("on"), N_("target id"), N_("author"), N_("title"), N_("memo text"),
                 N_("created"), N_("updated"), N_("source"))
 MEMO_SHEET = N_("memos")
 

@@ -457,7 +457,7 @@ def write_matrix(matrix: Matrix, path) -> None:
 
 def describe(matrix: Matrix) -> str:
     """One line saying what the numbers are, for captions and the CLI."""
-    what = _("lines") if matrix.measure == LINES else _("participants")
+    what = _("number of lines") if matrix.measure == LINES else _("number of participants")
     if matrix.column_kind != CODE:
         return _("{measure} per code and {columns}", measure=what, columns=_label(matrix.column_kind))
     if not matrix.window:

@@ -108,3 +108,18 @@ def test_no_function_hides_the_translation_function():
         for path in sorted((ROOT / package).rglob("*.py")):
             walk(symtable.symtable(path.read_text(encoding="utf-8"), str(path), "exec"), path.relative_to(ROOT))
     assert not found, "rename the local _ (e.g. _unused):\n" + "\n".join(found)
+
+
+def test_no_message_has_two_translations():
+    """Every .po file of a language is read into one table: a message two areas translate
+    differently would read one way or the other by file order."""
+    from babel.messages.pofile import read_po
+
+    seen: dict[str, dict[str, str]] = {}
+    for path in sorted((ROOT / "fgi" / "locale" / "ko").glob("*.po")):
+        with path.open("rb") as handle:
+            for message in read_po(handle, locale="ko"):
+                if message.id and message.string:
+                    seen.setdefault(message.id, {})[path.name] = message.string
+    clashes = {text: files for text, files in seen.items() if len(set(files.values())) > 1}
+    assert not clashes, "give one of them a message of its own:\n" + "\n".join(map(str, clashes.items()))

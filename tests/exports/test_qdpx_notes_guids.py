@@ -212,9 +212,9 @@ def test_round_trip_keeps_every_memo_once(db, memos, kiwi, tmp_path):
         original = memos_for(session, get_project(session, PROJECT), viewer=admin)
         from coding.refi.store import code_sets_for
         [code_set] = code_sets_for(session, get_project(session, "메모 복원"))
-        restored = session.scalars(select(CodeApplication.memo).join(Segment).join(Transcript).where(
-            Transcript.project_id == get_project(session, "메모 복원").id, CodeApplication.memo.is_not(None))).all()
-    assert restored == ["코딩 메모 본문"]  # back on its coding, not a line memo
+        restored = [m.text for m in memos_for(session, get_project(session, "메모 복원"), viewer=admin, kind="segment")
+                    if m.text == "코딩 메모 본문"]
+    assert restored == ["코딩 메모 본문"]  # a coding memo is the coder's memo on the line, once
     texts = sorted(m.text for m in copied)
     assert texts == sorted(m.text for m in original)
     assert {m.guid for m in original} <= {m.guid for m in copied}
