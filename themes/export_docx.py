@@ -134,13 +134,16 @@ def _table(document, table_data: ThemeTable) -> None:
         if number in domain_starts:  # merged cells hold their text in the first row only
             _write(cells[0], [(row.domain, {"bold": True})] +
                    ([(_with(str(domain_counts), table_data.domain_frequency.get(row.domain)),
-                      {"size": 8, "grey": True})] if domain_counts else []))
+                      {"size": 8, "grey": True})] if domain_counts else []) +
+                   _memo_lines("\n".join(table_data.domain_memos.get(row.domain, ()))))
         if number in theme_starts and row.theme:
+            theme_memos = row.theme_memos if row.subtheme else row.memos  # a theme's own row holds its memos
             _write(cells[1], [(row.theme, {"bold": True}),
-                              (_with(str(row.theme_counts), row.theme_frequency), {"size": 8, "grey": True})])
+                              (_with(str(row.theme_counts), row.theme_frequency), {"size": 8, "grey": True})] +
+                   _memo_lines("\n".join(theme_memos)))
         _write(cells[2], [(row.subtheme, {})] +
                ([(_with(str(row.counts), row.frequency), {"size": 8, "grey": True})] if row.subtheme else []) +
-               _memo_lines("\n".join(row.memos)))
+               (_memo_lines("\n".join(row.memos)) if row.subtheme else []))
         _write(cells[3], [(f"· {code}", {}) for code in row.codes] or [("", {})])
         _write(cells[4], [(short(q), {}) for q in row.quotes] or [("", {})])
     for column, width in enumerate(WIDTHS_CM):

@@ -73,6 +73,7 @@ class ThemeRow:
     frequency: str = ""  # 일반적, 전형적, 변동적 of the sub-theme (of the theme on a theme's own row)
     theme_frequency: str = ""
     memos: tuple[str, ...] = ()  # the node's memos as the exports show them (the memo first)
+    theme_memos: tuple[str, ...] = ()  # the memos of the row's theme, on a sub-theme's row
 
 
 @dataclass
@@ -82,6 +83,7 @@ class ThemeTable:
     domain_counts: dict[str, Counts] = field(default_factory=dict)
     domain_frequency: dict[str, str] = field(default_factory=dict)
     frequency_rule: str = ""  # the rule in Korean, for a note under the table
+    domain_memos: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a domain's memos (coding.memos)
 
     @property
     def domains(self) -> list[str]:
@@ -125,7 +127,7 @@ def _theme_rows(domain: str, theme: TreeNode) -> list[ThemeRow]:
     if not subthemes:
         return [ThemeRow(domain, theme.name, "", [], [_quote(q) for q in theme.quotes], counts, counts, theme.memo,
                          _frequency(theme), _frequency(theme), _memos(theme))]
-    return [_subtheme_row(domain, theme, counts, s) for s in subthemes]
+    return [replace(_subtheme_row(domain, theme, counts, s), theme_memos=_memos(theme)) for s in subthemes]
 
 
 def rule_note(rule: FrequencyRule, total: int) -> str:
@@ -149,6 +151,8 @@ def theme_table(session: Session, project: Project, *, viewer: User, quotes: int
         if node.level == DOMAIN:
             table.domain_counts[node.name] = _counts(node)
             table.domain_frequency[node.name] = _frequency(node)
+            if _memos(node):
+                table.domain_memos[node.name] = _memos(node)
             for theme in node.children:
                 table.rows += _theme_rows(node.name, theme)
             if not node.children:
