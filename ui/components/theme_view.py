@@ -77,7 +77,7 @@ def tree_table(tree: list[TreeNode]) -> None:
                          t("themes.col.frequency"): t(f"themes.freq.{node.frequency}") if node.frequency else "",
                          t("themes.col.codes"): ", ".join(c.name for c in node.codes),
                          t("themes.col.pinned"): len(node.pinned),
-                         t("themes.col.memos"): len([m for m in [node.memo, *node.memos] if m]), "id": node.id})
+                         t("themes.col.memos"): len(node.memos) or int(bool(node.memo)), "id": node.id})
             add(node.children, depth + 1)
 
     add(tree, 0)
