@@ -195,7 +195,7 @@ def test_hostile_names_render_as_plain_text_everywhere(study, browser):
         page.locator("[data-testid='stFileChipDeleteBtn']").first.wait_for(timeout=30_000)
         _settle(page)  # the upload is done before the form is sent
         page.get_by_role("button", name="가져오기").click()
-        _shown(page, "[data-testid='stAlert']", f"{names['file']}: the file is empty")
+        _shown(page, "[data-testid='stAlert']", f"{names['file']}: 파일이 비어 있습니다")  # the app speaks Korean
         _settle(page)
         screenshot(page, "hostile-lead-errors")
         _check(page, pixel.port, "lead: error messages")
