@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from fgi.i18n import set_language
 from ui.auth import current_user, keep_cookie, login_page, sidebar_user
 from ui.context import project_picker
 from ui.components.uploads import korean_uploaders
 from ui.navigation import sections_for
-from ui.text import t
+from ui.text import t, use_app_language
 
-set_language(st.session_state.get("lang", "ko"))  # the domain's messages follow the app's language
+use_app_language()  # the domain's messages follow the app's language
 st.set_page_config(page_title=t("app.title"), page_icon=":material/forum:", layout="wide")
 korean_uploaders()
 

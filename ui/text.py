@@ -6,6 +6,8 @@ text; values filled with user text are escaped by the caller (``ui.safe.literal`
 
 from __future__ import annotations
 
+from fgi.i18n import DEFAULT_APP_LANGUAGE, set_language
+
 KO = {
     "app.title": "FGI 질적분석",
     "nav.study": "연구",
@@ -197,7 +199,14 @@ EN = {
 def _session_language() -> str:
     import streamlit as st
 
-    return st.session_state.get("lang", "ko")
+    return st.session_state.get("lang", DEFAULT_APP_LANGUAGE)
+
+
+def use_app_language() -> None:
+    """Domain messages (``fgi.i18n``) in the app's language for this script run. ``app.py``
+    calls it on every run; a callback or a fragment's rerun, which runs no ``app.py``, calls
+    it itself."""
+    set_language(_session_language())
 
 
 def t(key: str, lang: str | None = None, **values: object) -> str:

@@ -23,7 +23,6 @@ from coding.models import KEYWORD, MANUAL, SUGGESTION
 from coding.undo import apply_codes, describe, memo_action, remove_codes
 from coding.users import get_user
 from fgi.errors import FgiError
-from fgi.i18n import set_language
 from fgi.study import SegmentRow, get_project
 from ui.components import suggestions
 from ui.components import undo as undo_stack
@@ -31,7 +30,7 @@ from ui.components.reveal import error_text
 from ui.components.transcript_document import document_data, picked, transcript_document
 from ui.resources import database
 from ui.safe import literal, md
-from ui.text import t
+from ui.text import t, use_app_language
 
 RECENT = 8
 CURRENT_KEY = "coding.current_segment"  # what the panel is showing now: a line id, or "first..last"
@@ -140,7 +139,7 @@ def _refresh_codes(session, user, segment_id: str) -> None:
 
 def _language() -> None:
     """Domain messages (the undo labels) in the app's language."""
-    set_language(st.session_state.get("lang", "ko"))
+    use_app_language()
 
 
 def _push(session, actions) -> None:

@@ -27,8 +27,8 @@ from themes.export_table import theme_table
 from themes.export_text import write_csv, write_markdown
 from themes.export_xlsx import write_xlsx
 from themes.refi_hierarchy import hierarchy_folders
-from ui.components.memo_forms import use_app_language
 from ui.resources import database
+from ui.text import use_app_language
 
 Writer = Callable[..., object]
 

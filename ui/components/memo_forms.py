@@ -10,19 +10,13 @@ from coding.memos import Memo, delete_memo, edit_memo, memos_for, write_memo
 from coding.models import MEMO_CODE, MEMO_PROJECT
 from coding.users import get_user
 from fgi.errors import FgiError
-from fgi.i18n import set_language
 from fgi.study import get_project
 from ui.components.forms import clear_form, field
 from ui.resources import show_error
 from ui.safe import literal, md
-from ui.text import t
+from ui.text import t, use_app_language
 
 CODING_PAGE = "pages/coding.py"
-
-
-def use_app_language() -> None:
-    """Domain messages (kinds, targets, errors) in the app's language, Korean by default."""
-    set_language(st.session_state.get("lang", "ko"))
 
 
 def _when(memo: Memo) -> str:

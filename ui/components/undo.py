@@ -17,10 +17,9 @@ import streamlit as st
 from coding.undo import UndoAction, redo, undo
 from coding.users import get_user
 from fgi.errors import FgiError
-from fgi.i18n import set_language
 from ui.resources import database
 from ui.safe import literal
-from ui.text import t
+from ui.text import t, use_app_language
 
 UNDO_KEY, REDO_KEY = "undo.stack", "undo.redo"
 NOTICE_KEY = "undo.notice"  # (kind, text) shown once by undo_feedback: what was undone, or why not
@@ -77,7 +76,7 @@ def _move(user_name: str, *, backwards: bool) -> Step | None:
     step = _top(source, user_name)
     if step is None:
         return None
-    set_language(st.session_state.get("lang", "ko"))  # the refusal is said in the app's language
+    use_app_language()  # the refusal is said in the app's language
     try:
         with database().transaction() as session:
             acting_user = get_user(session, user_name)

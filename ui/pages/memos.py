@@ -15,10 +15,10 @@ from ui.components import memo_forms
 from ui.context import acting
 from ui.resources import database
 from ui.safe import literal
-from ui.text import t
+from ui.text import t, use_app_language
 
 db = database()
-memo_forms.use_app_language()
+use_app_language()
 st.header(t("page.memos"))
 st.caption(t("memos.intro"))
 

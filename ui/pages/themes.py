@@ -16,7 +16,6 @@ from coding.memos import memos_for
 from coding.models import MEMO_NODE
 from coding.users import get_user
 from fgi.errors import FgiError
-from fgi.i18n import set_language
 from fgi.study import get_project
 from themes.accept import accept_candidate
 from themes.history import redo, undo
@@ -34,7 +33,7 @@ from ui.components.theme_forms import hierarchy_forms
 from ui.context import acting
 from ui.resources import database, embedder, show_error
 from ui.safe import literal
-from ui.text import t
+from ui.text import t, use_app_language
 
 SAYS_WHAT = {"undo", "redo", "place", "lines", "pin", "unpin", "order"}  # the domain's message says what happened
 
@@ -52,7 +51,7 @@ def change(action, message_key: str = "themes.done", *, scope: str = "fragment")
     """Run ``action(session, project, acting user)`` (returns a hierarchy Change) in a
     transaction; the domain checks the user against the permission table. Reruns the
     hierarchy fragment (``scope="app"``: the whole page, when candidates change too)."""
-    set_language(st.session_state.get("lang", "ko"))  # a fragment's rerun runs no app.py: messages in the app's language
+    use_app_language()  # a fragment's rerun runs no app.py
     try:
         with db.transaction() as session:
             result = action(session, get_project(session, project_name), get_user(session, me.name))
@@ -72,7 +71,7 @@ def change(action, message_key: str = "themes.done", *, scope: str = "fragment")
 
 def memo_change(action, message_key: str) -> None:
     """Run a memo change (``coding.memos``) as the signed-in user and rerun the hierarchy."""
-    set_language(st.session_state.get("lang", "ko"))
+    use_app_language()
     try:
         with db.transaction() as session:
             action(session, get_project(session, project_name), get_user(session, me.name))
