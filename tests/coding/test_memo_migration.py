@@ -27,7 +27,7 @@ NODES = sa.table("theme_nodes", sa.column("id"), sa.column("project_id"), sa.col
                  sa.column("name"), sa.column("memo"), sa.column("position"), sa.column("created_at", UTCDateTime()))
 
 
-def _old_database(database_url, kiwi) -> dict:
+def _old_database(database_url, kiwi, scratch_dir) -> dict:
     """A project at revision 0008 with memos on codings and on a theme node."""
     from coding import users
     from coding.codebook_io import import_codebook_file
@@ -35,41 +35,44 @@ def _old_database(database_url, kiwi) -> dict:
     from fgi.ingest import import_files
     from fgi.study import create_project
     from tests.coding.conftest import SAMPLE_CODEBOOK, SAMPLE_TRANSCRIPTS
+    from tests.old_schema import database_at
 
+    def build(session) -> dict:
+        project = create_project(session, "옛 연구", actor="setup")
+        import_codebook_file(session, project, SAMPLE_CODEBOOK, actor="setup")
+        [result] = import_files(session, project, [SAMPLE_TRANSCRIPTS / "주민_FGI_1차.txt"], actor="setup",
+                                analyzer=kiwi)
+        a, b = (users.create_user(session, n, "비밀번호1234", role="coder", actor="setup") for n in ("가", "나"))
+        for user in (a, b):
+            users.add_member(session, project, user, actor="setup")
+        codes = {c.name: c.id for c in session.scalars(select(Code).where(Code.project_id == project.id))}
+        return {"project": project.id, "transcript": result.transcript_id, "a": a.id, "b": b.id, "codes": codes}
+
+    # The project, codebook, transcript and users are made with today's code; the memos,
+    # kept in columns today's models no longer have, are written into revision 0008's tables.
+    made = database_at(database_url, BEFORE, scratch_dir, build)
+    line = lambda n: f"{made['transcript']}-{n:04d}"  # noqa: E731
+    a, b, codes = made["a"], made["b"], made["codes"]
+    stigma, confidence, relations = codes["참여 초기의 낙인감"], codes["자신감 회복"], codes["관계 회복"]
+    rows = [
+        (line(10), stigma, a, "주민센터에서 창피함"),
+        (line(10), confidence, a, "주민센터에서 창피함"),  # the same memo on a second code
+        (line(10), relations, a, "관계 이야기"),  # another memo of the same coder on the line
+        (line(12), stigma, a, None),
+        (line(12), confidence, a, "   "),  # blank: nothing to keep
+        (line(10), stigma, b, "B의 메모"),
+    ]
     engine = make_engine(database_url)
-    migrate.downgrade(engine, "base")
-    migrate.upgrade(engine, BEFORE)
-    users.BCRYPT_ROUNDS, rounds_before = 4, users.BCRYPT_ROUNDS
-    try:
-        with Session(engine) as session, session.begin():
-            project = create_project(session, "옛 연구", actor="setup")
-            import_codebook_file(session, project, SAMPLE_CODEBOOK, actor="setup")
-            [result] = import_files(session, project, [SAMPLE_TRANSCRIPTS / "주민_FGI_1차.txt"], actor="setup",
-                                    analyzer=kiwi)
-            a, b = (users.create_user(session, n, "비밀번호1234", role="coder", actor="setup") for n in ("가", "나"))
-            for user in (a, b):
-                users.add_member(session, project, user, actor="setup")
-            codes = {c.name: c.id for c in session.scalars(select(Code).where(Code.project_id == project.id))}
-            line = lambda n: f"{result.transcript_id}-{n:04d}"  # noqa: E731
-            stigma, confidence, relations = codes["참여 초기의 낙인감"], codes["자신감 회복"], codes["관계 회복"]
-            rows = [
-                (line(10), stigma, a.id, "주민센터에서 창피함"),
-                (line(10), confidence, a.id, "주민센터에서 창피함"),  # the same memo on a second code
-                (line(10), relations, a.id, "관계 이야기"),  # another memo of the same coder on the line
-                (line(12), stigma, a.id, None),
-                (line(12), confidence, a.id, "   "),  # blank: nothing to keep
-                (line(10), stigma, b.id, "B의 메모"),
-            ]
-            session.execute(sa.insert(APPLICATIONS), [
-                {"segment_id": s, "code_id": c, "coder_id": u, "memo": m, "source": "manual", "created_at": WHEN}
-                for s, c, u, m in rows])
-            session.execute(sa.insert(NODES), [
-                {"id": 1, "project_id": project.id, "parent_id": None, "level": "theme", "name": "낙인",
-                 "memo": "보고서 3장", "position": 0, "created_at": WHEN},
-                {"id": 2, "project_id": project.id, "parent_id": None, "level": "theme", "name": "회복",
-                 "memo": None, "position": 1, "created_at": WHEN}])
-    finally:
-        users.BCRYPT_ROUNDS = rounds_before
+    assert migrate.current_revision(engine) == BEFORE
+    with engine.begin() as connection:
+        connection.execute(sa.insert(APPLICATIONS), [
+            {"segment_id": s, "code_id": c, "coder_id": u, "memo": m, "source": "manual", "created_at": WHEN}
+            for s, c, u, m in rows])
+        connection.execute(sa.insert(NODES), [
+            {"id": 1, "project_id": made["project"], "parent_id": None, "level": "theme", "name": "낙인",
+             "memo": "보고서 3장", "position": 0, "created_at": WHEN},
+            {"id": 2, "project_id": made["project"], "parent_id": None, "level": "theme", "name": "회복",
+             "memo": None, "position": 1, "created_at": WHEN}])
     engine.dispose()
     return {"line10": line(10), "line12": line(12)}
 
@@ -78,8 +81,8 @@ def _columns(engine, table: str) -> set[str]:
     return {c["name"] for c in inspect(engine).get_columns(table)}
 
 
-def test_memos_on_codings_and_nodes_move_into_memos_and_back(database_url, kiwi):
-    old = _old_database(database_url, kiwi)
+def test_memos_on_codings_and_nodes_move_into_memos_and_back(database_url, kiwi, tmp_path):
+    old = _old_database(database_url, kiwi, tmp_path)
     db = open_database(database_url, upgrade=True)
     assert migrate.current_revision(db.engine) == migrate.head_revision(db.engine)
     assert "memo" not in _columns(db.engine, "code_applications") and "memo" not in _columns(db.engine, "theme_nodes")

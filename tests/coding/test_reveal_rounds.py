@@ -208,46 +208,39 @@ def test_next_round_recodes_blind_and_the_trend_shows_each_round(coded):
     assert [r.number for r in rounds] == [1, 2] and [r.open for r in rounds] == [False, True]
 
 
-def test_existing_projects_migrate_into_round_one(database_url, kiwi):
+def test_existing_projects_migrate_into_round_one(database_url, kiwi, tmp_path):
     """A database with codings and a reveal made before rounds existed upgrades with every
     coding in round 1 and the reveal kept (it has no snapshot: none was taken then)."""
-    from sqlalchemy.orm import Session
-
     from coding import users
     from coding.codebook_io import import_codebook_file
     from coding.models import Code, Reveal
     from fgi.ingest import import_files
     from fgi.storage import migrate, open_database
-    from fgi.storage.engine import make_engine
     from fgi.study import create_project
     from tests.coding.conftest import SAMPLE_CODEBOOK, SAMPLE_TRANSCRIPTS
+    from tests.old_schema import database_at
 
-    engine = make_engine(database_url)
-    migrate.downgrade(engine, "base")
-    migrate.upgrade(engine, "0003_themes")
-    users.BCRYPT_ROUNDS, rounds_before = 4, users.BCRYPT_ROUNDS
-    try:
-        with Session(engine) as session, session.begin():
-            project = create_project(session, "옛 연구", actor="setup")
-            import_codebook_file(session, project, SAMPLE_CODEBOOK, actor="setup")
-            results = import_files(session, project, [SAMPLE_TRANSCRIPTS / f"{RESIDENTS}.txt",
-                                                      SAMPLE_TRANSCRIPTS / f"{PRACTITIONERS}.txt"],
-                                   actor="setup", analyzer=kiwi)
-            lead = users.create_user(session, "팀장", "비밀번호1234", role="lead", actor="setup")
-            coders = [users.create_user(session, n, "비밀번호1234", role="coder", actor="setup") for n in ("가", "나")]
-            for user in (lead, *coders):
-                users.add_member(session, project, user, actor="setup")
-            code = session.scalars(select(Code).where(Code.name == "참여 초기의 낙인감")).one()
-            for result in results:
-                for line in (10, 11, 12):
-                    for coder in coders[: 1 + line % 2]:
-                        session.add(CodeApplication(segment_id=f"{result.transcript_id}-{line:04d}",
-                                                    code_id=code.id, coder_id=coder.id))
-            session.add(Reveal(transcript_id=results[0].transcript_id, revealed_by=lead.id))
-            ids = sorted(r.transcript_id for r in results)
-    finally:
-        users.BCRYPT_ROUNDS = rounds_before
-    engine.dispose()
+    def build(session) -> list[str]:
+        project = create_project(session, "옛 연구", actor="setup")
+        import_codebook_file(session, project, SAMPLE_CODEBOOK, actor="setup")
+        results = import_files(session, project, [SAMPLE_TRANSCRIPTS / f"{RESIDENTS}.txt",
+                                                  SAMPLE_TRANSCRIPTS / f"{PRACTITIONERS}.txt"],
+                               actor="setup", analyzer=kiwi)
+        lead = users.create_user(session, "팀장", "비밀번호1234", role="lead", actor="setup")
+        coders = [users.create_user(session, n, "비밀번호1234", role="coder", actor="setup") for n in ("가", "나")]
+        for user in (lead, *coders):
+            users.add_member(session, project, user, actor="setup")
+        code = session.scalars(select(Code).where(Code.name == "참여 초기의 낙인감")).one()
+        for result in results:
+            for line in (10, 11, 12):
+                for coder in coders[: 1 + line % 2]:
+                    session.add(CodeApplication(segment_id=f"{result.transcript_id}-{line:04d}",
+                                                code_id=code.id, coder_id=coder.id))
+        session.add(Reveal(transcript_id=results[0].transcript_id, revealed_by=lead.id))
+        return sorted(r.transcript_id for r in results)
+
+    # made with today's code, copied into revision 0003's tables (rounds came in 0006)
+    ids = database_at(database_url, "0003_themes", tmp_path, build)
 
     db = open_database(database_url, upgrade=True)
     assert migrate.current_revision(db.engine) == migrate.head_revision(db.engine)

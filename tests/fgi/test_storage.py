@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import MetaData, inspect, select, text
+from sqlalchemy import inspect, select, text
 
 from fgi.errors import DatabaseNotMigrated, FgiError
 from fgi.models import Event, Project
@@ -104,27 +104,15 @@ def test_upgrade_from_the_first_migration_keeps_data(database_url, kiwi, tmp_pat
     from fgi.models import Segment, Transcript
     from fgi.study import get_project, list_segments
     from tests.conftest import REPO
+    from tests.old_schema import database_at
+
+    def build(session) -> None:
+        project = create_project(session, "옛 연구", actor="tester")
+        import_files(session, project, [REPO / "transcripts" / "주민_FGI_1차.txt"], actor="tester", analyzer=kiwi)
 
     # The study is made with today's models in a scratch database, then its rows are copied
     # into the first revision's tables, as far as they have the columns (later revisions add some).
-    scratch = open_database(f"sqlite:///{tmp_path / 'scratch.db'}", upgrade=True)
-    with scratch.transaction() as session:
-        project = create_project(session, "옛 연구", actor="tester")
-        import_files(session, project, [REPO / "transcripts" / "주민_FGI_1차.txt"], actor="tester", analyzer=kiwi)
-    engine = make_engine(database_url)
-    migrate.downgrade(engine, "base")
-    migrate.upgrade(engine, "0001_study")
-    old = MetaData()
-    old.reflect(engine)
-    with scratch.engine.connect() as source, engine.begin() as target:
-        for table in Base.metadata.sorted_tables:
-            if table.name in old.tables and table.name != "alembic_version":
-                columns = [c.name for c in old.tables[table.name].columns]
-                rows = [dict(r._mapping) for r in source.execute(select(*(table.c[c] for c in columns)))]
-                if rows:
-                    target.execute(old.tables[table.name].insert(), rows)
-    engine.dispose()
-    scratch.dispose()
+    database_at(database_url, "0001_study", tmp_path, build)
 
     db = open_database(database_url, upgrade=True)
     assert migrate.current_revision(db.engine) == migrate.head_revision(db.engine)

@@ -15,15 +15,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # nullable columns (None: the default scheme), added in place on SQLite without rebuilding tables
-    with op.batch_alter_table("projects") as batch:
-        batch.add_column(sa.Column("participant_labels", sa.String(20), nullable=True))
-    with op.batch_alter_table("participants") as batch:
-        batch.add_column(sa.Column("report_label", sa.String(40), nullable=True))
+    # Plain ADD / DROP COLUMN (nullable; None: the default scheme): a SQLite batch rebuild
+    # would drop the old table, and with foreign keys on that deletes every row that refers to it.
+    op.add_column("projects", sa.Column("participant_labels", sa.String(20), nullable=True))
+    op.add_column("participants", sa.Column("report_label", sa.String(40), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("participants") as batch:
-        batch.drop_column("report_label")
-    with op.batch_alter_table("projects") as batch:
-        batch.drop_column("participant_labels")
+    op.drop_column("participants", "report_label")
+    op.drop_column("projects", "participant_labels")
