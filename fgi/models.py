@@ -130,6 +130,9 @@ class Segment(Base):
     # Content lemmas with tags, space-separated (``서류/NNG 많다/VA``); read with
     # fgi.morphology.split_tagged. Themes and search use them without re-running Kiwi.
     lemmas: Mapped[str] = mapped_column(Text, default="")
+    # The line's noun runs as JSON (fgi.morphology.noun_runs), for theme labels; NULL for
+    # lines imported before they were kept (theme work then analyses the text once).
+    noun_runs: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     transcript: Mapped[Transcript] = relationship(back_populates="segments")
     participant: Mapped[Participant | None] = relationship()

@@ -1,6 +1,7 @@
 """Keyword labels and representative quotes for clusters.
 
-Terms. ``label_terms`` reads each line with Kiwi and keeps its *content nouns* (nouns
+Terms. ``terms_of_runs`` takes a line's noun runs (``fgi.morphology.noun_runs``: stored at
+import, or from Kiwi through ``label_terms`` for older imports) and keeps its *content nouns* (nouns
 written together make one compound word: "슈퍼" + "비전" -> "슈퍼비전") and its *noun
 phrases*: two or three such words one space apart with no particle between them ("자격증
 취득", "사례관리자 역할"), with positional and filler nouns
@@ -33,6 +34,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from fgi.morphology.noun_runs import Runs, noun_runs
+
 # Talk about talk, place and time words, fillers and transcript markers: nouns every group
 # says, which in a label only crowd out the words that tell candidates apart.
 TALK_NOUNS = "얘기 이야기 말 말씀 생각 질문 대답 답변 농담 마디 한마디 표현 의견 소리 이름"
@@ -44,7 +47,6 @@ FILLER_NOUNS = ("정도 부분 자체 경우 중략 등 번 일단 약간 그냥
                 "누구 무엇 이거 그거 저거 이것 그것 저것 여러분 사람 분들 얘 애 걔 공식 의미 관련 대해")
 LABEL_STOPWORDS = frozenset(" ".join([TALK_NOUNS, PLACE_NOUNS, TIME_NOUNS, FILLER_NOUNS]).split())
 
-NOUN_TAGS = frozenset({"NNG", "NNP", "SL"})  # XR roots (다양, 중요) read as adjectives
 MAX_PHRASE = 3  # nouns in a phrase
 PHRASE_BOOST = 2.0  # a phrase said in >= PHRASE_MIN_LINES of the cluster's lines, over a single word
 PHRASE_MIN_LINES = 2
@@ -56,27 +58,26 @@ def is_label_word(lemma: str) -> bool:
     return lemma not in LABEL_STOPWORDS and not (len(lemma) == 1 and "가" <= lemma <= "힣")
 
 
-def _word(group: list) -> str | None:
+def _word(lemmas: list[str]) -> str | None:
     """One written word of nouns ("슈퍼" + "비전" -> "슈퍼비전"), stop nouns cut from its ends;
     None when nothing is left or what is left is not a label word."""
-    group = list(group)
-    while group and not is_label_word(group[0].lemma):
-        group.pop(0)
-    while group and not is_label_word(group[-1].lemma):
-        group.pop()
-    word = "".join(m.lemma for m in group)
+    lemmas = list(lemmas)
+    while lemmas and not is_label_word(lemmas[0]):
+        lemmas.pop(0)
+    while lemmas and not is_label_word(lemmas[-1]):
+        lemmas.pop()
+    word = "".join(lemmas)
     return word if word and is_label_word(word) else None
 
 
-def terms_of(text: str, morphemes) -> list[str]:
-    """The content nouns and noun phrases of one analysed line, in order of appearance.
-    Nouns written together make one word (a compound: "사례관리자"); up to ``MAX_PHRASE``
-    such words one space apart, with no particle between, also make a phrase."""
+def terms_of_runs(runs: Runs) -> list[str]:
+    """The content nouns and noun phrases of one line from its noun runs
+    (``fgi.morphology.noun_runs``), in order of appearance: each written word of a run is a
+    term (a compound: "사례관리자"); a run of 2 to ``MAX_PHRASE`` words, none a stop-word,
+    also makes a phrase."""
     terms: list[str] = []
-    run: list[list] = []  # written words of consecutive nouns
-
-    def flush() -> None:
-        words = [_word(group) for group in run]
+    for run in runs:
+        words = [_word(word) for word in run]
         terms.extend(w for w in words if w)
         while words and words[0] is None:
             words.pop(0)
@@ -84,24 +85,12 @@ def terms_of(text: str, morphemes) -> list[str]:
             words.pop()
         if 2 <= len(words) <= MAX_PHRASE and all(words):
             terms.append(" ".join(words))
-        run.clear()
-
-    morphemes = list(morphemes)
-    for i, m in enumerate(morphemes):
-        adjectival = i + 1 < len(morphemes) and morphemes[i + 1].base_tag == "XSA"  # 중요(하다), 다양(하다)
-        if m.base_tag in NOUN_TAGS and not adjectival:
-            last = run[-1][-1] if run else None
-            if last is not None and m.start == last.end:
-                run[-1].append(m)
-            elif last is not None and m.start - last.end == 1 and not text[last.end:m.start].strip():
-                run.append([m])
-            else:
-                flush()
-                run.append([m])
-        else:
-            flush()
-    flush()
     return terms
+
+
+def terms_of(text: str, morphemes) -> list[str]:
+    """``terms_of_runs`` of one analysed line."""
+    return terms_of_runs(noun_runs(text, morphemes))
 
 
 def label_terms(texts: Sequence[str], batch_size: int = 2000) -> list[list[str]]:

@@ -130,9 +130,10 @@ def _embed(session: Session, settings: ProposalSettings, lines: Sequence[Line], 
 
 
 def _terms(session: Session, lines: Sequence[Line], progress=None, stats=None) -> list[list[str]]:
-    """The label terms (nouns and noun phrases) of ``lines``, through the feature cache."""
-    return cached_features(session, LABEL_TERMS, label_terms, [line.text for line in lines], progress=progress,
-                           stats=stats)
+    """The label terms (nouns and noun phrases) of ``lines``: stored at import, else through
+    the feature cache."""
+    return cached_features(session, LABEL_TERMS, label_terms, [line.text for line in lines],
+                           known=[line.terms for line in lines], progress=progress, stats=stats)
 
 
 def _background(session: Session, project: Project, settings: ProposalSettings, lines: Sequence[Line],

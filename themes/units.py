@@ -17,6 +17,8 @@ transcripts whose every coding the viewer sees (``sees_every_coding``).
 lemmas stored at import (``Segment.lemmas``) when the transcript records that Kiwi analysed
 it (``Transcript.meta["morphology"]``): the very lemmas analysing the text again would give.
 Otherwise (an older import, or Okt) they are None and ``themes.cache`` analyses the text.
+*Its label terms* (``Line.terms``, ``themes.labels``) come the same way from the noun runs
+stored at import (``Segment.noun_runs``), None where the import kept none.
 """
 
 from __future__ import annotations
@@ -32,9 +34,10 @@ from coding.consensus import decision_rows
 from coding.models import APPLY, REJECT, REPLACE, CodeApplication, User
 from fgi.errors import FgiError
 from fgi.models import MODERATOR, Participant, Project, Segment, Transcript
-from fgi.morphology import split_tagged
+from fgi.morphology import load_runs, split_tagged
 from fgi.i18n import _
 from themes.embedders import ANALYZER, NOUN_TAGS
+from themes.labels import terms_of_runs
 from themes.models import CODED, UNIT_CHOICES
 
 _CHUNK = 500
@@ -54,15 +57,18 @@ class Line:
     group: str | None
     code_ids: tuple[int, ...] = ()
     nouns: tuple[str, ...] | None = None  # Kiwi noun lemmas stored at import; None: not known
+    terms: tuple[str, ...] | None = None  # label terms from the noun runs stored at import; None: not known
 
 
 def _line_query(project: Project):
     # The stored lemmas only where Kiwi analysed the transcript at import, else NULL.
-    stored = case((Transcript.meta["morphology"].as_string() == ANALYZER, Segment.lemmas), else_=None)
+    kiwi = Transcript.meta["morphology"].as_string() == ANALYZER
+    stored = case((kiwi, Segment.lemmas), else_=None)
+    runs = case((kiwi, Segment.noun_runs), else_=None)
     return (
         select(Segment.id, Segment.transcript_id, Transcript.name, Transcript.group, Segment.line, Segment.text,
                Segment.speaker, Segment.backchannel, Participant.pseudonym, Participant.role,
-               Participant.attributes, stored)
+               Participant.attributes, stored, runs)
         .join(Transcript, Transcript.id == Segment.transcript_id)
         .outerjoin(Participant, Participant.id == Segment.participant_id)
         .where(Transcript.project_id == project.id)
@@ -71,10 +77,12 @@ def _line_query(project: Project):
 
 
 def _line(row, codes: dict[str, set[int]]) -> Line:
-    sid, tid, tname, tgroup, line, text, speaker, _, pseudonym, _, attributes, lemmas = row
+    sid, tid, tname, tgroup, line, text, speaker, _, pseudonym, _, attributes, lemmas, runs = row
     group = (attributes or {}).get("group") or tgroup
     nouns = None if lemmas is None else tuple(split_tagged(lemmas, NOUN_TAGS))
-    return Line(sid, tid, tname, line, text, pseudonym or speaker, group, tuple(sorted(codes.get(sid, ()))), nouns)
+    terms = None if runs is None else tuple(terms_of_runs(load_runs(runs)))
+    return Line(sid, tid, tname, line, text, pseudonym or speaker, group, tuple(sorted(codes.get(sid, ()))),
+                nouns, terms)
 
 
 def team_codes(session: Session, project: Project, *, viewer: User) -> dict[str, set[int]]:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from fgi.morphology import Analyzer, Morpheme, tagged_lemmas
+from fgi.morphology import Analyzer, Morpheme, dump_runs, noun_runs, tagged_lemmas
 
 UNITS = ("line", "sentence")
 BACKCHANNELS = frozenset(
@@ -40,6 +40,7 @@ class AnalysedUnit:
     text: str
     lemmas: list[str]  # tagged content lemmas: 서류/NNG, 많다/VA
     backchannel: bool
+    noun_runs: str  # JSON of fgi.morphology.noun_runs
 
 
 def is_backchannel(text: str, morphemes: Sequence[Morpheme]) -> bool:
@@ -71,6 +72,6 @@ def analyse_units(text: str, units: Sequence[Unit], analyzer: Analyzer) -> list[
     texts = [text[u.start : u.end] for u in units]
     analysed = analyzer.analyze_many(texts)
     return [
-        AnalysedUnit(u, t, tagged_lemmas(m), is_backchannel(t, m))
+        AnalysedUnit(u, t, tagged_lemmas(m), is_backchannel(t, m), dump_runs(noun_runs(t, m)))
         for u, t, m in zip(units, texts, analysed, strict=True)
     ]

@@ -282,6 +282,7 @@ def _store_segments(
             "timestamp": u.unit.timestamp,
             "backchannel": u.backchannel,
             "lemmas": " ".join(u.lemmas),
+            "noun_runs": u.noun_runs,
         }
         for line, u in enumerate(prepared.units, start=1)
     ]

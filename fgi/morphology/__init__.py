@@ -19,6 +19,7 @@ from fgi.morphology.base import (
     split_tagged,
     tagged_lemmas,
 )
+from fgi.morphology.noun_runs import dump_runs, load_runs, noun_runs
 
 # Importing the backends registers them; they import their libraries lazily.
 from fgi.morphology import kiwi as _kiwi  # noqa: F401,E402
@@ -30,7 +31,10 @@ __all__ = [
     "Morpheme",
     "available_analyzers",
     "content_lemmas",
+    "dump_runs",
     "get_analyzer",
+    "load_runs",
+    "noun_runs",
     "register_analyzer",
     "split_tagged",
     "tagged_lemmas",
