@@ -1,5 +1,6 @@
 """A line memo outlives its code in a real browser: a coder codes a line and writes a memo on
-it, removes the code (the memo stays, on the 메모 page too), adds the code again and sees the
+it in the coding view's memo section ("이 줄의 메모"), removes the code (the memo stays beside
+the line, marked in the document, and on the 메모 page too), adds the code again and sees the
 memo still beside the line; another coder does not see it before reveal. Screenshots go to
 test-output/."""
 
@@ -61,6 +62,35 @@ def _remove_last_code(page) -> None:
     settle(page, 500)
 
 
+NEW_MEMO = "새 메모 (코드와 따로 저장되어 코드를 지워도 남습니다)"  # ui/text.py coding.memo.new
+
+
+def _line_memos(page):
+    """The current line's memo section of the coding view."""
+    return page.locator(".st-key-coding-memos")
+
+
+def _saved_memo_box(page):
+    """The text box of the line's (one) saved memo, labelled "메모" (hidden label): its author
+    may edit it there."""
+    return _line_memos(page).get_by_role("textbox", name="메모", exact=True)
+
+
+def _memo_mark(page, line: int):
+    """The ✎ mark the document draws on a line with a memo."""
+    return page.locator(f".st-key-coding-document .ln[data-line='{line}'] .memo")
+
+
+def _write_line_memo(page, text: str) -> None:
+    memos = _line_memos(page)
+    box = memos.get_by_label(NEW_MEMO, exact=True)
+    expect(box).to_have_count(1, timeout=30_000)
+    box.fill(text)
+    memos.get_by_role("button", name="메모 저장").click()
+    page.get_by_text("메모를 저장했습니다").first.wait_for(timeout=30_000)
+    settle(page)
+
+
 def _stored(url: str, viewer: str) -> list[str]:
     database = open_database(url)
     with database.reading() as session:
@@ -78,17 +108,21 @@ def test_a_line_memo_survives_removing_and_re_adding_its_code(server, page):
     settle(page, 1500)
     goto_line(page, 4)
     add_code(page, CONFIDENCE)
-    memo_box = page.get_by_label("메모", exact=True)
-    memo_box.fill(MEMO)
-    page.get_by_role("button", name="메모 저장").click()
-    page.get_by_text("메모를 저장했습니다").wait_for(timeout=30_000)
-    settle(page)
+    expect(_line_memos(page)).to_contain_text("이 줄의 메모 (0)")
+    _write_line_memo(page, MEMO)
+    expect(_line_memos(page)).to_contain_text("이 줄의 메모 (1)", timeout=30_000)
+    expect(_saved_memo_box(page)).to_have_value(MEMO, timeout=30_000)
+    expect(_line_memos(page).get_by_label(NEW_MEMO, exact=True)).to_have_value("")  # the new-memo box is clear
+    expect(_memo_mark(page, 4)).to_have_count(1, timeout=30_000)
     no_exception(page)
     screenshot(page, "memos-01-line-memo-written")
     assert _stored(server.database_url, "코더1") == [MEMO]
 
     _remove_last_code(page)
     no_exception(page)
+    expect(_line_memos(page)).to_contain_text("이 줄의 메모 (1)")  # still beside the uncoded line
+    expect(_saved_memo_box(page)).to_have_value(MEMO)
+    expect(_memo_mark(page, 4)).to_have_count(1)
     screenshot(page, "memos-02-code-removed")
     assert _stored(server.database_url, "코더1") == [MEMO]  # the memo did not go with the code
 
@@ -103,7 +137,8 @@ def test_a_line_memo_survives_removing_and_re_adding_its_code(server, page):
     settle(page, 1500)
     goto_line(page, 4)
     add_code(page, CONFIDENCE)
-    expect(page.get_by_label("메모", exact=True)).to_have_value(MEMO, timeout=30_000)
+    expect(_line_memos(page)).to_contain_text("이 줄의 메모 (1)", timeout=30_000)
+    expect(_saved_memo_box(page)).to_have_value(MEMO, timeout=30_000)
     no_exception(page)
     screenshot(page, "memos-04-code-re-added-memo-still-there")
     log_out(page)

@@ -5,6 +5,8 @@ test-output/."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -74,8 +76,15 @@ def test_search_code_all_undo_retrieve_and_open(server, page):
         expect(page.get_by_text(word).first).to_be_visible()
     screenshot(page, "queries-01-lemma-search")
 
-    page.locator("[data-testid='stSelectbox']").filter(has_text="적용할 코드").click()
-    page.get_by_role("option", name=CODE).click()
+    # Open the picker by its box, not the widget's middle (below the fold, a click there can
+    # land between the label and the box and open nothing); pickers may show a code as its full
+    # path ("parent/child"), so take the option that is the code or ends in "/" + the code.
+    picker = page.get_by_role("combobox", name="적용할 코드")
+    picker.scroll_into_view_if_needed()
+    picker.click()
+    shown_as = re.compile(rf"^(?:.+[/])?{re.escape(CODE)}$")
+    page.get_by_role("option", name=shown_as).first.click()
+    expect(picker).to_have_value(shown_as)
     settle(page)
     page.get_by_role("button", name="한 번에 코딩").click()
     page.get_by_text("3줄에 '행정 부담' 코드를 적용했습니다").wait_for(timeout=60_000)

@@ -467,7 +467,7 @@ def _line_memos(project_name: str, user_name: str, segment_id: str) -> None:
         for memo in memos:
             with st.container(border=True, key=f"coding-memo-{memo.id}"):
                 st.caption(md("coding.memo.by", author=memo.author or t("coding.memo.unknown"),
-                              at=f"{memo.updated_at:%Y-%m-%d %H:%M}"))
+                              at=f"{memo.updated_at.astimezone():%Y-%m-%d %H:%M}"))
                 if memo.author_id == my_id or lead:
                     # keyed by the memo's version: after an undo the box shows the memo as it is now
                     key = f"coding.memo.edit.{memo.id}.{memo.updated_at.timestamp():.6f}"
