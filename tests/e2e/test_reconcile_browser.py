@@ -194,6 +194,9 @@ def test_two_leads_decide_at_once(server, browser):
         picker = two.locator("[data-testid='stSelectbox']").filter(has_text="검토할 줄")
         picker.click()
         two.get_by_role("option", name=re.compile(rf"\b{second + 1}줄 ·")).first.click()
+        # the card follows the picker after a rerun, which on a loaded machine may start late
+        expect(two.locator(".st-key-reconcile-card")).to_contain_text(re.compile(rf"\b{second + 1}줄"),
+                                                                      timeout=60_000)
         settle(two)
         assert current_line(two) == second + 1
         one.get_by_label("사유").fill("첫 팀장: 동시에")

@@ -49,7 +49,8 @@ def test_archive_is_valid_and_says_everything(db, study, tmp_path, schema):
         names = archive.namelist()
         qde = archive.read("project.qde")
         texts = {n: archive.read(n) for n in names if n.startswith("sources/")}
-    assert names[0] == "project.qde" and len(texts) == 3
+    # the three transcripts, and the texts of the four sub-themes' memos (as Notes)
+    assert names[0] == "project.qde" and len(texts) == 3 + 4
     assert not qde.startswith(b"\xef\xbb\xbf") and qde.startswith(b"<?xml")
     schema.validate(qde.decode("utf-8"))
     root = etree.fromstring(qde)

@@ -77,7 +77,7 @@ def test_every_memo_is_a_note_tied_to_its_target(db, memos, tmp_path):
     root, files = _read(path)
     xmlschema.XMLSchema(str(shared_path("refi", "Project-mrt2019.xsd"))).validate(files["project.qde"].decode())
     notes = {n.get("guid"): n for n in root.findall("q:Notes/q:Note", NS)}
-    assert len(notes) == 6
+    assert len(notes) == 6 + 4  # these memos and the study's four sub-theme memos (by "setup", not a user)
 
     def text(guid):
         note = notes[guid]
@@ -87,7 +87,9 @@ def test_every_memo_is_a_note_tied_to_its_target(db, memos, tmp_path):
         return files["sources/" + note.get("plainTextPath").removeprefix("internal://")].decode("utf-8")
 
     users = {u.get("guid"): u.get("name") for u in root.findall("q:Users/q:User", NS)}
-    assert {users[n.get("creatingUser")] for n in notes.values()} == {LEAD, CODER_B}
+    made = {g: n for g, n in notes.items() if text(g).endswith("메모 본문")}
+    assert len(made) == 6 and {users[n.get("creatingUser")] for n in made.values()} == {LEAD, CODER_B}
+    assert all(n.get("creatingUser") is None for g, n in notes.items() if g not in made)
     [project_ref] = root.findall("q:NoteRef", NS)
     assert text(project_ref.get("targetGUID")) == "project 메모 본문"
     assert notes[project_ref.get("targetGUID")].get("name") == "면담 요약"
@@ -97,7 +99,8 @@ def test_every_memo_is_a_note_tied_to_its_target(db, memos, tmp_path):
     assert [text(r.get("targetGUID")) for r in code.findall("q:NoteRef", NS)] == ["code 메모 본문"]
     folder = root.find(".//q:Code[@name='심리·정서적 변화']", NS)
     assert folder.get("isCodable") == "false"
-    assert [text(r.get("targetGUID")) for r in folder.findall("q:NoteRef", NS)] == ["node 메모 본문"]
+    assert [text(r.get("targetGUID")) for r in folder.findall("q:NoteRef", NS)] == \
+        ["심리·정서적 변화에 관한 진술", "node 메모 본문"]  # the memo it was made with, then this one
     [link] = root.findall("q:Links/q:Link", NS)
     assert text(link.get("originGUID")) == "participant 메모 본문"
     assert link.get("targetGUID") in {c.get("guid") for c in root.findall("q:Cases/q:Case", NS)}
