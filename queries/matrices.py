@@ -42,7 +42,7 @@ from collections.abc import Sequence
 from itertools import product
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, String, cast, column, func, null, select, union_all, values
+from sqlalchemy import String, cast, func, null, select, union_all
 from sqlalchemy.orm import Session
 
 from coding.applications import _visible_scope  # the blind rule as SQL, beside codings_for
@@ -178,7 +178,7 @@ def _row_codes(session: Session, project: Project, codes: Sequence[int] | None,
     return [Header(str(c.id), c.path) for c in rows], pairs
 
 
-@dataclass
+@dataclass(slots=True)
 class _Coded:
     segment_id: str
     participant_id: int | None
@@ -205,7 +205,7 @@ def _coded_lines(session: Session, viewer: User, project: Project, scope, pairs:
         query = query.where(CodeApplication.code_id.in_(sorted(rows_of)))
     query = query.where(scope.line_condition(), scope.coder_condition()) \
         .group_by(Segment.id, Segment.transcript_id, Segment.line, Segment.participant_id)
-    lines = {(tid, line): _Coded(sid, pid, {int(c) for c in joined.split(",")})
+    lines = {(tid, line): _Coded(sid, pid, set(map(int, joined.split(","))))
              for sid, tid, line, pid, joined in session.connection().execute(query).all()}
     if any(rows != [code] for code, rows in rows_of.items()):
         for here in lines.values():
@@ -215,10 +215,11 @@ def _coded_lines(session: Session, viewer: User, project: Project, scope, pairs:
 
 def _counts(session: Session, viewer: User, project: Project, scope, pairs: list[tuple[int, int]],
             every: set[int] | None):
-    """Distinct lines the viewer may see in scope per (row code, transcript, participant),
-    then per (transcript, participant) with any of the codes (row code None), in one
-    statement: counting distinct lines takes out the coders' repeats, so nothing is
-    materialised first (a DISTINCT read of every coding before grouping took 3x as long)."""
+    """Without roll-up (every code its own row): distinct lines the viewer may see in scope
+    per (code, transcript, participant), then per (transcript, participant) with any of the
+    codes (code None), in one statement: counting distinct lines takes out the coders'
+    repeats, so nothing is materialised first (a DISTINCT read of every coding before
+    grouping took 3x as long; the per-line read of ``_coded_lines`` 2x)."""
     codes = sorted({c for c, _ in pairs})
     lines = func.count(CodeApplication.segment_id.distinct())
     place = (Segment.transcript_id, Segment.participant_id)
@@ -229,18 +230,7 @@ def _counts(session: Session, viewer: User, project: Project, scope, pairs: list
             query = query.where(CodeApplication.code_id.in_(codes))
         return query.where(scope.line_condition(), scope.coder_condition())
 
-    if all(code == row for code, row in pairs) and len(pairs) == len(codes):  # every code is its own row
-        cells = visible(CodeApplication.code_id, *place, lines).group_by(CodeApplication.code_id, *place)
-    else:  # roll-up: a coding counts for its code's row and its ancestors' rows
-        # The visible codings are read first (materialised, not made distinct) and mapped to
-        # rows after: joined inside the read, SQLite walks the codings once per code.
-        base = visible(CodeApplication.code_id, CodeApplication.segment_id, *place).cte("base") \
-            .prefix_with("MATERIALIZED")
-        row_map = values(column("code_id", Integer), column("row_id", Integer), name="row_map").data(pairs) \
-            .cte("row_map")
-        here = (base.c.transcript_id, base.c.participant_id)
-        cells = select(row_map.c.row_id, *here, func.count(base.c.segment_id.distinct())) \
-            .join(row_map, row_map.c.code_id == base.c.code_id).group_by(row_map.c.row_id, *here)
+    cells = visible(CodeApplication.code_id, *place, lines).group_by(CodeApplication.code_id, *place)
     totals = visible(null().label("row_id"), *place, lines).group_by(*place)
     return session.execute(union_all(cells, totals)).all()
 
@@ -293,7 +283,7 @@ def code_matrix(session: Session, project: Project, *, viewer: User, columns: st
     people: list[list[set[int]]] = [[set() for _ in heads] for _ in rows]
     column_lines = [0] * len(heads)
     column_people: list[set[int]] = [set() for _ in heads]
-    if pairs:
+    if pairs and not rollup:
         for row_id, tid, pid, n in _counts(session, viewer, project, scope, pairs, every):
             col = index.get(_column_key(study, columns, tid, pid))
             if col is None:
@@ -305,6 +295,19 @@ def code_matrix(session: Session, project: Project, *, viewer: User, columns: st
             if pid is not None:
                 people[row_index[row_id]][col].add(pid)
                 column_people[col].add(pid)
+    elif pairs:  # roll-up: a line counts once for a row however many of its descendants it has
+        for (tid, _line), here in _coded_lines(session, viewer, project, scope, pairs, every).items():
+            pid = here.participant_id
+            col = index.get(_column_key(study, columns, tid, pid))
+            if col is None:
+                continue
+            column_lines[col] += 1
+            for row_id in here.rows:
+                lines[row_index[row_id]][col] += 1
+            if pid is not None:
+                column_people[col].add(pid)
+                for row_id in here.rows:
+                    people[row_index[row_id]][col].add(pid)
     if measure == LINES:
         cells = [tuple(r) for r in lines]
         row_totals = [sum(r) for r in lines]
@@ -400,7 +403,7 @@ def cell_lines(session: Session, project: Project, *, viewer: User, matrix: Matr
     else:
         _, pairs = _row_codes(session, project, [row_code], matrix.rollup)
         key = matrix.columns[col].key
-        ids = {here.segment_id for (tid, _), here in _coded_lines(session, viewer, project, scope, pairs).items()
+        ids = {here.segment_id for (tid, _line), here in _coded_lines(session, viewer, project, scope, pairs).items()
                if _column_key(study, matrix.column_kind, tid, here.participant_id) == key}
         wanted = {row_code}
     return _describe(session, viewer, project, study, scope, sorted(ids), wanted, matrix.rollup)
