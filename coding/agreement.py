@@ -236,7 +236,7 @@ def as_json(report: AgreementReport) -> dict:
     def stat(name: str, s: Stat, out: dict, reasons: dict) -> None:
         out[name] = s.value if s.defined else None
         if not s.defined:
-            reasons[name] = s.reason
+            reasons[name] = s.reason  # the constant: stored in snapshots, read back by the app
 
     def entry(head: dict, stats: dict[str, Stat], extra: dict) -> dict:
         out, reasons = dict(head), {}

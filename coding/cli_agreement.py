@@ -19,7 +19,7 @@ from coding import applications, consensus, reconcile, reconcile_log, reconcile_
 from coding.agreement import AgreementReport, agreement_report, as_json
 from coding.models import REPLACE, User
 from coding.reconcile_decide import ADD, DROP, KEEP, CodeChoice, decide_line
-from coding.stats import Stat
+from coding.stats import Stat, reason_text
 from fgi import console
 from fgi.console import OutputFormat, info, print_json, print_table, transaction
 from fgi.errors import FgiError
@@ -96,13 +96,13 @@ def _print_report(report: AgreementReport, by: By) -> None:
     else:
         rows = [{"pair": f"{p.coder_a} · {p.coder_b}", "kappa": _num(p.kappa), "percent": _num(p.percent),
                  "AC1": _num(p.gwet_ac1), "BP": _num(p.brennan_prediger), "Holsti": _num(p.holsti),
-                 "units": p.n_units, "note": p.kappa.reason} for p in report.pairs]
+                 "units": p.n_units, "note": reason_text(p.kappa.reason)} for p in report.pairs]
         overall = report.overall
         rows.append({"pair": "all coders (kappa: Fleiss'; Holsti: pair mean)",
                      "kappa": _num(overall.fleiss_kappa), "percent": _num(overall.percent),
                      "AC1": _num(overall.gwet_ac1), "BP": _num(overall.brennan_prediger),
                      "Holsti": _num(overall.holsti), "units": overall.fleiss_kappa.n_units,
-                     "note": overall.fleiss_kappa.reason})
+                     "note": reason_text(overall.fleiss_kappa.reason)})
         print_table(rows, ["pair", "kappa", "percent", "AC1", "BP", "Holsti", "units", "note"], title=title)
         if report.coder_matrix is not None and len(report.coders) > 2:
             _print_coder_matrix(report)
@@ -112,7 +112,7 @@ def _print_report(report: AgreementReport, by: By) -> None:
         info(f"not applied by anyone in scope (left out of overall): {', '.join(report.unused_codes)}")
     if report.consensus is not None:
         rows = [{"coder": c.coder, "alpha": _num(c.alpha), "95% CI": _ci(c.alpha_ci), "band": _band(c.band),
-                 "kappa": _num(c.kappa), "percent": _num(c.percent), "units": c.n_units, "note": c.alpha.reason}
+                 "kappa": _num(c.kappa), "percent": _num(c.percent), "units": c.n_units, "note": reason_text(c.alpha.reason)}
                 for c in report.consensus]
         print_table(rows, ["coder", "alpha", "95% CI", "band", "kappa", "percent", "units", "note"],
                     title=f"after reconciliation: each coder against the consensus ({report.settled_units} settled units)")
@@ -136,7 +136,7 @@ def _summary_row(s) -> dict:
     return {"code": s.name, "transcript": s.name, "alpha": _num(s.alpha), "95% CI": _ci(s.alpha_ci),
             "band": _band(s.band), "percent": _num(s.percent), "Fleiss": _num(s.fleiss_kappa),
             "AC1": _num(s.gwet_ac1), "BP": _num(s.brennan_prediger), "Holsti": _num(s.holsti),
-            "units": s.n_units, "note": s.alpha.reason}
+            "units": s.n_units, "note": reason_text(s.alpha.reason)}
 
 
 @reconcile_app.command("list")

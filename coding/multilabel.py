@@ -27,9 +27,10 @@ from coding.stats import (
     NO_COMMON, NO_COMPLETE, NO_PAIRABLE, NO_VARIATION, ONE_CODER, Stat, bootstrap_sums,
     percentile_interval,
 )
+from fgi.i18n import N_
 
-NEVER_APPLIED = "no coder applied this code to a unit coded by two or more coders"
-NEITHER_APPLIED = "neither coder applied this code on the units both coded"
+NEVER_APPLIED = N_("no coder applied this code to a unit coded by two or more coders")
+NEITHER_APPLIED = N_("neither coder applied this code on the units both coded")
 NO_CODES = "no code was applied in scope"
 
 

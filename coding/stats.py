@@ -34,17 +34,23 @@ from statsmodels.stats.inter_rater import aggregate_raters
 from statsmodels.stats.inter_rater import fleiss_kappa as _sm_fleiss_kappa
 
 from coding.bands import RELIABLE, TENTATIVE, band  # noqa: F401  (re-exported: the one reading of alpha)
+from fgi.i18n import N_, _
 
 NAN = float("nan")
 
-# Why a statistic is undefined.
-ONE_CODER = "fewer than two coders"
-NO_PAIRABLE = "no unit was coded by two or more coders"
-NO_COMMON = "the two coders have no unit in common"
-NO_COMPLETE = "no unit was coded by every coder"
-NO_VARIATION = "no variation: every coder gave every unit the same value, so expected disagreement is 0"
-ONE_CATEGORY = "only one category is possible, so chance agreement is undefined"
-NO_DECISIONS = "neither coder made a coding decision"
+# Why a statistic is undefined (marked for the catalogue; shown through ``reason_text``).
+ONE_CODER = N_("fewer than two coders")
+NO_PAIRABLE = N_("no unit was coded by two or more coders")
+NO_COMMON = N_("the two coders have no unit in common")
+NO_COMPLETE = N_("no unit was coded by every coder")
+NO_VARIATION = N_("no variation: every coder gave every unit the same value, so expected disagreement is 0")
+ONE_CATEGORY = N_("only one category is possible, so chance agreement is undefined")
+NO_DECISIONS = N_("neither coder made a coding decision")
+
+
+def reason_text(reason: str | None) -> str | None:
+    """Why a statistic is undefined, in the user's language (None when it is defined)."""
+    return _(reason) if reason else None
 
 
 @dataclass(frozen=True)
