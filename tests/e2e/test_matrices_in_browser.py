@@ -1,4 +1,4 @@
-"""The 행렬 page in a real browser: the heat map is drawn, a chosen cell lists its lines, and a
+"""The 행렬 page in a real browser: the heat map is drawn, a cell clicked in it lists its lines, and a
 line's button opens it in the coding view."""
 
 from __future__ import annotations
@@ -60,14 +60,14 @@ def test_heat_map_then_a_cell_lists_its_lines_and_opens_one(demo, page):
     # A non-empty cell other than the busiest one (the page's first choice).
     cells = sorted(((n, i, j) for i, row in enumerate(matrix.cells) for j, n in enumerate(row) if n), reverse=True)
     n, i, j = cells[-1] if len(cells) > 1 else cells[0]
-    # Plotly heat maps send no selection to Streamlit on a click in Chromium (a hover only), so
-    # the cell is chosen with the pickers under the table, as a keyboard user would.
+    # A click on the cell in the heat map chooses it: the pickers under the table follow.
+    point = heat.locator(".scatterlayer .points path").nth(i * len(matrix.columns) + j)
+    box = point.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    settle(page, 1000)
     for label, value in (("행 (코드)", matrix.rows[i].label), ("열", matrix.columns[j].label)):
-        box = page.get_by_test_id("stSelectbox").filter(has_text=label).last
-        box.scroll_into_view_if_needed()
-        box.locator("input").click()
-        page.get_by_role("option", name=value, exact=True).click(timeout=60_000)
-        settle(page, 1000)
+        picker = page.get_by_test_id("stSelectbox").filter(has_text=label).last
+        expect(picker.get_by_role("combobox")).to_have_value(value, timeout=30_000)
     title = f"{matrix.rows[i].label} × {matrix.columns[j].label}"
     heading = page.get_by_role("heading", name=title)
     expect(heading).to_be_visible(timeout=60_000)

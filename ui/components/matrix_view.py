@@ -17,6 +17,7 @@ CLICK_KEY = "matrices.last_click"  # the last heat-map or table selection alread
 GOTO_KEY = "coding.goto"  # read by the coding page: open this line
 CODING_PAGE = "ui/pages/coding.py"
 SHOWN_LINES = 100
+CELL_PX = 30  # height of a heat-map row
 
 
 def values(matrix: Matrix, percent: str | None) -> list[list[float | None]]:
@@ -29,31 +30,47 @@ def values(matrix: Matrix, percent: str | None) -> list[list[float | None]]:
 
 
 def heat_map(matrix: Matrix, percent: str | None) -> tuple[int, int] | None:
-    """The heat map; the cell clicked, if any (row, column positions)."""
+    """The heat map; the cell clicked, if any (row, column positions).
+
+    Drawn as square markers, one per cell, not as a plotly Heatmap trace: Streamlit receives
+    no selection from a click on a Heatmap (streamlit/streamlit#8760, an upstream limit),
+    while a click on a marker selects that point."""
     import plotly.graph_objects as go
 
     z = values(matrix, percent)
-    text = [["" if v is None else (f"{v:g}%" if percent else f"{v:g}") for v in row] for row in z]
+    xs = [plot_text(h.label) for h in matrix.columns]
+    ys = [plot_text(h.label) for h in matrix.rows]
+    cells = [(i, j) for i in range(len(ys)) for j in range(len(xs))]
+    shown = [z[i][j] for i, j in cells]
+    numbers = [v for v in shown if v is not None]
+    top = max(numbers, default=1) or 1
     measure = t(f"matrices.measure.{matrix.measure}")
-    figure = go.Figure(go.Heatmap(
-        z=z, x=[plot_text(h.label) for h in matrix.columns], y=[plot_text(h.label) for h in matrix.rows],
-        text=text, texttemplate="%{text}", colorscale="Blues", colorbar={"title": plot_text(measure)},
-        hovertemplate="%{y}<br>%{x}<br>%{text}<extra></extra>", xgap=1, ygap=1,
+    size = max(10, min(CELL_PX - 2, 900 // max(1, len(xs))))
+    figure = go.Figure(go.Scatter(
+        x=[xs[j] for _, j in cells], y=[ys[i] for i, _ in cells], mode="markers+text",
+        text=["" if v is None else (f"{v:g}%" if percent else f"{v:g}") for v in shown],
+        textfont={"size": 11, "color": ["white" if v is not None and v > 0.6 * top else "#222" for v in shown]},
+        marker={"symbol": "square", "size": size, "color": [0 if v is None else v for v in shown],
+                "colorscale": "Blues", "cmin": 0, "cmax": top, "showscale": True,
+                "colorbar": {"title": plot_text(measure), "tickformat": ".0f" if percent else "d"}, "line": {"width": 0}},
+        hovertemplate="%{y}<br>%{x}<br>%{text}<extra></extra>",
     ))
-    figure.update_layout(height=max(320, 30 * len(matrix.rows) + 140), margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                         yaxis={"autorange": "reversed"}, xaxis={"side": "top"},
-                         font={"family": "NanumGothic, sans-serif"}, clickmode="event+select")
+    figure.update_traces(selected={"marker": {"opacity": 1}}, unselected={"marker": {"opacity": 0.6}})
+    figure.update_layout(height=max(320, CELL_PX * len(matrix.rows) + 140),
+                         margin={"l": 10, "r": 10, "t": 30, "b": 10},
+                         yaxis={"autorange": "reversed", "type": "category", "showgrid": False},
+                         xaxis={"side": "top", "type": "category", "showgrid": False},
+                         plot_bgcolor="white", font={"family": "NanumGothic, sans-serif"},
+                         clickmode="event+select", dragmode=False)
     event = st.plotly_chart(figure, width="stretch", key="matrices.heatmap", on_select="rerun",
                             selection_mode="points")
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     if not points:
         return None
-    point = points[0]
-    columns = {plot_text(h.label): j for j, h in enumerate(matrix.columns)}
-    rows = {plot_text(h.label): i for i, h in enumerate(matrix.rows)}
-    if point.get("y") in rows and point.get("x") in columns:
-        return rows[point["y"]], columns[point["x"]]
-    return None
+    index = points[0].get("point_index")
+    if index is None or not 0 <= index < len(cells):
+        return None
+    return cells[index]
 
 
 def table(matrix: Matrix, percent: str | None) -> tuple[int, int] | None:
