@@ -186,31 +186,59 @@ class _Coded:
     turn: int = 0
 
 
-def _coded_lines(session: Session, viewer: User, project: Project, scope, pairs: list[tuple[int, int]],
-                 every: set[int] | None = None) -> dict[tuple[str, int], _Coded]:
-    """The coded lines the viewer may see in scope, by (transcript, line), each with the
-    rows (codes, or with roll-up their ancestors too) it counts for: one read of the visible
-    codings, mapped to rows in Python (``every``: the project's code ids, so that a read of
-    all of them needs no code filter). Co-occurrence and a cell's lines start from here:
-    pairing codes per line in Python is quicker than a self-join of the codings in SQL."""
+def _rows_of(pairs: list[tuple[int, int]]) -> dict[int, list[int]]:
+    """Code id -> the rows a coding of it counts for (itself; with roll-up its ancestors too)."""
     rows_of: dict[int, list[int]] = {}
     for code, row in pairs:
         rows_of.setdefault(code, []).append(row)
-    # One row per line, its codes joined in SQL (group_concat, string_agg): a quarter of the
-    # rows a read of every coding gives to Python.
-    codes = func.aggregate_strings(cast(CodeApplication.code_id, String), ",")
-    query = _visible_scope(session, viewer, project, Segment.id, Segment.transcript_id, Segment.line,
-                           Segment.participant_id, codes)
-    if every is None or len(rows_of) < len(every):  # only some codes (an IN list slows the read)
-        query = query.where(CodeApplication.code_id.in_(sorted(rows_of)))
-    query = query.where(scope.line_condition(), scope.coder_condition()) \
-        .group_by(Segment.id, Segment.transcript_id, Segment.line, Segment.participant_id)
-    lines = {(tid, line): _Coded(sid, pid, set(map(int, joined.split(","))))
-             for sid, tid, line, pid, joined in session.connection().execute(query).all()}
-    if any(rows != [code] for code, rows in rows_of.items()):
-        for here in lines.values():
-            here.rows = set().union(*(rows_of[code] for code in here.rows))
-    return lines
+    return rows_of
+
+
+def _per_line(session: Session, viewer: User, project: Project, scope, codes: Sequence[int],
+              every: set[int] | None, *columns):
+    """One row per coded line the viewer may see in scope: ``columns`` (of Segment) and its
+    codes joined in SQL (``group_concat`` / ``string_agg``, order and repeats unspecified)."""
+    joined = func.aggregate_strings(cast(CodeApplication.code_id, String), ",").label("codes")
+    query = _visible_scope(session, viewer, project, Segment.id, *columns, joined)
+    if every is None or len(codes) < len(every):  # only some codes (an IN list slows the read)
+        query = query.where(CodeApplication.code_id.in_(sorted(codes)))
+    return query.where(scope.line_condition(), scope.coder_condition()).group_by(Segment.id, *columns)
+
+
+def _to_rows(rows_of: dict[int, list[int]]):
+    """Joined codes ("3,5,3") -> the frozenset of rows they count for, each string parsed once."""
+    seen: dict[str, frozenset[int]] = {}
+
+    def rows(joined: str) -> frozenset[int]:
+        if joined not in seen:
+            seen[joined] = frozenset(r for c in set(map(int, joined.split(","))) for r in rows_of[c])
+        return seen[joined]
+    return rows
+
+
+def _code_sets(session: Session, viewer: User, project: Project, scope, pairs: list[tuple[int, int]],
+               every: set[int] | None, *keys):
+    """(rows, *keys, lines): how many coded lines count for each set of rows, per ``keys``
+    (Segment columns). Lines are grouped by their codes in SQL, so a 100,000-line project
+    gives Python a few hundred or thousand rows instead of a row per line."""
+    rows_of = _rows_of(pairs)
+    per_line = _per_line(session, viewer, project, scope, list(rows_of), every, *keys).subquery()
+    here = [per_line.c[k.key] for k in keys]
+    query = select(per_line.c.codes, *here, func.count()).group_by(per_line.c.codes, *here)
+    rows = _to_rows(rows_of)
+    return [(rows(joined), *rest) for joined, *rest in session.connection().execute(query).all()]
+
+
+def _coded_lines(session: Session, viewer: User, project: Project, scope, pairs: list[tuple[int, int]],
+                 every: set[int] | None = None) -> dict[tuple[str, int], _Coded]:
+    """The coded lines the viewer may see in scope, by (transcript, line), each with the
+    rows it counts for (for co-occurrence within a window, and a cell's lines)."""
+    rows_of = _rows_of(pairs)
+    query = _per_line(session, viewer, project, scope, list(rows_of), every, Segment.transcript_id, Segment.line,
+                      Segment.participant_id)
+    rows = _to_rows(rows_of)
+    return {(tid, line): _Coded(sid, pid, set(rows(joined)))
+            for sid, tid, line, pid, joined in session.connection().execute(query).all()}
 
 
 def _counts(session: Session, viewer: User, project: Project, scope, pairs: list[tuple[int, int]],
@@ -296,17 +324,17 @@ def code_matrix(session: Session, project: Project, *, viewer: User, columns: st
                 people[row_index[row_id]][col].add(pid)
                 column_people[col].add(pid)
     elif pairs:  # roll-up: a line counts once for a row however many of its descendants it has
-        for (tid, _line), here in _coded_lines(session, viewer, project, scope, pairs, every).items():
-            pid = here.participant_id
+        for rows_here, tid, pid, n in _code_sets(session, viewer, project, scope, pairs, every,
+                                                 Segment.transcript_id, Segment.participant_id):
             col = index.get(_column_key(study, columns, tid, pid))
             if col is None:
                 continue
-            column_lines[col] += 1
-            for row_id in here.rows:
-                lines[row_index[row_id]][col] += 1
+            column_lines[col] += n
+            for row_id in rows_here:
+                lines[row_index[row_id]][col] += n
             if pid is not None:
                 column_people[col].add(pid)
-                for row_id in here.rows:
+                for row_id in rows_here:
                     people[row_index[row_id]][col].add(pid)
     if measure == LINES:
         cells = [tuple(r) for r in lines]
@@ -365,19 +393,30 @@ def _cooccurrence(session: Session, project: Project, viewer: User, scope, rows:
         # collected as (row, column, participant) triples and counted after.
         pair_lines: Counter = Counter()
         triples: set[tuple[int, int, int]] = set()
-        for here, near in _nearby(session, _coded_lines(session, viewer, project, scope, pairs, every), window):
-            others = here.rows if len(near) == 1 else set().union(*(there.rows for there in near))
-            if measure == LINES:
-                pair_lines.update(product(here.rows, others))
-                counted_all.add(here.segment_id)
-            elif here.participant_id is not None:
-                triples.update(product(here.rows, others, (here.participant_id,)))
-                counted_all.add(here.participant_id)
+        if not window and measure == LINES:  # lines grouped by their codes: no row per line in Python
+            for rows_here, count in _code_sets(session, viewer, project, scope, pairs, every):
+                pair_lines.update(dict.fromkeys(product(rows_here, rows_here), count))
+                total += count
+        elif not window:
+            for rows_here, pid, _count in _code_sets(session, viewer, project, scope, pairs, every,
+                                                 Segment.participant_id):
+                if pid is not None:
+                    triples.update(product(rows_here, rows_here, (pid,)))
+                    counted_all.add(pid)
+        else:
+            for here, near in _nearby(session, _coded_lines(session, viewer, project, scope, pairs, every), window):
+                others = set().union(*(there.rows for there in near))
+                if measure == LINES:
+                    pair_lines.update(product(here.rows, others))
+                    counted_all.add(here.segment_id)
+                elif here.participant_id is not None:
+                    triples.update(product(here.rows, others, (here.participant_id,)))
+                    counted_all.add(here.participant_id)
         if measure != LINES:
             pair_lines.update((ra, rb) for ra, rb, _ in triples)
         for (ra, rb), k in pair_lines.items():
             cells[index[ra]][index[rb]] = k
-        total = len(counted_all)
+        total = total or len(counted_all)
     diagonal = tuple(cells[i][i] for i in range(n))
     return Matrix(tuple(rows), tuple(rows), CODE, measure, window, rollup, tuple(tuple(r) for r in cells),
                   diagonal, diagonal, total)
