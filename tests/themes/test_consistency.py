@@ -43,7 +43,7 @@ def _wrong_pair(session, project, study):
     """A line coder A coded with the commonest code, and a code with several lines of its own
     that does not fit it: coder B codes the line with that."""
     counts = Counter(path for _, path in study.a_codings)
-    common = counts.most_common()
+    common = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))  # ties by name: the same pair every run
     path = common[0][0]
     wrong = common[3][0]
     line = sorted(s for s, p in study.a_codings if p == path and (s, wrong) not in study.a_codings)[0]
