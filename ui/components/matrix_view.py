@@ -52,7 +52,8 @@ def heat_map(matrix: Matrix, percent: str | None) -> tuple[int, int] | None:
         textfont={"size": 11, "color": ["white" if v is not None and v > 0.6 * top else "#222" for v in shown]},
         marker={"symbol": "square", "size": size, "color": [0 if v is None else v for v in shown],
                 "colorscale": "Blues", "cmin": 0, "cmax": top, "showscale": True,
-                "colorbar": {"title": plot_text(measure), "tickformat": ".0f" if percent else "d"}, "line": {"width": 0}},
+                "colorbar": {"title": plot_text(measure), "tickformat": ".0f",
+                             **({} if percent else {"tick0": 0, "dtick": max(1, math.ceil(top / 5))})}, "line": {"width": 0}},
         hovertemplate="%{y}<br>%{x}<br>%{text}<extra></extra>",
     ))
     figure.update_traces(selected={"marker": {"opacity": 1}}, unselected={"marker": {"opacity": 0.6}})
