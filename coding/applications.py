@@ -234,23 +234,30 @@ def codings_for(session: Session, viewer: User, *, project: Project | None = Non
     return result
 
 
-def _visible_scope(session: Session, viewer: User, project: Project, *columns):
-    """``columns`` of the codings of ``project`` that ``viewer`` may see (the same rule as
-    ``codings_for``), for the aggregate reads below."""
+def visible_condition(session: Session, viewer: User, project: Project):
+    """The blind rule of ``codings_for`` as a SQL condition on ``CodeApplication`` joined
+    (or correlated) with its ``Segment`` and ``Transcript``: what ``viewer`` may see of
+    ``project``'s codings."""
     require(session, viewer, "codings.read.own", project.id)
+    return _visible_to(viewer, [] if project.blind_coding else [project.id])
+
+
+def visible_scope(session: Session, viewer: User, project: Project, *columns):
+    """``columns`` of the codings of ``project`` that ``viewer`` may see (the same rule as
+    ``codings_for``), for aggregate reads."""
+    condition = visible_condition(session, viewer, project)
     return (
         select(*columns)
         .join(Segment, Segment.id == CodeApplication.segment_id)
         .join(Transcript, Transcript.id == Segment.transcript_id)
-        .where(Transcript.project_id == project.id,
-               _visible_to(viewer, [] if project.blind_coding else [project.id]))
+        .where(Transcript.project_id == project.id, condition)
     )
 
 
 def visible_code_counts(session: Session, viewer: User, *, project: Project) -> dict[int, int]:
     """How many codings of each code ``viewer`` may see in ``project`` (code id -> count):
     ``codings_for``'s rule counted in SQL, so the codebook stays quick on large projects."""
-    query = _visible_scope(session, viewer, project, CodeApplication.code_id, func.count(CodeApplication.id)) \
+    query = visible_scope(session, viewer, project, CodeApplication.code_id, func.count(CodeApplication.id)) \
         .group_by(CodeApplication.code_id)
     return {code_id: n for code_id, n in session.execute(query).all()}
 
@@ -258,7 +265,7 @@ def visible_code_counts(session: Session, viewer: User, *, project: Project) -> 
 def visible_line_codes(session: Session, viewer: User, *, project: Project) -> dict[str, set[int]]:
     """The codes ``viewer`` may see on each coded line of ``project`` (segment id -> code
     ids, any coder's), by ``codings_for``'s rule, without loading every coding."""
-    query = _visible_scope(session, viewer, project, CodeApplication.segment_id, CodeApplication.code_id).distinct()
+    query = visible_scope(session, viewer, project, CodeApplication.segment_id, CodeApplication.code_id).distinct()
     codes: dict[str, set[int]] = {}
     for segment_id, code_id in session.execute(query).all():
         codes.setdefault(segment_id, set()).add(code_id)

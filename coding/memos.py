@@ -176,9 +176,9 @@ def memos_for(session: Session, project: Project, *, viewer: User, kind: str | N
             query = query.where(or_(MemoRow.text.ilike(pattern, escape="\\"),
                                     MemoRow.title.ilike(pattern, escape="\\")))
     if code_id is not None:
-        from coding.applications import _visible_scope  # applications imports this module
+        from coding.applications import visible_scope  # applications imports this module
 
-        coded_lines = (_visible_scope(session, viewer, project, CodeApplication.segment_id)
+        coded_lines = (visible_scope(session, viewer, project, CodeApplication.segment_id)
                        .where(CodeApplication.code_id == code_id))
         query = query.where(or_(
             and_(MemoRow.kind == MEMO_CODE, MemoRow.target == str(code_id)),

@@ -110,7 +110,11 @@ class Segment(Base):
     """One coding unit: a transcript line (or a sentence of it, with ``--unit sentence``)."""
 
     __tablename__ = "segments"
-    __table_args__ = (UniqueConstraint("transcript_id", "line"),)
+    __table_args__ = (
+        UniqueConstraint("transcript_id", "line"),
+        # Covers the matrices' read of every line (queries.matrices._read): migration 0014.
+        Index("ix_segments_place", "transcript_id", "line", "participant_id", "speaker", "id"),
+    )
 
     id: Mapped[str] = mapped_column(String(24), primary_key=True)
     transcript_id: Mapped[str] = mapped_column(

@@ -9,7 +9,7 @@ conditions the queries add to their selects:
   participants (pseudonyms) and roles (``moderator`` / ``participant``);
 - ``visible_codings``: the codings in scope that a viewer may see. Blind coding is applied
   here, by the rule of ``coding.applications.codings_for`` (its SQL helper
-  ``_visible_scope``), so a coder filter never shows a coder more than the viewer may see:
+  ``visible_scope``), so a coder filter never shows a coder more than the viewer may see:
   a coder naming another coder sees that coder's codings only in revealed transcripts.
 """
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, false, or_, select, true
 from sqlalchemy.orm import Session
 
-from coding.applications import _visible_scope  # the blind rule as SQL, beside codings_for
+from coding.applications import visible_scope  # the blind rule as SQL, beside codings_for
 from coding.models import CodeApplication, User
 from fgi.errors import NotFound
 from fgi.i18n import _
@@ -136,7 +136,7 @@ def _speakers(session: Session, project: Project, filters: Filters) -> tuple[fro
 def visible_codings(session: Session, viewer: User, project: Project, scope: Resolved, *columns):
     """A select of ``columns`` over the codings in ``scope`` that ``viewer`` may see
     (``codings_for``'s rule), joined with ``Segment`` and ``Transcript``."""
-    return _visible_scope(session, viewer, project, *columns).where(scope.line_condition(),
+    return visible_scope(session, viewer, project, *columns).where(scope.line_condition(),
                                                                    scope.coder_condition())
 
 

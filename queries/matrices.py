@@ -1,7 +1,7 @@
 """Frequencies and co-occurrence of codes: code x group, participant, transcript or code.
 
 What is counted is what the viewer may see of the coding (``coding.applications``'s blind
-rule, through its SQL helper ``_visible_scope``): a coder counts their own codings, and
+rule, through its SQL helper ``visible_scope``): a coder counts their own codings, and
 everyone's in revealed transcripts; a lead counts every coder's. A line counts once for a
 code however many coders gave it that code (a coder filter narrows it to those coders).
 
@@ -37,15 +37,15 @@ code and its child counts once).
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Sequence
-from itertools import product
 from dataclasses import dataclass
 
-from sqlalchemy import String, cast, func, null, select, union_all
+import numpy as np
+from scipy import sparse
+from sqlalchemy import String, cast, func, null, select
 from sqlalchemy.orm import Session
 
-from coding.applications import _visible_scope  # the blind rule as SQL, beside codings_for
+from coding.applications import visible_condition, visible_scope  # the blind rule as SQL
 from coding.codebook import list_codes
 from coding.models import CodeApplication, User
 from fgi.errors import FgiError
@@ -178,93 +178,120 @@ def _row_codes(session: Session, project: Project, codes: Sequence[int] | None,
     return [Header(str(c.id), c.path) for c in rows], pairs
 
 
-@dataclass(slots=True)
-class _Coded:
-    segment_id: str
-    participant_id: int | None
-    rows: set[int]
-    turn: int = 0
+@dataclass(frozen=True)
+class _Lines:
+    """The coded lines the viewer may see in scope (``_read``), one entry per line, with
+    the matrix rows each counts for as a sparse 0/1 matrix: the counting is then a few sparse
+    products instead of a Python loop over lines."""
+
+    transcripts: list[str]  # transcript ids; ``transcript`` indexes this list
+    transcript: np.ndarray
+    line: np.ndarray
+    participant: np.ndarray  # participant id, -1 where the speaker is not known
+    rows: sparse.csr_matrix  # line x matrix row: 1 where the line counts for the row
+    turn: np.ndarray | None  # speaker-turn number, unique across transcripts (``turns=True``)
+    segment_ids: list[str] | None  # (``ids=True``)
+
+    def __len__(self) -> int:
+        return len(self.line)
 
 
-def _rows_of(pairs: list[tuple[int, int]]) -> dict[int, list[int]]:
-    """Code id -> the rows a coding of it counts for (itself; with roll-up its ancestors too)."""
-    rows_of: dict[int, list[int]] = {}
-    for code, row in pairs:
-        rows_of.setdefault(code, []).append(row)
-    return rows_of
+def _rows_matrix(joined: list[str], pairs: list[tuple[int, int]], rows: list[Header]) -> sparse.csr_matrix:
+    """Each line's codes, joined in SQL ("3,5,3"), as a line x row 0/1 matrix. Each distinct
+    set of codes is parsed once (a lead's 89,374 lines at 100,000 have 31,512), all of them in
+    one split, and mapped to rows by a product with the code x row matrix of ``pairs``."""
+    sets: dict[str, int] = {}
+    which = np.fromiter((sets.setdefault(j, len(sets)) for j in joined), np.int64, len(joined))
+    texts = list(sets)
+    flat = np.array(",".join(texts).split(","), np.int64) if texts else np.zeros(0, np.int64)
+    sizes = np.fromiter((t.count(",") + 1 for t in texts), np.int64, len(texts))
+    width = 1 + max(int(flat.max(initial=0)), max((c for c, _ in pairs), default=0))
+    by_code = _indicator(np.repeat(np.arange(len(texts)), sizes), flat, len(texts), width)
+    index = {int(h.key): i for i, h in enumerate(rows)}
+    code_rows = _indicator(np.array([c for c, _ in pairs], np.int64), np.array([index[r] for _, r in pairs], np.int64),
+                           width, len(rows))
+    return _binary(by_code @ code_rows)[which]
 
 
-def _visible(session: Session, viewer: User, project: Project, scope, codes: Sequence[int],
-             every: set[int] | None, *columns):
-    """``columns`` of the codings of ``codes`` the viewer may see in scope (``every``: the
-    project's code ids, so that a read of all of them needs no code filter)."""
-    query = _visible_scope(session, viewer, project, *columns)
-    if every is None or len(codes) < len(every):  # only some codes (an IN list slows the read)
-        query = query.where(CodeApplication.code_id.in_(sorted(codes)))
-    return query.where(scope.line_condition(), scope.coder_condition())
+def _read(session: Session, viewer: User, project: Project, scope, rows: list[Header],
+          pairs: list[tuple[int, int]], every: set[int] | None, *, turns: bool = False, ids: bool = False) -> _Lines:
+    """The coded lines the viewer may see in scope, each with the codes of ``pairs`` it
+    carries (any coder's the viewer may see; the coder filter applies).
 
-
-def _per_line(session: Session, viewer: User, project: Project, scope, codes: Sequence[int],
-              every: set[int] | None, *columns):
-    """One row per coded line the viewer may see in scope: ``columns`` (of Segment) and its
-    codes joined in SQL (``group_concat`` / ``string_agg``, order and repeats unspecified)."""
-    joined = func.aggregate_strings(cast(CodeApplication.code_id, String), ",").label("codes")
-    return _visible(session, viewer, project, scope, codes, every, Segment.id, *columns, joined) \
-        .group_by(Segment.id, *columns)
-
-
-def _to_rows(rows_of: dict[int, list[int]]):
-    """Joined codes ("3,5,3") -> the frozenset of rows they count for, each string parsed once."""
-    seen: dict[str, frozenset[int]] = {}
-
-    def rows(joined: str) -> frozenset[int]:
-        if joined not in seen:
-            seen[joined] = frozenset(r for c in set(map(int, joined.split(","))) for r in rows_of[c])
-        return seen[joined]
-    return rows
-
-
-def _code_sets(session: Session, viewer: User, project: Project, scope, pairs: list[tuple[int, int]],
-               every: set[int] | None, *keys):
-    """(rows, *keys, lines): how many coded lines count for each set of rows, per ``keys``
-    (Segment columns). Lines are grouped by their codes in SQL, so Python gets a row per set
-    of codes, not per line (for a lead reading ten coders' codings at 100,000 lines, 27,493 sets
-    on 89,374 lines: see docs/benchmarks.md)."""
-    rows_of = _rows_of(pairs)
-    per_line = _per_line(session, viewer, project, scope, list(rows_of), every, *keys).subquery()
-    here = [per_line.c[k.key] for k in keys]
-    query = select(per_line.c.codes, *here, func.count()).group_by(per_line.c.codes, *here)
-    rows = _to_rows(rows_of)
-    return [(rows(joined), *rest) for joined, *rest in session.connection().execute(query).all()]
-
-
-def _coded_lines(session: Session, viewer: User, project: Project, scope, pairs: list[tuple[int, int]],
-                 every: set[int] | None = None) -> dict[tuple[str, int], _Coded]:
-    """The coded lines the viewer may see in scope, by (transcript, line), each with the
-    rows it counts for (for co-occurrence within a window, and a cell's lines)."""
-    rows_of = _rows_of(pairs)
-    query = _per_line(session, viewer, project, scope, list(rows_of), every, Segment.transcript_id, Segment.line,
-                      Segment.participant_id)
-    rows = _to_rows(rows_of)
-    return {(tid, line): _Coded(sid, pid, set(rows(joined)))
-            for sid, tid, line, pid, joined in session.connection().execute(query).all()}
-
-
-def _counts(session: Session, viewer: User, project: Project, scope, pairs: list[tuple[int, int]],
-            every: set[int] | None):
-    """Without roll-up (every code its own row): distinct lines the viewer may see in scope
-    per (code, transcript, participant), then per (transcript, participant) with any of the
-    codes (code None), in one statement: counting distinct lines takes out the coders'
-    repeats, so nothing is materialised first (a DISTINCT read of every coding before
-    grouping took 3x as long; the per-line read of ``_coded_lines`` 2x)."""
+    Every line of the project is read once, in the covering index ``ix_segments_place``,
+    with its codes joined by a correlated subquery in the ``code_applications`` unique index
+    (none where the line is out of scope). Joining the codings to the lines instead made
+    SQLite read each coding's whole line row (text and lemmas): twice as long at 100,000
+    lines. With ``turns`` the speaker turns are numbered: a turn is consecutive lines of one
+    transcript by one speaker (participant, else the stored label); a line out of scope
+    still ends one."""
     codes = sorted({c for c, _ in pairs})
-    lines = func.count(CodeApplication.segment_id.distinct())
-    place = (Segment.transcript_id, Segment.participant_id)
-    cells = _visible(session, viewer, project, scope, codes, every, CodeApplication.code_id, *place, lines) \
-        .group_by(CodeApplication.code_id, *place)
-    totals = _visible(session, viewer, project, scope, codes, every, null().label("row_id"), *place, lines) \
-        .group_by(*place)
-    return session.execute(union_all(cells, totals)).all()
+    conditions = [CodeApplication.segment_id == Segment.id, scope.line_condition(),
+                  visible_condition(session, viewer, project), scope.coder_condition()]
+    if every is None or len(codes) < len(every):  # only some codes
+        conditions.append(CodeApplication.code_id.in_(codes))
+    per_line = (select(func.aggregate_strings(cast(CodeApplication.code_id, String), ",")).where(*conditions)
+                .correlate(Segment, Transcript).scalar_subquery())
+    query = (select(Segment.transcript_id, Segment.line, Segment.participant_id,
+                    Segment.speaker if turns else null(), Segment.id if ids else null(), per_line)
+             .join(Transcript, Transcript.id == Segment.transcript_id).where(Transcript.project_id == project.id))
+    if scope.transcript_ids is not None:  # turns never cross transcripts
+        query = query.where(Segment.transcript_id.in_(sorted(scope.transcript_ids)))
+    found = session.connection().execute(query).all() if pairs else []
+    transcripts: dict[str, int] = {}
+    n = len(found)
+    transcript = np.fromiter((transcripts.setdefault(r[0], len(transcripts)) for r in found), np.int64, n)
+    line = np.fromiter((r[1] for r in found), np.int64, n)
+    participant = np.fromiter((-1 if r[2] is None else r[2] for r in found), np.int64, n)
+    order = np.lexsort((line, transcript))  # transcript, then line
+    turn = None
+    if turns:
+        labels: dict[str | None, int] = {}
+        speaker = np.fromiter((r[2] if r[2] is not None else -1 - labels.setdefault(r[3], len(labels))
+                               for r in found), np.int64, n)[order]
+        same = (transcript[order][1:] == transcript[order][:-1]) & (speaker[1:] == speaker[:-1])
+        turn = np.empty(n, np.int64)
+        turn[order] = np.cumsum(np.concatenate(([True], ~same)))[:n]
+    coded = np.fromiter((r[-1] is not None for r in found), bool, n)
+    order = order[coded[order]]
+    return _Lines(list(transcripts), transcript[order], line[order], participant[order],
+                  _rows_matrix([found[i][-1] for i in order], pairs, rows), None if turn is None else turn[order],
+                  [found[i][4] for i in order] if ids else None)
+
+
+def _binary(m: sparse.spmatrix) -> sparse.csr_matrix:
+    m = sparse.csr_matrix(m)
+    m.data[:] = 1
+    return m
+
+
+def _near(lines: _Lines, window: int) -> sparse.csr_matrix:
+    """Line x line, 1 where the second line is at most ``window`` lines from the first in
+    the same speaker turn (a line is near itself)."""
+    n = len(lines)
+    here, there = [np.arange(n)], [np.arange(n)]
+    key = lines.transcript * (int(lines.line.max(initial=0)) + window + 1) + lines.line  # ascending
+    for step in range(1, window + 1):
+        at = np.minimum(np.searchsorted(key, key + step), max(n - 1, 0))
+        ok = (key[at] == key + step) & (lines.turn[at] == lines.turn) if n else np.zeros(0, bool)
+        first = np.flatnonzero(ok)
+        here += [first, at[ok]]
+        there += [at[ok], first]
+    return sparse.csr_matrix((np.ones(sum(map(len, here)), np.int64), (np.concatenate(here), np.concatenate(there))),
+                             shape=(n, n))
+
+
+def _line_columns(lines: _Lines, study: _Study, kind: str, heads: list[Header]) -> np.ndarray:
+    """Each line's column position (-1: in no column shown), through the few hundred
+    distinct (transcript, participant) pairs rather than line by line."""
+    index = {h.key: i for i, h in enumerate(heads)}
+    pair = lines.transcript * (int(lines.participant.max(initial=0)) + 2) + lines.participant + 1
+    distinct, inverse = np.unique(pair, return_inverse=True)
+    width = int(lines.participant.max(initial=0)) + 2
+    column = np.array([index.get(_column_key(study, kind, lines.transcripts[p // width],
+                                             None if p % width == 0 else int(p % width) - 1), -1)
+                       for p in distinct.tolist()], np.int64)
+    return column[inverse] if len(lines) else np.zeros(0, np.int64)
 
 
 def _columns(study: _Study, session: Session, project: Project, scope, kind: str) -> list[Header]:
@@ -292,6 +319,15 @@ def _column_key(study: _Study, kind: str, transcript_id: str, participant_id: in
     return study.group(transcript_id, participant_id) or ""
 
 
+def _indicator(groups: np.ndarray, members: np.ndarray, size: int, count: int) -> sparse.csr_matrix:
+    """size x count, 1 at (groups[k], members[k])."""
+    return sparse.csr_matrix((np.ones(len(groups), np.int64), (groups, members)), shape=(size, count))
+
+
+def _dense(m) -> np.ndarray:
+    return m.toarray() if sparse.issparse(m) else np.asarray(m)
+
+
 def code_matrix(session: Session, project: Project, *, viewer: User, columns: str, measure: str = LINES,
                 window: int = 0, rollup: bool = False, codes: Sequence[int] | None = None,
                 filters: Filters | None = None) -> Matrix:
@@ -305,125 +341,54 @@ def code_matrix(session: Session, project: Project, *, viewer: User, columns: st
     scope = _scope(session, project, filters)
     rows, pairs = _row_codes(session, project, codes, rollup)
     every = {int(h.key) for h in rows} if codes is None else None
+    lines = _read(session, viewer, project, scope, rows, pairs, every, turns=columns == CODE and window > 0)
     if columns == CODE:
-        return _cooccurrence(session, project, viewer, scope, rows, pairs, measure, window, rollup, every)
+        return _cooccurrence(lines, rows, measure, window, rollup)
     study = _study(session, project)
     heads = _columns(study, session, project, scope, columns)
-    index = {h.key: i for i, h in enumerate(heads)}
-    row_index = {int(h.key): i for i, h in enumerate(rows)}
-    lines = [[0] * len(heads) for _ in rows]
-    people: list[list[set[int]]] = [[set() for _ in heads] for _ in rows]
-    column_lines = [0] * len(heads)
-    column_people: list[set[int]] = [set() for _ in heads]
-    if pairs and not rollup:
-        for row_id, tid, pid, n in _counts(session, viewer, project, scope, pairs, every):
-            col = index.get(_column_key(study, columns, tid, pid))
-            if col is None:
-                continue
-            if row_id is None:  # the column's lines with any code of the matrix
-                column_lines[col] += n
-                continue
-            lines[row_index[row_id]][col] += n  # (transcript, participant) parts of a column are disjoint
-            if pid is not None:
-                people[row_index[row_id]][col].add(pid)
-                column_people[col].add(pid)
-    elif pairs:  # roll-up: a line counts once for a row however many of its descendants it has
-        for rows_here, tid, pid, n in _code_sets(session, viewer, project, scope, pairs, every,
-                                                 Segment.transcript_id, Segment.participant_id):
-            col = index.get(_column_key(study, columns, tid, pid))
-            if col is None:
-                continue
-            column_lines[col] += n
-            for row_id in rows_here:
-                lines[row_index[row_id]][col] += n
-            if pid is not None:
-                column_people[col].add(pid)
-                for row_id in rows_here:
-                    people[row_index[row_id]][col].add(pid)
+    column = _line_columns(lines, study, columns, heads)
+    shown = np.flatnonzero(column >= 0)
     if measure == LINES:
-        cells = [tuple(r) for r in lines]
-        row_totals = [sum(r) for r in lines]
-        column_totals = column_lines
+        cells = _dense(_indicator(column[shown], shown, len(heads), len(lines)) @ lines.rows).T
+        column_totals = np.bincount(column[shown], minlength=len(heads))
+        row_totals = cells.sum(axis=1)
+        total = len(shown)
     else:
-        cells = [tuple(len(s) for s in r) for r in people]
-        row_totals = [len(set().union(*r)) for r in people]
-        column_totals = [len(s) for s in column_people]
-    total = sum(column_totals) if measure == LINES else len(set().union(*column_people))
-    return Matrix(tuple(rows), tuple(heads), columns, measure, window, rollup, tuple(cells), tuple(row_totals),
-                  tuple(column_totals), total)
+        spoken = shown[lines.participant[shown] >= 0]
+        people, person = np.unique(lines.participant[spoken], return_inverse=True)
+        said = _binary(_indicator(person, spoken, len(people), len(lines)) @ lines.rows)  # participant x row
+        home = np.zeros(len(people), np.int64)
+        home[person] = column[spoken]  # a participant's lines all fall in one column
+        cells = _dense(_indicator(home, np.arange(len(people)), len(heads), len(people)) @ said).T
+        column_totals = np.bincount(home, minlength=len(heads))
+        row_totals = np.asarray(said.sum(axis=0)).ravel()
+        total = len(people)
+    return Matrix(tuple(rows), tuple(heads), columns, measure, window, rollup,
+                  tuple(tuple(int(v) for v in r) for r in cells.reshape(len(rows), len(heads))),
+                  tuple(int(v) for v in row_totals), tuple(int(v) for v in column_totals), int(total))
 
 
-def _nearby(session: Session, lines: dict[tuple[str, int], _Coded], window: int):
-    """For each coded line (``_coded_lines``): (the line, the coded lines of its speaker turn
-    at most ``window`` lines away, itself included). A turn: consecutive lines of one
-    transcript by one speaker (participant, else the stored label), numbered by reading every
-    line of the transcripts that have coded lines (in Python: a window function joined back
-    to the codings made SQLite scan the lines once per coding). With no window, no line is read."""
-    if not window:
-        for here in lines.values():
-            yield here, [here]
-        return
-    transcripts = sorted({tid for tid, _ in lines})
-    for start in range(0, len(transcripts), CHUNK):
-        last, turn = None, 0
-        for tid, line, pid, label in session.connection().execute(
-                select(Segment.transcript_id, Segment.line, Segment.participant_id, Segment.speaker)
-                .where(Segment.transcript_id.in_(transcripts[start:start + CHUNK]))
-                .order_by(Segment.transcript_id, Segment.line)).all():
-            speaker = (tid, pid, label if pid is None else None)
-            if speaker != last:
-                last, turn = speaker, turn + 1
-            if (tid, line) in lines:
-                lines[(tid, line)].turn = turn
-    for (tid, line), here in lines.items():
-        near = [here]
-        for other in range(line - window, line + window + 1):
-            there = lines.get((tid, other)) if other != line else None
-            if there is not None and there.turn == here.turn:
-                near.append(there)
-        yield here, near
-
-
-def _cooccurrence(session: Session, project: Project, viewer: User, scope, rows: list[Header],
-                  pairs: list[tuple[int, int]], measure: str, window: int, rollup: bool,
-                  every: set[int] | None) -> Matrix:
-    n = len(rows)
-    index = {int(h.key): i for i, h in enumerate(rows)}
-    cells = [[0] * n for _ in rows]
-    counted_all: set = set()
-    total = 0
-    if pairs:
-        # A line counts once per (row, column) pair, so lines are counted; participants are
-        # collected as (row, column, participant) triples and counted after.
-        pair_lines: Counter = Counter()
-        triples: set[tuple[int, int, int]] = set()
-        if not window and measure == LINES:  # lines grouped by their codes: no row per line in Python
-            for rows_here, count in _code_sets(session, viewer, project, scope, pairs, every):
-                pair_lines.update(dict.fromkeys(product(rows_here, rows_here), count))
-                total += count
-        elif not window:
-            for rows_here, pid, _count in _code_sets(session, viewer, project, scope, pairs, every,
-                                                 Segment.participant_id):
-                if pid is not None:
-                    triples.update(product(rows_here, rows_here, (pid,)))
-                    counted_all.add(pid)
-        else:
-            for here, near in _nearby(session, _coded_lines(session, viewer, project, scope, pairs, every), window):
-                others = set().union(*(there.rows for there in near))
-                if measure == LINES:
-                    pair_lines.update(product(here.rows, others))
-                    counted_all.add(here.segment_id)
-                elif here.participant_id is not None:
-                    triples.update(product(here.rows, others, (here.participant_id,)))
-                    counted_all.add(here.participant_id)
-        if measure != LINES:
-            pair_lines.update((ra, rb) for ra, rb, _ in triples)
-        for (ra, rb), k in pair_lines.items():
-            cells[index[ra]][index[rb]] = k
-        total = total or len(counted_all)
-    diagonal = tuple(cells[i][i] for i in range(n))
-    return Matrix(tuple(rows), tuple(rows), CODE, measure, window, rollup, tuple(tuple(r) for r in cells),
-                  diagonal, diagonal, total)
+def _cooccurrence(lines: _Lines, rows: list[Header], measure: str, window: int, rollup: bool) -> Matrix:
+    """Cell (a, b): lines coded a with b on the same line or near it (``_near``), or their
+    distinct speakers (each participant's lines multiplied apart, then counted once)."""
+    own = lines.rows
+    near = _binary(_near(lines, window) @ own) if window else own
+    if measure == LINES:
+        cells = _dense(own.T @ near)
+        total = len(lines)
+    else:
+        spoken = np.flatnonzero(lines.participant >= 0)
+        by_person = spoken[np.argsort(lines.participant[spoken], kind="stable")]
+        people, starts = np.unique(lines.participant[by_person], return_index=True)
+        cells = np.zeros((len(rows), len(rows)), np.int64)
+        own, near = own[by_person], near[by_person]
+        for start, stop in zip(starts, [*starts[1:], len(by_person)]):
+            cells += _dense(_binary(own[start:stop].T @ near[start:stop]))
+        total = len(people)
+    cells = cells.reshape(len(rows), len(rows))
+    diagonal = tuple(int(cells[i, i]) for i in range(len(rows)))
+    return Matrix(tuple(rows), tuple(rows), CODE, measure, window, rollup,
+                  tuple(tuple(int(v) for v in r) for r in cells), diagonal, diagonal, int(total))
 
 
 def cell_lines(session: Session, project: Project, *, viewer: User, matrix: Matrix, row: int, col: int,
@@ -436,20 +401,23 @@ def cell_lines(session: Session, project: Project, *, viewer: User, matrix: Matr
     study = _study(session, project)
     if matrix.column_kind == CODE:
         col_code = int(matrix.columns[col].key)
-        _, pairs = _row_codes(session, project, [row_code, col_code], matrix.rollup)
-        ids = set()
-        for here, near in _nearby(session, _coded_lines(session, viewer, project, scope, pairs), matrix.window):
-            partners = [there.segment_id for there in near if col_code in there.rows]
-            if row_code in here.rows and partners:
-                ids |= {here.segment_id, *partners}
+        heads, pairs = _row_codes(session, project, [row_code, col_code], matrix.rollup)
+        lines = _read(session, viewer, project, scope, heads, pairs, None, turns=matrix.window > 0, ids=True)
+        at = {int(h.key): i for i, h in enumerate(heads)}
+        has_row, has_col = (_dense(lines.rows[:, at[code]]).ravel() > 0 for code in (row_code, col_code))
+        near = _near(lines, matrix.window) if matrix.window else sparse.identity(len(lines), np.int64, "csr")
+        here = has_row & (_dense(near @ has_col.astype(np.int64)).ravel() > 0)
+        partners = has_col & (_dense(near.T @ here.astype(np.int64)).ravel() > 0)
+        chosen = np.flatnonzero(here | partners)
         wanted = {row_code, col_code}
     else:
-        _, pairs = _row_codes(session, project, [row_code], matrix.rollup)
-        key = matrix.columns[col].key
-        ids = {here.segment_id for (tid, _line), here in _coded_lines(session, viewer, project, scope, pairs).items()
-               if _column_key(study, matrix.column_kind, tid, here.participant_id) == key}
+        heads, pairs = _row_codes(session, project, [row_code], matrix.rollup)
+        lines = _read(session, viewer, project, scope, heads, pairs, None, ids=True)
+        column = _line_columns(lines, study, matrix.column_kind, [matrix.columns[col]])
+        chosen = np.flatnonzero(column == 0)
         wanted = {row_code}
-    return _describe(session, viewer, project, study, scope, sorted(ids), wanted, matrix.rollup)
+    ids = sorted(lines.segment_ids[i] for i in chosen)
+    return _describe(session, viewer, project, study, scope, ids, wanted, matrix.rollup)
 
 
 def _describe(session: Session, viewer: User, project: Project, study: _Study, scope, ids: list[str],
@@ -470,7 +438,7 @@ def _describe(session: Session, viewer: User, project: Project, study: _Study, s
         chunk = ids[start:start + CHUNK]
         codes: dict[str, set[str]] = {}
         for sid, code_id in session.execute(
-                _visible_scope(session, viewer, project, CodeApplication.segment_id, CodeApplication.code_id)
+                visible_scope(session, viewer, project, CodeApplication.segment_id, CodeApplication.code_id)
                 .where(CodeApplication.segment_id.in_(chunk), scope.coder_condition()).distinct()):
             if counts_for(code_id):
                 codes.setdefault(sid, set()).add(tree[code_id].path)
