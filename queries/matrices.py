@@ -1,7 +1,7 @@
 """Frequencies and co-occurrence of codes: code x group, participant, transcript or code.
 
 What is counted is what the viewer may see of the coding (``coding.applications``'s blind
-rule, through its SQL helper ``visible_scope``): a coder counts their own codings, and
+rule, through its SQL condition ``visible_condition``): a coder counts their own codings, and
 everyone's in revealed transcripts; a lead counts every coder's. A line counts once for a
 code however many coders gave it that code (a coder filter narrows it to those coders).
 
@@ -45,9 +45,9 @@ from scipy import sparse
 from sqlalchemy import String, cast, func, null, select
 from sqlalchemy.orm import Session
 
-from coding.applications import visible_condition, visible_scope  # the blind rule as SQL
+from coding.applications import visible_condition  # the blind rule as SQL, beside codings_for
 from coding.codebook import list_codes
-from coding.models import CodeApplication, User
+from coding.models import Code, CodeApplication, User
 from fgi.errors import FgiError
 from fgi.i18n import N_, _
 from fgi.models import Participant, Project, Segment, Transcript
@@ -191,6 +191,7 @@ class _Lines:
     rows: sparse.csr_matrix  # line x matrix row: 1 where the line counts for the row
     turn: np.ndarray | None  # speaker-turn number, unique across transcripts (``turns=True``)
     segment_ids: list[str] | None  # (``ids=True``)
+    codes: list[str]  # the code ids the viewer sees on each line, joined ("3,5,3"; those read)
 
     def __len__(self) -> int:
         return len(self.line)
@@ -214,29 +215,39 @@ def _rows_matrix(joined: list[str], pairs: list[tuple[int, int]], rows: list[Hea
 
 
 def _read(session: Session, viewer: User, project: Project, scope, rows: list[Header],
-          pairs: list[tuple[int, int]], every: set[int] | None, *, turns: bool = False, ids: bool = False) -> _Lines:
-    """The coded lines the viewer may see in scope, each with the codes of ``pairs`` it
-    carries (any coder's the viewer may see; the coder filter applies).
+          pairs: list[tuple[int, int]], *, turns: bool = False, ids: bool = False) -> _Lines:
+    """The coded lines the viewer may see in scope that carry a code of ``pairs`` (any
+    coder's the viewer may see; the coder filter applies), with their codes joined in SQL.
 
-    Every line of the project is read once, in the covering index ``ix_segments_place``,
-    with its codes joined by a correlated subquery in the ``code_applications`` unique index
-    (none where the line is out of scope). Joining the codings to the lines instead made
-    SQLite read each coding's whole line row (text and lemmas): twice as long at 100,000
-    lines. With ``turns`` the speaker turns are numbered: a turn is consecutive lines of one
+    Two ways in, whichever reads less (measured at 100,000 lines, docs/benchmarks.md):
+
+    - for a few codes (at most a quarter of the project's) and no turns: the codings of
+      those codes, through the ``code_applications.code_id`` index, grouped by line;
+    - else every line of the project, read in the covering index ``ix_segments_place``, with
+      its codes from a correlated subquery in the ``code_applications`` unique index (none
+      where the line is out of scope). Codes outside ``pairs`` are dropped afterwards: an IN
+      list in the subquery made SQLite probe by code, four times slower. Joining the codings
+      to the lines made it read each coding's whole line (text and lemmas): twice as slow.
+
+    With ``turns`` the speaker turns are numbered: a turn is consecutive lines of one
     transcript by one speaker (participant, else the stored label); a line out of scope
     still ends one."""
     codes = sorted({c for c, _ in pairs})
-    conditions = [CodeApplication.segment_id == Segment.id, scope.line_condition(),
-                  visible_condition(session, viewer, project), scope.coder_condition()]
-    if every is None or len(codes) < len(every):  # only some codes
-        conditions.append(CodeApplication.code_id.in_(codes))
-    per_line = (select(func.aggregate_strings(cast(CodeApplication.code_id, String), ",")).where(*conditions)
-                .correlate(Segment, Transcript).scalar_subquery())
-    query = (select(Segment.transcript_id, Segment.line, Segment.participant_id,
-                    Segment.speaker if turns else null(), Segment.id if ids else null(), per_line)
-             .join(Transcript, Transcript.id == Segment.transcript_id).where(Transcript.project_id == project.id))
-    if scope.transcript_ids is not None:  # turns never cross transcripts
-        query = query.where(Segment.transcript_id.in_(sorted(scope.transcript_ids)))
+    joined = func.aggregate_strings(cast(CodeApplication.code_id, String), ",")
+    conditions = [scope.line_condition(), visible_condition(session, viewer, project), scope.coder_condition()]
+    place = [Segment.transcript_id, Segment.line, Segment.participant_id]
+    if not turns and 4 * len(codes) <= _code_count(session, project):
+        query = (select(*place, null(), Segment.id, joined).select_from(CodeApplication)
+                 .join(Segment, Segment.id == CodeApplication.segment_id)
+                 .join(Transcript, Transcript.id == Segment.transcript_id)
+                 .where(CodeApplication.code_id.in_(codes), *conditions).group_by(Segment.id, *place))
+    else:
+        per_line = (select(joined).where(CodeApplication.segment_id == Segment.id, *conditions)
+                    .correlate(Segment, Transcript).scalar_subquery())
+        query = (select(*place, Segment.speaker if turns else null(), Segment.id if ids else null(), per_line)
+                 .join(Transcript, Transcript.id == Segment.transcript_id).where(Transcript.project_id == project.id))
+        if scope.transcript_ids is not None:  # turns never cross transcripts
+            query = query.where(Segment.transcript_id.in_(sorted(scope.transcript_ids)))
     found = session.connection().execute(query).all() if pairs else []
     transcripts: dict[str, int] = {}
     n = len(found)
@@ -252,11 +263,17 @@ def _read(session: Session, viewer: User, project: Project, scope, rows: list[He
         same = (transcript[order][1:] == transcript[order][:-1]) & (speaker[1:] == speaker[:-1])
         turn = np.empty(n, np.int64)
         turn[order] = np.cumsum(np.concatenate(([True], ~same)))[:n]
-    coded = np.fromiter((r[-1] is not None for r in found), bool, n)
-    order = order[coded[order]]
-    return _Lines(list(transcripts), transcript[order], line[order], participant[order],
-                  _rows_matrix([found[i][-1] for i in order], pairs, rows), None if turn is None else turn[order],
-                  [found[i][4] for i in order] if ids else None)
+    order = order[np.fromiter((found[i][-1] is not None for i in order), bool, n)]
+    matrix = _rows_matrix([found[i][-1] for i in order], pairs, rows)
+    kept = np.flatnonzero(np.diff(matrix.indptr))  # lines with a code of the matrix
+    order = order[kept]
+    return _Lines(list(transcripts), transcript[order], line[order], participant[order], matrix[kept],
+                  None if turn is None else turn[order], [found[i][4] for i in order] if ids else None,
+                  [found[i][-1] for i in order])
+
+
+def _code_count(session: Session, project: Project) -> int:
+    return session.scalar(select(func.count(Code.id)).where(Code.project_id == project.id)) or 0
 
 
 def _binary(m: sparse.spmatrix) -> sparse.csr_matrix:
@@ -340,8 +357,7 @@ def code_matrix(session: Session, project: Project, *, viewer: User, columns: st
                        hint=_("use --cols code with --window, or leave the window out"))
     scope = _scope(session, project, filters)
     rows, pairs = _row_codes(session, project, codes, rollup)
-    every = {int(h.key) for h in rows} if codes is None else None
-    lines = _read(session, viewer, project, scope, rows, pairs, every, turns=columns == CODE and window > 0)
+    lines = _read(session, viewer, project, scope, rows, pairs, turns=columns == CODE and window > 0)
     if columns == CODE:
         return _cooccurrence(lines, rows, measure, window, rollup)
     study = _study(session, project)
@@ -376,14 +392,14 @@ def _cooccurrence(lines: _Lines, rows: list[Header], measure: str, window: int, 
     if measure == LINES:
         cells = _dense(own.T @ near)
         total = len(lines)
-    else:
+    else:  # a (participant, a) x b product: each participant's pairs once, then summed over participants
         spoken = np.flatnonzero(lines.participant >= 0)
-        by_person = spoken[np.argsort(lines.participant[spoken], kind="stable")]
-        people, starts = np.unique(lines.participant[by_person], return_index=True)
-        cells = np.zeros((len(rows), len(rows)), np.int64)
-        own, near = own[by_person], near[by_person]
-        for start, stop in zip(starts, [*starts[1:], len(by_person)]):
-            cells += _dense(_binary(own[start:stop].T @ near[start:stop]))
+        people, person = np.unique(lines.participant[spoken], return_inverse=True)
+        own, near, n = own[spoken], near[spoken], len(rows)
+        by_person = sparse.csr_matrix((own.data, own.indices + n * np.repeat(person, np.diff(own.indptr)), own.indptr),
+                                      shape=(len(spoken), n * len(people)))
+        said = _binary(by_person.T @ near).tocoo()  # (participant * n + a, b)
+        cells = np.bincount((said.row % n) * n + said.col, minlength=n * n)
         total = len(people)
     cells = cells.reshape(len(rows), len(rows))
     diagonal = tuple(int(cells[i, i]) for i in range(len(rows)))
@@ -402,7 +418,7 @@ def cell_lines(session: Session, project: Project, *, viewer: User, matrix: Matr
     if matrix.column_kind == CODE:
         col_code = int(matrix.columns[col].key)
         heads, pairs = _row_codes(session, project, [row_code, col_code], matrix.rollup)
-        lines = _read(session, viewer, project, scope, heads, pairs, None, turns=matrix.window > 0, ids=True)
+        lines = _read(session, viewer, project, scope, heads, pairs, turns=matrix.window > 0, ids=True)
         at = {int(h.key): i for i, h in enumerate(heads)}
         has_row, has_col = (_dense(lines.rows[:, at[code]]).ravel() > 0 for code in (row_code, col_code))
         near = _near(lines, matrix.window) if matrix.window else sparse.identity(len(lines), np.int64, "csr")
@@ -412,17 +428,18 @@ def cell_lines(session: Session, project: Project, *, viewer: User, matrix: Matr
         wanted = {row_code, col_code}
     else:
         heads, pairs = _row_codes(session, project, [row_code], matrix.rollup)
-        lines = _read(session, viewer, project, scope, heads, pairs, None, ids=True)
+        lines = _read(session, viewer, project, scope, heads, pairs, ids=True)
         column = _line_columns(lines, study, matrix.column_kind, [matrix.columns[col]])
         chosen = np.flatnonzero(column == 0)
         wanted = {row_code}
-    ids = sorted(lines.segment_ids[i] for i in chosen)
-    return _describe(session, viewer, project, study, scope, ids, wanted, matrix.rollup)
+    return _describe(session, project, study, lines, chosen, wanted, matrix.rollup)
 
 
-def _describe(session: Session, viewer: User, project: Project, study: _Study, scope, ids: list[str],
+def _describe(session: Session, project: Project, study: _Study, lines: _Lines, chosen: np.ndarray,
               wanted: set[int], rollup: bool) -> list[CellLine]:
-    """The lines ``ids`` with their speaker, group and the visible codes among ``wanted``."""
+    """The lines ``chosen`` (positions in ``lines``) with their speaker, group, text and the
+    codes among ``wanted`` (with roll-up, their descendants too) that the viewer sees on them,
+    in transcript and line order."""
     tree = {c.id: c for c in list_codes(session, project)}
 
     def counts_for(code_id: int) -> bool:
@@ -432,22 +449,18 @@ def _describe(session: Session, viewer: User, project: Project, study: _Study, s
             code_id = tree[code_id].parent_id if rollup else None
         return False
 
+    codes = {lines.segment_ids[i]: tuple(sorted({tree[c].path for c in map(int, lines.codes[i].split(","))
+                                                 if counts_for(c)})) for i in chosen}
+    ids = list(codes)
     found: list[CellLine] = []
-    order = list(study.transcripts)
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        codes: dict[str, set[str]] = {}
-        for sid, code_id in session.execute(
-                visible_scope(session, viewer, project, CodeApplication.segment_id, CodeApplication.code_id)
-                .where(CodeApplication.segment_id.in_(chunk), scope.coder_condition()).distinct()):
-            if counts_for(code_id):
-                codes.setdefault(sid, set()).add(tree[code_id].path)
         for sid, tid, line, pid, label, text in session.execute(
                 select(Segment.id, Segment.transcript_id, Segment.line, Segment.participant_id, Segment.speaker,
-                       Segment.text).where(Segment.id.in_(chunk))):
+                       Segment.text).where(Segment.id.in_(ids[start:start + CHUNK]))):
             found.append(CellLine(sid, tid, study.transcripts[tid][0], line, study.speaker(pid, label),
-                                  study.group(tid, pid), text, tuple(sorted(codes.get(sid, ())))))
-    found.sort(key=lambda c: (order.index(c.transcript_id), c.line))
+                                  study.group(tid, pid), text, codes[sid]))
+    order = {tid: k for k, tid in enumerate(study.transcripts)}
+    found.sort(key=lambda c: (order[c.transcript_id], c.line))
     return found
 
 

@@ -193,3 +193,20 @@ def test_the_lines_behind_each_cell_are_the_cells_count(coded, rollup):
             for j in range(len(same_line.rows)):
                 found = cell_lines(session, project, viewer=lead, matrix=same_line, row=i, col=j)
                 assert len(found) == same_line.cells[i][j]  # on the same line: the lines carrying both
+
+
+def test_nothing_coded_or_no_codes_gives_empty_matrices(db, tmp_path, kiwi):
+    with db.transaction() as session:
+        project = create_project(session, "빈 행렬", actor="setup")
+        lead = users.create_user(session, LEAD, PASSWORD, role="lead", actor="setup")
+        users.add_member(session, project, lead, actor="setup")
+        path = tmp_path / "집단.txt"
+        path.write_text("참여자1: 자신감이 생겼어요.\n참여자2: 돈이 부족했어요.\n", encoding="utf-8")
+        import_files(session, project, [path], ImportOptions(group="주민"), actor="setup", analyzer=kiwi)
+        for codebook in ([], ["변화"]):
+            for path_ in codebook:
+                add_code(session, project, path_, actor="setup")
+            for columns, measure, window in [(c, m, w) for c in ("group", "participant", "transcript", CODE)
+                                             for m in ("lines", "participants") for w in ((0, 2) if c == CODE else (0,))]:
+                matrix = code_matrix(session, project, viewer=lead, columns=columns, measure=measure, window=window)
+                assert matrix.total == 0 and not any(map(any, matrix.cells)) and len(matrix.rows) == len(codebook)
