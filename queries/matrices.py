@@ -36,8 +36,10 @@ code and its child counts once).
 
 from __future__ import annotations
 
+import gc
 import math
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -248,7 +250,8 @@ def _read(session: Session, viewer: User, project: Project, scope, rows: list[He
                  .join(Transcript, Transcript.id == Segment.transcript_id).where(Transcript.project_id == project.id))
         if scope.transcript_ids is not None:  # turns never cross transcripts
             query = query.where(Segment.transcript_id.in_(sorted(scope.transcript_ids)))
-    found = session.connection().execute(query).all() if pairs else []
+    with _collector_paused():
+        found = session.connection().execute(query).all() if pairs else []
     transcripts: dict[str, int] = {}
     n = len(found)
     transcript = np.fromiter((transcripts.setdefault(r[0], len(transcripts)) for r in found), np.int64, n)
@@ -270,6 +273,22 @@ def _read(session: Session, viewer: User, project: Project, scope, rows: list[He
     return _Lines(list(transcripts), transcript[order], line[order], participant[order], matrix[kept],
                   None if turn is None else turn[order], [found[i][4] for i in order] if ids else None,
                   [found[i][-1] for i in order])
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cycle collector paused while a read builds its rows (tuples, which it
+    tracks, but which hold no cycles): at 100,000 lines its passes over them, and over
+    everything else alive in the process, took a third of the read (docs/benchmarks.md).
+    Another thread's pause may overlap; the collector is on again when the first one that
+    found it on ends."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _code_count(session: Session, project: Project) -> int:
