@@ -2,7 +2,7 @@
 retrieval and search where their modules are present) on a 100,000-line project with 10
 coders' codings, each against a naive baseline measured in the same run.
 
-    python bench/workspace.py [--shared PATH] [--lines 100000] [--repeat 7] [--db PATH] [--pg]
+    python bench/workspace.py [--shared PATH] [--lines 100000] [--repeat 7] [--db PATH] [--pg | --pg-only]
 
 Set-up (not timed): the synthetic lines of ``bench/themes_scale.py`` (fixed seed) imported
 through ``fgi.ingest.import_files`` (Kiwi) as speaker-prefixed transcripts of 1,000 lines
@@ -101,6 +101,9 @@ def copy_database(source_url: str, target_url: str) -> None:
     """Every table's rows from one database into a freshly migrated other one."""
     from sqlalchemy import insert, select, text
 
+    import coding.models  # noqa: F401  (every table on Base.metadata)
+    import fgi.models  # noqa: F401
+    import themes.models  # noqa: F401
     from fgi.storage import open_database
     from fgi.storage.base import Base
 
@@ -342,7 +345,7 @@ def run_all(database, repeat: int, naive_repeat: int = 3, viewers=(CODER, LEAD))
 
 
 def table(backend: str, results: list[dict]) -> str:
-    out = [f"| backend | viewer | case | median ms | p90 ms | naive median ms | naive / product |",
+    out = ["| backend | viewer | case | median ms | p90 ms | naive median ms | naive / product |",
            "| --- | --- | --- | ---: | ---: | ---: | ---: |"]
     for r in results:
         naive = r.get("naive_median_ms")
@@ -359,6 +362,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--db", type=Path, help="keep the SQLite database here and reuse it")
     parser.add_argument("--pg", action="store_true", help="also on PostgreSQL (a throw-away cluster)")
+    parser.add_argument("--pg-only", action="store_true", help="on PostgreSQL only (the SQLite file is the source)")
     parser.add_argument("--naive-repeat", type=int, default=3, help="runs of each naive baseline")
     parser.add_argument("--viewers", nargs="+", default=[CODER, LEAD], help="who reads (coder: blind; lead: all)")
     args = parser.parse_args()
@@ -374,10 +378,11 @@ def main() -> None:
             print(json.dumps(built, ensure_ascii=False), file=sys.stderr, flush=True)
         if not has_memos(url):
             print(json.dumps({"memos": add_memos(url)}), file=sys.stderr, flush=True)
-        database = open_database(url)
-        print(table("SQLite", run_all(database, args.repeat, args.naive_repeat, args.viewers)), flush=True)
-        database.dispose()
-        if args.pg:
+        if not args.pg_only:
+            database = open_database(url)
+            print(table("SQLite", run_all(database, args.repeat, args.naive_repeat, args.viewers)), flush=True)
+            database.dispose()
+        if args.pg or args.pg_only:
             from tests.pg import PostgresCluster, find_pg_bin
 
             cluster = PostgresCluster(find_pg_bin())
@@ -391,7 +396,9 @@ def main() -> None:
                 admin.dispose()
                 copy_database(url, cluster.url("workspace"))
                 database = open_database(cluster.url("workspace"))
-                print(table("PostgreSQL 15", run_all(database, args.repeat, args.naive_repeat, args.viewers)),
+                with database.reading() as session:
+                    version = session.execute(text("SHOW server_version")).scalar().split()[0]
+                print(table(f"PostgreSQL {version}", run_all(database, args.repeat, args.naive_repeat, args.viewers)),
                       flush=True)
                 database.dispose()
             finally:

@@ -28,7 +28,12 @@ def make_engine(url: str, **kwargs) -> Engine:
     if "poolclass" not in kwargs:
         size = pool_size()
         kwargs = {"pool_size": size, "max_overflow": size, **kwargs}
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # No JIT: PostgreSQL compiles a plan whose estimated cost passes jit_above_cost, and the
+    # app's reads are interactive. The matrices' read of 100,000 lines spent 256 ms of its
+    # 606 ms compiling (docs/benchmarks.md).
+    options = kwargs.pop("connect_args", {})
+    connect_args = {**options, "options": " ".join(filter(None, [options.get("options"), "-c jit=off"]))}
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
 def pool_size() -> int:

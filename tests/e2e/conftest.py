@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,43 @@ class StreamlitServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
         self._log.close()
+
+
+@contextmanager
+def served(tmp_path: Path, monkeypatch, fill, *, url: str | None = None):
+    """A Streamlit server on a database that ``fill(session)`` wrote in one transaction
+    (SQLite in ``tmp_path`` unless ``url`` is given). The server carries ``database`` and
+    ``database_url`` for the test's own reads; passwords hash with 4 bcrypt rounds."""
+    from coding import users
+    from fgi.storage import open_database
+
+    monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)
+    url = url or f"sqlite:///{tmp_path / 'study.db'}"
+    database = open_database(url, upgrade=True)
+    try:
+        with database.transaction() as session:
+            fill(session)
+        server = StreamlitServer(url, tmp_path / "streamlit.log")
+        server.database, server.database_url = database, url
+        try:
+            yield server
+        finally:
+            server.stop()
+    finally:
+        database.dispose()
+
+
+def demo_study(kiwi, **team):
+    """A ``served`` fill: the demo study (``fgi.demo``) and its team's codings
+    (``coding.demo_team``, with ``team``'s options); returns the project."""
+    from coding.demo_team import build_demo_team
+    from fgi.demo import build_demo
+
+    def fill(session):
+        project, _ = build_demo(session, actor="tester", analyzer=kiwi)
+        build_demo_team(session, project, actor="tester", **team)
+        return project
+    return fill
 
 
 @pytest.fixture(scope="session")

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from coding import users
-from coding.demo_team import DEMO_PASSWORD, build_demo_team
-from fgi.demo import build_demo
-from fgi.storage import open_database
-from tests.e2e.conftest import StreamlitServer, log_in, screenshot
-from tests.ui.test_agreement_page import add_third_coder
+from coding.demo_team import DEMO_PASSWORD
+from tests.e2e.conftest import demo_study, log_in, screenshot, served
+from tests.ui.test_agreement_page import code_as_third_coder
 
 pytestmark = pytest.mark.browser
 
@@ -19,17 +16,9 @@ pytestmark = pytest.mark.browser
 def server(tmp_path, kiwi, monkeypatch):
     from coding.keywords import keyword_nlp
 
-    monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
-    database = open_database(url)
-    with database.transaction() as session:
-        project, _ = build_demo(session, actor="tester", analyzer=kiwi)
-        build_demo_team(session, project, actor="tester", coded_lines=12, nlp=keyword_nlp())
-    database.dispose()
-    add_third_coder(url)
-    server = StreamlitServer(url, tmp_path / "streamlit.log")
-    yield server
-    server.stop()
+    demo = demo_study(kiwi, coded_lines=12, nlp=keyword_nlp())
+    with served(tmp_path, monkeypatch, lambda session: (demo(session), code_as_third_coder(session))) as server:
+        yield server
 
 
 def settle(page, ms: int = 800) -> None:

@@ -8,14 +8,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from coding import users
 from coding.applications import codings_for
-from coding.demo_team import DEMO_PASSWORD, build_demo_team
+from coding.demo_team import DEMO_PASSWORD
 from coding.users import get_user
-from fgi.demo import DEMO_PROJECT, build_demo
-from fgi.storage import open_database
+from fgi.demo import DEMO_PROJECT
 from fgi.study import get_project, list_segments, list_transcripts
-from tests.e2e.conftest import StreamlitServer, log_in, screenshot
+from tests.e2e.conftest import demo_study, log_in, screenshot, served
 
 pytestmark = pytest.mark.browser
 CODE = "자신감 회복"
@@ -23,17 +21,8 @@ CODE = "자신감 회복"
 
 @pytest.fixture
 def server(tmp_path, kiwi, monkeypatch):
-    monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
-    database = open_database(url)
-    with database.transaction() as session:
-        project, _ = build_demo(session, actor="tester", analyzer=kiwi)
-        build_demo_team(session, project, actor="tester", coded_lines=6)
-    server = StreamlitServer(url, tmp_path / "streamlit.log")
-    server.database = database
-    yield server
-    server.stop()
-    database.dispose()
+    with served(tmp_path, monkeypatch, demo_study(kiwi, coded_lines=6)) as server:
+        yield server
 
 
 def _mine(server, who: str) -> list[tuple[int, str]]:

@@ -4,27 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from coding import users
-from coding.demo_team import DEMO_PASSWORD, build_demo_team
-from fgi.demo import build_demo
-from fgi.storage import open_database
-from tests.e2e.conftest import StreamlitServer, log_in, screenshot
+from coding.demo_team import DEMO_PASSWORD
+from tests.e2e.conftest import demo_study, log_in, screenshot, served
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def server(tmp_path, kiwi, monkeypatch):
-    monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
-    database = open_database(url)
-    with database.transaction() as session:
-        project, _ = build_demo(session, actor="tester", analyzer=kiwi)
-        build_demo_team(session, project, actor="tester")
-    database.dispose()
-    server = StreamlitServer(url, tmp_path / "streamlit.log")
-    yield server
-    server.stop()
+    with served(tmp_path, monkeypatch, demo_study(kiwi)) as server:
+        yield server
 
 
 def test_demo_opens_with_the_sample_study(server, page):

@@ -11,9 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from coding import users
-from fgi.storage import open_database
 from tests.conftest import REPO
-from tests.e2e.conftest import OUTPUT, StreamlitServer, log_in, log_out, screenshot
+from tests.e2e.conftest import OUTPUT, log_in, log_out, screenshot, served
 
 pytestmark = pytest.mark.browser
 PASSWORD = "비밀번호1234"
@@ -32,18 +31,11 @@ SMALL = f"""진행자: 오늘은 자활센터에서 달라진 점을 이야기�
 
 @pytest.fixture
 def server(tmp_path, monkeypatch):
-    monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)
-    url = f"sqlite:///{tmp_path / 'study.db'}"
-    database = open_database(url)
-    with database.transaction() as session:
-        users.create_user(session, "관리자", PASSWORD, role="admin", actor="setup")
-        users.create_user(session, "팀장", PASSWORD, role="lead", actor="setup")
-        users.create_user(session, "코더1", PASSWORD, role="coder", actor="setup")
-        users.create_user(session, "코더2", PASSWORD, role="coder", actor="setup")
-    database.dispose()
-    server = StreamlitServer(url, tmp_path / "streamlit.log")
-    yield server
-    server.stop()
+    def fill(session):
+        for name, role in (("관리자", "admin"), ("팀장", "lead"), ("코더1", "coder"), ("코더2", "coder")):
+            users.create_user(session, name, PASSWORD, role=role, actor="setup")
+    with served(tmp_path, monkeypatch, fill) as server:
+        yield server
 
 
 def go(page, title: str) -> None:

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from coding import users
-from coding.demo_team import DEMO_PASSWORD, build_demo_team
-from fgi.demo import build_demo
-from fgi.storage import open_database
+from coding.demo_team import DEMO_PASSWORD
 from tests.conftest import REPO
-from tests.e2e.conftest import StreamlitServer, log_in, screenshot
+from tests.e2e.conftest import demo_study, log_in, screenshot, served
 from tests.korean import english_sentences
 
 pytestmark = pytest.mark.browser
@@ -19,16 +16,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def server(tmp_path, kiwi, monkeypatch):
-    monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
-    database = open_database(url)
-    with database.transaction() as session:
-        project, _ = build_demo(session, actor="tester", analyzer=kiwi)
-        build_demo_team(session, project, actor="tester")
-    database.dispose()
-    server = StreamlitServer(url, tmp_path / "streamlit.log")
-    yield server
-    server.stop()
+    with served(tmp_path, monkeypatch, demo_study(kiwi)) as server:
+        yield server
 
 
 def _shown(page) -> str:

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from coding import users
-from coding.demo_team import DEMO_PASSWORD, build_demo_team
+from coding.demo_team import DEMO_PASSWORD
 from coding.users import get_user
-from fgi.demo import DEMO_PROJECT, build_demo
-from fgi.storage import open_database
+from fgi.demo import DEMO_PROJECT
 from fgi.study import get_project
 from queries.matrices import code_matrix
-from tests.e2e.conftest import StreamlitServer, log_in, screenshot
+from tests.e2e.conftest import demo_study, log_in, screenshot, served
 
 pytestmark = pytest.mark.browser
 
@@ -21,19 +19,11 @@ pytestmark = pytest.mark.browser
 def demo(tmp_path, kiwi, monkeypatch):
     from coding.keywords import keyword_nlp
 
-    monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
-    database = open_database(url)
-    with database.transaction() as session:
-        project, _ = build_demo(session, actor="tester", analyzer=kiwi)
-        build_demo_team(session, project, actor="tester", coded_lines=12, nlp=keyword_nlp())
-    with database.reading() as session:
-        matrix = code_matrix(session, get_project(session, DEMO_PROJECT), viewer=get_user(session, "팀장"),
-                             columns="group")
-    database.dispose()
-    server = StreamlitServer(url, tmp_path / "streamlit.log")
-    yield server, matrix
-    server.stop()
+    with served(tmp_path, monkeypatch, demo_study(kiwi, coded_lines=12, nlp=keyword_nlp())) as server:
+        with server.database.reading() as session:
+            matrix = code_matrix(session, get_project(session, DEMO_PROJECT), viewer=get_user(session, "팀장"),
+                                 columns="group")
+        yield server, matrix
 
 
 def settle(page, ms: int = 800) -> None:

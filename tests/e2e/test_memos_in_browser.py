@@ -13,9 +13,8 @@ from coding import users
 from coding.codebook import add_code as add_codebook_code
 from coding.memos import memos_for
 from fgi.ingest import import_files
-from fgi.storage import open_database
 from fgi.study import create_project, get_project
-from tests.e2e.conftest import StreamlitServer, log_in, log_out, screenshot
+from tests.e2e.conftest import log_in, log_out, screenshot, served
 from tests.e2e.test_full_study import add_code, go, goto_line, no_exception, pick, settle
 
 pytestmark = pytest.mark.browser
@@ -33,23 +32,18 @@ MEMO = "칭찬이 전환점: 3장에 인용"
 
 @pytest.fixture
 def server(tmp_path, monkeypatch, kiwi):
-    monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)
-    url = f"sqlite:///{tmp_path / 'memos.db'}"
-    database = open_database(url)
     source = tmp_path / f"{TRANSCRIPT}.txt"
     source.write_text(TEXT, encoding="utf-8")
-    with database.transaction() as session:
+
+    def fill(session):
         project = create_project(session, PROJECT, actor="setup")
         add_codebook_code(session, project, CONFIDENCE, actor="setup")
         import_files(session, project, [source], actor="setup", analyzer=kiwi)
         for name, role in (("팀장", "lead"), ("코더1", "coder"), ("코더2", "coder")):
             users.add_member(session, project, users.create_user(session, name, PASSWORD, role=role, actor="setup"),
                              actor="setup")
-    database.dispose()
-    server = StreamlitServer(url, tmp_path / "streamlit.log")
-    server.database_url = url
-    yield server
-    server.stop()
+    with served(tmp_path, monkeypatch, fill) as server:
+        yield server
 
 
 def _remove_last_code(page) -> None:
@@ -91,13 +85,9 @@ def _write_line_memo(page, text: str) -> None:
     settle(page)
 
 
-def _stored(url: str, viewer: str) -> list[str]:
-    database = open_database(url)
-    with database.reading() as session:
-        texts = [m.text for m in memos_for(session, get_project(session, PROJECT),
-                                           viewer=users.get_user(session, viewer))]
-    database.dispose()
-    return texts
+def _stored(server, viewer: str) -> list[str]:
+    with server.database.reading() as session:
+        return [m.text for m in memos_for(session, get_project(session, PROJECT), viewer=users.get_user(session, viewer))]
 
 
 def test_a_line_memo_survives_removing_and_re_adding_its_code(server, page):
@@ -116,7 +106,7 @@ def test_a_line_memo_survives_removing_and_re_adding_its_code(server, page):
     expect(_memo_mark(page, 4)).to_have_count(1, timeout=30_000)
     no_exception(page)
     screenshot(page, "memos-01-line-memo-written")
-    assert _stored(server.database_url, "코더1") == [MEMO]
+    assert _stored(server, "코더1") == [MEMO]
 
     _remove_last_code(page)
     no_exception(page)
@@ -124,7 +114,7 @@ def test_a_line_memo_survives_removing_and_re_adding_its_code(server, page):
     expect(_saved_memo_box(page)).to_have_value(MEMO)
     expect(_memo_mark(page, 4)).to_have_count(1)
     screenshot(page, "memos-02-code-removed")
-    assert _stored(server.database_url, "코더1") == [MEMO]  # the memo did not go with the code
+    assert _stored(server, "코더1") == [MEMO]  # the memo did not go with the code
 
     go(page, "메모")
     table = page.locator("[data-testid='stDataFrame']")
@@ -148,4 +138,4 @@ def test_a_line_memo_survives_removing_and_re_adding_its_code(server, page):
     page.get_by_text("아직 메모가 없습니다").wait_for(timeout=60_000)  # 코더1's line memo is blind
     settle(page)
     screenshot(page, "memos-05-other-coder-sees-nothing")
-    assert _stored(server.database_url, "코더2") == []
+    assert _stored(server, "코더2") == []

@@ -14,9 +14,8 @@ from coding import users
 from coding.applications import codings_for
 from coding.codebook import add_code
 from fgi.ingest import import_files
-from fgi.storage import open_database
 from fgi.study import create_project, get_project
-from tests.e2e.conftest import StreamlitServer, log_in, screenshot
+from tests.e2e.conftest import log_in, screenshot, served
 from tests.e2e.test_full_study import go, no_exception, settle
 
 pytestmark = pytest.mark.browser
@@ -34,33 +33,26 @@ CODE = "행정 부담"
 
 @pytest.fixture
 def server(tmp_path, monkeypatch, kiwi):
-    monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)
-    url = f"sqlite:///{tmp_path / 'queries.db'}"
-    database = open_database(url)
     source = tmp_path / "검색_집단토론.txt"
     source.write_text(TEXT, encoding="utf-8")
-    with database.transaction() as session:
+    imported = []
+
+    def fill(session):
         project = create_project(session, PROJECT, actor="setup")
         for code in (CODE, "자신감 회복"):
             add_code(session, project, code, actor="setup")
-        server_transcript = import_files(session, project, [source], actor="setup", analyzer=kiwi)[0].transcript_id
+        imported.extend(import_files(session, project, [source], actor="setup", analyzer=kiwi))
         users.add_member(session, project, users.create_user(session, "코더1", PASSWORD, role="coder", actor="setup"),
                          actor="setup")
-    database.dispose()
-    server = StreamlitServer(url, tmp_path / "streamlit.log")
-    server.database_url = url
-    server.transcript = server_transcript
-    yield server
-    server.stop()
+    with served(tmp_path, monkeypatch, fill) as server:
+        server.transcript = imported[0].transcript_id
+        yield server
 
 
 def _coded(server) -> list[int]:
-    database = open_database(server.database_url)
-    with database.reading() as session:
-        lines = sorted(c.line for c in codings_for(session, users.get_user(session, "코더1"),
-                                                   project=get_project(session, PROJECT)) if c.code_path == CODE)
-    database.dispose()
-    return lines
+    with server.database.reading() as session:
+        return sorted(c.line for c in codings_for(session, users.get_user(session, "코더1"),
+                                                  project=get_project(session, PROJECT)) if c.code_path == CODE)
 
 
 def test_search_code_all_undo_retrieve_and_open(server, page):

@@ -14,13 +14,12 @@ from sqlalchemy import select
 from coding import users
 from coding.applications import apply_code
 from coding.codebook import code_index
-from coding.demo_team import DEMO_PASSWORD, build_demo_team
+from coding.demo_team import DEMO_PASSWORD
 from coding.models import ConsensusDecision, User
-from fgi.demo import DEMO_PROJECT, build_demo
+from fgi.demo import DEMO_PROJECT
 from fgi.models import Event
-from fgi.storage import open_database
 from fgi.study import get_project, list_transcripts
-from tests.e2e.conftest import StreamlitServer, log_in, screenshot
+from tests.e2e.conftest import demo_study, log_in, screenshot, served
 
 pytestmark = pytest.mark.browser
 CONFIDENCE, RELATIONS, MOOD = "참여주민의 변화/자신감 회복", "참여주민의 변화/관계 회복", "참여주민의 변화/정서 변화"
@@ -28,29 +27,28 @@ SECOND_LEAD = "팀장2"
 LINES = range(2, 16)  # 14 lines the two coders code differently
 
 
+def _disputed_codings(session) -> None:
+    """A second lead, and 14 lines of the first transcript the two coders code differently."""
+    project = get_project(session, DEMO_PROJECT)
+    users.add_member(session, project, users.create_user(session, SECOND_LEAD, DEMO_PASSWORD, role="lead",
+                                                         actor="tester"), actor="tester")
+    first = list_transcripts(session, project)[0]
+    one, two = users.get_user(session, "코더1"), users.get_user(session, "코더2")
+    for line in LINES:
+        segment = f"{first.id}-{line:04d}"
+        apply_code(session, one, segment, CONFIDENCE, memo="스스로 해냈다는 말" if line % 4 == 0 else None)
+        apply_code(session, two, segment, RELATIONS)
+        if line % 3 == 0:  # a code both applied: agreed, shown but not in dispute
+            apply_code(session, one, segment, MOOD)
+            apply_code(session, two, segment, MOOD)
+
+
 @pytest.fixture
 def server(database_url, tmp_path, kiwi, monkeypatch):
-    monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)
-    database = open_database(database_url, upgrade=True)
-    with database.transaction() as session:
-        project, _ = build_demo(session, actor="tester", analyzer=kiwi)
-        build_demo_team(session, project, actor="tester")
-        second = users.create_user(session, SECOND_LEAD, DEMO_PASSWORD, role="lead", actor="tester")
-        users.add_member(session, project, second, actor="tester")
-        first = list_transcripts(session, project)[0]
-        one, two = users.get_user(session, "코더1"), users.get_user(session, "코더2")
-        for line in LINES:
-            segment = f"{first.id}-{line:04d}"
-            apply_code(session, one, segment, CONFIDENCE, memo="스스로 해냈다는 말" if line % 4 == 0 else None)
-            apply_code(session, two, segment, RELATIONS)
-            if line % 3 == 0:  # a code both applied: agreed, shown but not in dispute
-                apply_code(session, one, segment, MOOD)
-                apply_code(session, two, segment, MOOD)
-    server = StreamlitServer(database_url, tmp_path / "streamlit.log")
-    server.database = database
-    yield server
-    server.stop()
-    database.dispose()
+    demo = demo_study(kiwi)
+    with served(tmp_path, monkeypatch, lambda session: (demo(session), _disputed_codings(session)),
+                url=database_url) as server:
+        yield server
 
 
 def settle(page, ms: int = 500) -> None:

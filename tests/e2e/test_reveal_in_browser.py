@@ -12,9 +12,8 @@ from coding.applications import apply_code
 from coding.codebook import add_code as add_codebook_code
 from coding.reveal import latest_snapshots, post_reveal_changes
 from fgi.ingest import import_files
-from fgi.storage import open_database
 from fgi.study import create_project, get_project
-from tests.e2e.conftest import StreamlitServer, log_in, log_out, screenshot
+from tests.e2e.conftest import log_in, log_out, screenshot, served
 from tests.e2e.test_full_study import add_code, go, goto_line, no_exception, pick, settle
 
 pytestmark = pytest.mark.browser
@@ -38,12 +37,10 @@ CODINGS = {"코더1": {2: [CONFIDENCE], 3: [CONFIDENCE], 4: [RELATIONS], 8: [CON
 
 @pytest.fixture
 def server(tmp_path, monkeypatch, kiwi):
-    monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)
-    url = f"sqlite:///{tmp_path / 'reveal.db'}"
-    database = open_database(url)
     source = tmp_path / f"{TRANSCRIPT}.txt"
     source.write_text(TEXT, encoding="utf-8")
-    with database.transaction() as session:
+
+    def fill(session):
         project = create_project(session, PROJECT, actor="setup")
         for code in (CONFIDENCE, RELATIONS):
             add_codebook_code(session, project, code, actor="setup")
@@ -56,11 +53,8 @@ def server(tmp_path, monkeypatch, kiwi):
             for line, codes in lines.items():
                 for code in codes:
                     apply_code(session, user, f"{transcript}-{line:04d}", code)
-    database.dispose()
-    server = StreamlitServer(url, tmp_path / "streamlit.log")
-    server.database_url = url
-    yield server
-    server.stop()
+    with served(tmp_path, monkeypatch, fill) as server:
+        yield server
 
 
 def _figures(page) -> tuple[str, str]:
@@ -120,13 +114,11 @@ def test_reveal_is_confirmed_and_its_snapshot_stays_put(server, page):
     assert snapshot_after == snapshot_before  # the independent coding's figure did not move
     assert float(live_after) > float(live_before)  # the live one did
 
-    database = open_database(server.database_url)
-    with database.reading() as session:
+    with server.database.reading() as session:
         project = get_project(session, PROJECT)
         lead = users.get_user(session, "팀장")
         stored = latest_snapshots(session, project, viewer=lead)
         changes = post_reveal_changes(session, project, viewer=lead)
-    database.dispose()
     assert f"{stored[0].overall['alpha']:.3f}" == snapshot_before and stored[0].codings == 8
     assert [(c.line, c.code, c.coder) for c in changes] == [(7, RELATIONS, "코더1")]
 
@@ -140,8 +132,7 @@ def test_rounds_page_plots_the_trend(server, page):
     page.get_by_role("button", name="라운드 1 닫기").click()
     page.get_by_text("라운드 1을(를) 닫았습니다.").wait_for(timeout=60_000)
     settle(page)
-    database = open_database(server.database_url)
-    with database.transaction() as session:
+    with server.database.transaction() as session:
         from coding.codebook import update_code
         from coding.rounds import open_round
 
@@ -150,7 +141,6 @@ def test_rounds_page_plots_the_trend(server, page):
         transcript = open_round(session, lead, project, [TRANSCRIPT], note="정의 보완").transcripts[0][0]
         apply_code(session, users.get_user(session, "코더1"), f"{transcript}-0007", RELATIONS)
         apply_code(session, users.get_user(session, "코더2"), f"{transcript}-0003", CONFIDENCE)
-    database.dispose()
     go(page, "코딩")
     go(page, "코딩 라운드")
     page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)

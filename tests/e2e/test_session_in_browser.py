@@ -10,10 +10,9 @@ from sqlalchemy import select
 from coding import users
 from coding.app_sessions import start_session
 from coding.models import AppSession
-from fgi.storage import open_database
 from fgi.storage.base import utcnow
 from fgi.study import create_project
-from tests.e2e.conftest import StreamlitServer, log_in, log_out, screenshot
+from tests.e2e.conftest import log_in, log_out, screenshot, served
 from ui.cookie import COOKIE
 
 pytestmark = pytest.mark.browser
@@ -22,18 +21,12 @@ PASSWORD = "비밀번호1234"
 
 @pytest.fixture
 def server(tmp_path, monkeypatch):
-    monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)
-    url = f"sqlite:///{tmp_path / 'team.db'}"
-    database = open_database(url)
-    with database.transaction() as session:
+    def fill(session):
         project = create_project(session, "세션 시험", actor="tester")
-        lead = users.create_user(session, "팀장", PASSWORD, role="lead", actor="tester")
-        users.add_member(session, project, lead, actor="tester")
-    server = StreamlitServer(url, tmp_path / "streamlit.log")
-    server.database = database
-    yield server
-    server.stop()
-    database.dispose()
+        users.add_member(session, project, users.create_user(session, "팀장", PASSWORD, role="lead", actor="tester"),
+                         actor="tester")
+    with served(tmp_path, monkeypatch, fill) as server:
+        yield server
 
 
 def _sessions(database) -> int:

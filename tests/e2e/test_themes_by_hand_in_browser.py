@@ -15,13 +15,11 @@ from dataclasses import dataclass
 
 import pytest
 
-from coding import users
-from coding.demo_team import DEMO_PASSWORD, build_demo_team
+from coding.demo_team import DEMO_PASSWORD
 from coding.users import get_user
-from fgi.demo import DEMO_PROJECT, build_demo
-from fgi.storage import open_database
+from fgi.demo import DEMO_PROJECT
 from fgi.study import get_project
-from tests.e2e.conftest import OUTPUT, StreamlitServer, log_in, screenshot
+from tests.e2e.conftest import OUTPUT, demo_study, log_in, screenshot, served
 from themes.tree import hierarchy_tree, walk
 
 pytestmark = pytest.mark.browser
@@ -59,19 +57,10 @@ class Count:
 
 @pytest.fixture
 def server(tmp_path, kiwi, monkeypatch):
-    monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
-    database = open_database(url)
-    with database.transaction() as session:
-        project, _ = build_demo(session, actor="tester", analyzer=kiwi)
-        from coding.keywords import keyword_nlp
+    from coding.keywords import keyword_nlp
 
-        build_demo_team(session, project, actor="tester", coded_lines=40, nlp=keyword_nlp())
-    database.dispose()
-    server = StreamlitServer(url, tmp_path / "streamlit.log")
-    server.database_url = url
-    yield server
-    server.stop()
+    with served(tmp_path, monkeypatch, demo_study(kiwi, coded_lines=40, nlp=keyword_nlp())) as server:
+        yield server
 
 
 def _key(name: str) -> str:
@@ -104,12 +93,9 @@ def _field(page, count: Count, key: str, text: str) -> None:
     _settle(page)
 
 
-def _read_tree(url: str):
-    database = open_database(url)
-    with database.reading() as session:
-        tree = hierarchy_tree(session, get_project(session, DEMO_PROJECT), viewer=get_user(session, "팀장"))
-    database.dispose()
-    return tree
+def _read_tree(server):
+    with server.database.reading() as session:
+        return hierarchy_tree(session, get_project(session, DEMO_PROJECT), viewer=get_user(session, "팀장"))
 
 
 def test_a_lead_builds_a_four_level_hierarchy_by_hand(server, page):
@@ -153,7 +139,7 @@ def test_a_lead_builds_a_four_level_hierarchy_by_hand(server, page):
     seconds = time.monotonic() - started
     page.wait_for_timeout(500)
     screenshot(page, "themes-by-hand-built")
-    tree = _read_tree(server.database_url)
+    tree = _read_tree(server)
     shape = {d.name: {t.name: {s.name: len(s.codes) for s in t.children} for t in d.children} for d in tree}
     assert shape == {d: {t: {s: len(c) for s, c in ts.items()} for t, ts in th.items()} for d, th in PLAN.items()}
     nodes = list(walk(tree))

@@ -27,23 +27,28 @@ def _metrics(app) -> dict:
 
 
 def add_third_coder(url: str) -> None:
-    """코더3 codes what 코더1 coded on the first transcript, but swaps every third code."""
+    """``code_as_third_coder`` on the demo database at ``url``."""
     db = database(url)
     with db.transaction() as session:
-        from fgi.demo import DEMO_PROJECT
-        from fgi.study import get_project
-
-        project = get_project(session, DEMO_PROJECT)
-        lead = get_user(session, "팀장")
-        coder = users.create_user(session, THIRD, "demo12345", role="coder", actor="tester")
-        users.add_member(session, project, coder, actor="tester")
-        first = codings_for(session, lead, project=project)
-        first = [c for c in first if c.coder == "코더1" and c.transcript_id == first[0].transcript_id]
-        paths = sorted({c.code_path for c in first})
-        for i, coding in enumerate(first):
-            code = paths[(paths.index(coding.code_path) + 1) % len(paths)] if i % 3 == 2 else coding.code_path
-            apply_code(session, coder, coding.segment_id, code)
+        code_as_third_coder(session)
     db.dispose()
+
+
+def code_as_third_coder(session) -> None:
+    """코더3 codes what 코더1 coded on the first transcript, but swaps every third code."""
+    from fgi.demo import DEMO_PROJECT
+    from fgi.study import get_project
+
+    project = get_project(session, DEMO_PROJECT)
+    lead = get_user(session, "팀장")
+    coder = users.create_user(session, THIRD, "demo12345", role="coder", actor="tester")
+    users.add_member(session, project, coder, actor="tester")
+    first = codings_for(session, lead, project=project)
+    first = [c for c in first if c.coder == "코더1" and c.transcript_id == first[0].transcript_id]
+    paths = sorted({c.code_path for c in first})
+    for i, coding in enumerate(first):
+        code = paths[(paths.index(coding.code_path) + 1) % len(paths)] if i % 3 == 2 else coding.code_path
+        apply_code(session, coder, coding.segment_id, code)
 
 
 def test_overall_figures_have_hovers_and_match_the_report(demo_url):
