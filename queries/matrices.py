@@ -223,31 +223,49 @@ def _read(session: Session, viewer: User, project: Project, scope, rows: list[He
 
     Two ways in, whichever reads less (measured at 100,000 lines, docs/benchmarks.md):
 
-    - for a few codes (at most a quarter of the project's) and no turns: the codings of
-      those codes, through the ``code_applications.code_id`` index, grouped by line;
+    - without turns, for a few codes (at most a quarter of the project's), or any codes on
+      PostgreSQL: the codings, grouped by line (a few codes through the ``code_id`` index);
     - else every line of the project, read in the covering index ``ix_segments_place``, with
-      its codes from a correlated subquery in the ``code_applications`` unique index (none
-      where the line is out of scope). Codes outside ``pairs`` are dropped afterwards: an IN
-      list in the subquery made SQLite probe by code, four times slower. Joining the codings
-      to the lines made it read each coding's whole line (text and lemmas): twice as slow.
+      its codes (none where the line is out of scope). On SQLite from a correlated subquery in
+      the ``code_applications`` unique index: grouping the codings by line made it read each
+      coding's whole line row (text and lemmas), twice as slow, and an IN list of codes in the
+      subquery made it probe by code, four times slower, so codes outside ``pairs`` are
+      dropped afterwards. On PostgreSQL, where a subquery per line took twice as long again,
+      the lines are joined to the codings grouped by line.
 
     With ``turns`` the speaker turns are numbered: a turn is consecutive lines of one
     transcript by one speaker (participant, else the stored label); a line out of scope
     still ends one."""
     codes = sorted({c for c, _ in pairs})
+    every = _code_count(session, project)
+    some = 4 * len(codes) <= every
+    postgresql = session.get_bind().dialect.name == "postgresql"
     joined = func.aggregate_strings(cast(CodeApplication.code_id, String), ",")
     conditions = [scope.line_condition(), visible_condition(session, viewer, project), scope.coder_condition()]
+    if len(codes) < every and (postgresql or (some and not turns)):
+        conditions.append(CodeApplication.code_id.in_(codes))
     place = [Segment.transcript_id, Segment.line, Segment.participant_id]
-    if not turns and 4 * len(codes) <= _code_count(session, project):
-        query = (select(*place, null(), Segment.id, joined).select_from(CodeApplication)
-                 .join(Segment, Segment.id == CodeApplication.segment_id)
-                 .join(Transcript, Transcript.id == Segment.transcript_id)
-                 .where(CodeApplication.code_id.in_(codes), *conditions).group_by(Segment.id, *place))
+
+    def grouped(columns, keys):
+        """The visible codings in scope grouped by ``keys``: ``columns`` and the joined codes."""
+        return (select(*columns, joined.label("codes")).select_from(CodeApplication)
+                .join(Segment, Segment.id == CodeApplication.segment_id)
+                .join(Transcript, Transcript.id == Segment.transcript_id)
+                .where(*conditions).group_by(*keys))
+
+    if not turns and (some or postgresql):
+        query = grouped([*place, null(), Segment.id], [Segment.id, *place])
     else:
-        per_line = (select(joined).where(CodeApplication.segment_id == Segment.id, *conditions)
-                    .correlate(Segment, Transcript).scalar_subquery())
-        query = (select(*place, Segment.speaker if turns else null(), Segment.id if ids else null(), per_line)
-                 .join(Transcript, Transcript.id == Segment.transcript_id).where(Transcript.project_id == project.id))
+        columns = [*place, Segment.speaker if turns else null(), Segment.id if ids else null()]
+        if postgresql:
+            coded = grouped([CodeApplication.segment_id], [CodeApplication.segment_id]).subquery()
+            query = (select(*columns, coded.c.codes).join(Transcript, Transcript.id == Segment.transcript_id)
+                     .outerjoin(coded, coded.c.segment_id == Segment.id))
+        else:
+            per_line = (select(joined).where(CodeApplication.segment_id == Segment.id, *conditions)
+                        .correlate(Segment, Transcript).scalar_subquery())
+            query = select(*columns, per_line).join(Transcript, Transcript.id == Segment.transcript_id)
+        query = query.where(Transcript.project_id == project.id)
         if scope.transcript_ids is not None:  # turns never cross transcripts
             query = query.where(Segment.transcript_id.in_(sorted(scope.transcript_ids)))
     with _collector_paused():

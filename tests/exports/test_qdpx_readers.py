@@ -102,17 +102,23 @@ WINDOWS_TEXT = "\ufeff" + "\r\n".join([
 ]) + "\r\n"
 
 
+def _one_coder_study(session, name: str, transcript, kiwi):
+    """A project of the sample codebook, one lead who codes alone, and ``transcript`` imported
+    as plain text; returns the coder and the transcript's lines."""
+    project = create_project(session, name, actor="setup")
+    import_codebook_file(session, project, REPO / "codebooks" / "자활사례관리_코드북.yaml", actor="setup")
+    coder = users.create_user(session, "혼자코더", PASSWORD, role="lead", actor="setup")
+    users.add_member(session, project, coder, actor="setup")
+    result = import_files(session, project, [transcript], ImportOptions(format="plain"), actor="setup",
+                          analyzer=kiwi)[0]
+    return project, coder, list_segments(session, result.transcript_id)
+
+
 def test_positions_are_code_points_in_lf_sources(db, kiwi, tmp_path):
     transcript = tmp_path / "윈도우_전사본.txt"
     transcript.write_bytes(WINDOWS_TEXT.encode("utf-8"))
     with db.transaction() as session:
-        project = create_project(session, "한 명의 코더", actor="setup")
-        import_codebook_file(session, project, REPO / "codebooks" / "자활사례관리_코드북.yaml", actor="setup")
-        coder = users.create_user(session, "혼자코더", PASSWORD, role="lead", actor="setup")
-        users.add_member(session, project, coder, actor="setup")
-        result = import_files(session, project, [transcript], ImportOptions(format="plain"), actor="setup",
-                              analyzer=kiwi)[0]
-        lines = list_segments(session, result.transcript_id)
+        project, coder, lines = _one_coder_study(session, "한 명의 코더", transcript, kiwi)
         for segment in lines[1:3]:
             apply_code(session, coder, segment.id, "참여주민의 변화/자신감 회복")
         data = collect_project(session, project, viewer=coder)
@@ -147,13 +153,7 @@ def test_utf16_positions_for_nvivo(sqlite_db, kiwi, tmp_path):
     transcript = tmp_path / "윈도우_전사본.txt"
     transcript.write_bytes(WINDOWS_TEXT.encode("utf-8"))
     with sqlite_db.transaction() as session:
-        project = create_project(session, "NVivo로", actor="setup")
-        import_codebook_file(session, project, REPO / "codebooks" / "자활사례관리_코드북.yaml", actor="setup")
-        coder = users.create_user(session, "혼자코더", PASSWORD, role="lead", actor="setup")
-        users.add_member(session, project, coder, actor="setup")
-        result = import_files(session, project, [transcript], ImportOptions(format="plain"), actor="setup",
-                              analyzer=kiwi)[0]
-        lines = list_segments(session, result.transcript_id)
+        project, coder, lines = _one_coder_study(session, "NVivo로", transcript, kiwi)
         for segment in lines[1:]:
             apply_code(session, coder, segment.id, "참여주민의 변화/자신감 회복")
         data = collect_project(session, project, viewer=coder)
