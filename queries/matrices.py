@@ -339,9 +339,8 @@ def _line_columns(lines: _Lines, study: _Study, kind: str, heads: list[Header]) 
     """Each line's column position (-1: in no column shown), through the few hundred
     distinct (transcript, participant) pairs rather than line by line."""
     index = {h.key: i for i, h in enumerate(heads)}
-    pair = lines.transcript * (int(lines.participant.max(initial=0)) + 2) + lines.participant + 1
-    distinct, inverse = np.unique(pair, return_inverse=True)
-    width = int(lines.participant.max(initial=0)) + 2
+    width = int(lines.participant.max(initial=0)) + 2  # participant ids and -1 (no speaker), shifted by one
+    distinct, inverse = np.unique(lines.transcript * width + lines.participant + 1, return_inverse=True)
     column = np.array([index.get(_column_key(study, kind, lines.transcripts[p // width],
                                              None if p % width == 0 else int(p % width) - 1), -1)
                        for p in distinct.tolist()], np.int64)
