@@ -67,9 +67,9 @@ class StreamlitServer:
 
 
 @contextmanager
-def served(tmp_path: Path, monkeypatch, fill, *, url: str | None = None):
-    """A Streamlit server on a database that ``fill(session)`` wrote in one transaction
-    (SQLite in ``tmp_path`` unless ``url`` is given). The server carries ``database`` and
+def served(tmp_path: Path, monkeypatch, *fills, url: str | None = None):
+    """A Streamlit server on a database that ``fills`` wrote, each called with the session
+    in turn, in one transaction (SQLite in ``tmp_path`` unless ``url`` is given). The server carries ``database`` and
     ``database_url`` for the test's own reads; passwords hash with 4 bcrypt rounds."""
     from coding import users
     from fgi.storage import open_database
@@ -79,7 +79,8 @@ def served(tmp_path: Path, monkeypatch, fill, *, url: str | None = None):
     database = open_database(url, upgrade=True)
     try:
         with database.transaction() as session:
-            fill(session)
+            for fill in fills:
+                fill(session)
         server = StreamlitServer(url, tmp_path / "streamlit.log")
         server.database, server.database_url = database, url
         try:

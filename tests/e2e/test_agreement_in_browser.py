@@ -16,8 +16,8 @@ pytestmark = pytest.mark.browser
 def server(tmp_path, kiwi, monkeypatch):
     from coding.keywords import keyword_nlp
 
-    demo = demo_study(kiwi, coded_lines=12, nlp=keyword_nlp())
-    with served(tmp_path, monkeypatch, lambda session: (demo(session), code_as_third_coder(session))) as server:
+    with served(tmp_path, monkeypatch, demo_study(kiwi, coded_lines=12, nlp=keyword_nlp()),
+                code_as_third_coder) as server:
         yield server
 
 

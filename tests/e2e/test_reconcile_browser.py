@@ -45,9 +45,7 @@ def _disputed_codings(session) -> None:
 
 @pytest.fixture
 def server(database_url, tmp_path, kiwi, monkeypatch):
-    demo = demo_study(kiwi)
-    with served(tmp_path, monkeypatch, lambda session: (demo(session), _disputed_codings(session)),
-                url=database_url) as server:
+    with served(tmp_path, monkeypatch, demo_study(kiwi), _disputed_codings, url=database_url) as server:
         yield server
 
 
