@@ -140,6 +140,15 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+def settle(page, ms: int = 800, *, first: int = 300) -> None:
+    """Wait ``first`` ms for a rerun to start, then until the app has finished it (Streamlit's
+    running indicator and every spinner gone), then ``ms`` more for the browser to draw."""
+    page.wait_for_timeout(first)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=120_000)
+    page.locator("[data-testid='stSpinner']").first.wait_for(state="detached", timeout=120_000)
+    page.wait_for_timeout(ms)
+
+
 def log_in(page, name: str, password: str) -> None:
     """Fill the login form and wait until the frame shows the user."""
     from playwright.sync_api import expect

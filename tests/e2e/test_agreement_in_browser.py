@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from coding.demo_team import DEMO_PASSWORD
-from tests.e2e.conftest import demo_study, log_in, screenshot, served
+from tests.e2e.conftest import demo_study, log_in, screenshot, served, settle
 from tests.ui.test_agreement_page import code_as_third_coder
 
 pytestmark = pytest.mark.browser
@@ -20,11 +20,6 @@ def server(tmp_path, kiwi, monkeypatch):
                 code_as_third_coder) as server:
         yield server
 
-
-def settle(page, ms: int = 800) -> None:
-    page.wait_for_timeout(300)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=120_000)
-    page.wait_for_timeout(ms)
 
 
 def test_agreement_page_with_three_coders(server, page):

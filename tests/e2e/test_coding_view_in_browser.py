@@ -5,6 +5,8 @@ line number; other coders' codes for a lead, as chips with initials."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -13,7 +15,7 @@ from coding.demo_team import DEMO_PASSWORD
 from coding.users import get_user
 from fgi.demo import DEMO_PROJECT
 from fgi.study import get_project, list_segments, list_transcripts
-from tests.e2e.conftest import demo_study, log_in, screenshot, served
+from tests.e2e.conftest import demo_study, log_in, screenshot, served, settle
 
 pytestmark = pytest.mark.browser
 CODE = "자신감 회복"
@@ -44,9 +46,6 @@ def _row(page, line: int):
     return page.locator(f".st-key-coding-document .ln[data-line='{line}']")
 
 
-def _settle(page, ms: int = 400) -> None:
-    page.wait_for_timeout(ms)
-
 
 def _in_view(page, line: int) -> bool:
     """Is the row of ``line`` wholly inside the document's scrolled box and the window?"""
@@ -76,7 +75,7 @@ def test_code_a_range_undo_redo_and_read_every_line_whole(server, page):
     page.get_by_role("link", name="코딩", exact=True).click()
     document = page.locator(".st-key-coding-document .doc")
     document.locator(".ln").first.wait_for()
-    _settle(page, 1000)
+    settle(page, 1000)
 
     # every utterance is there in full, wrapped, nowhere cut (1400 px)
     texts = _texts(server)
@@ -96,14 +95,18 @@ def test_code_a_range_undo_redo_and_read_every_line_whole(server, page):
     page.locator(".st-key-coding-current").filter(has_text="30줄 ·").wait_for()
     _row(page, 34).click(modifiers=["Shift"])
     page.get_by_text("30-34번 줄 선택 (5줄)").first.wait_for()
-    _settle(page)
-    page.get_by_role("combobox", name="선택한 줄에 적용하거나 제거할 코드").click()
-    page.keyboard.type(CODE)
-    page.keyboard.press("Enter")
-    _settle(page)
+    settle(page, 300)
+    chooser = page.get_by_role("combobox", name="선택한 줄에 적용하거나 제거할 코드")
+    chooser.click()
+    chooser.fill(CODE)
+    page.get_by_role("option").filter(has_text=CODE).first.click()
+    # the choice is the app's before the button is pressed (a click during the rerun would apply nothing)
+    expect(chooser).to_have_value(re.compile(f"/{CODE}$"))
+    settle(page, 300)
     page.get_by_role("button", name="5줄에 적용").click()
+    settle(page, 300)
     _row(page, 34).locator(".chip.mine").filter(has_text=CODE).wait_for()
-    _settle(page, 800)
+    settle(page, 500)
     after = _mine(server, "코더1")
     assert sorted(set(after) - set(before)) == [(n, CODE) for n in range(30, 35) if (n, CODE) not in before]
     for line in range(30, 35):
@@ -131,16 +134,16 @@ def test_code_a_range_undo_redo_and_read_every_line_whole(server, page):
     box.fill("45")
     box.press("Enter")
     page.locator(".st-key-coding-current").filter(has_text="45줄 ·").wait_for()
-    _settle(page, 800)
+    settle(page, 800)
     assert _in_view(page, 45)
     screenshot(page, "coding-view-line-45-1400")
     _row(page, 45).click()
     page.locator(".st-key-coding-current").filter(has_text="45줄 ·").wait_for()
     for _ in range(12):
         page.keyboard.press("ArrowDown")
-        _settle(page, 120)
+        page.wait_for_timeout(120)
     page.locator(".st-key-coding-current").filter(has_text="57줄 ·").wait_for()
-    _settle(page, 600)
+    settle(page, 600)
     assert _in_view(page, 57)
     assert "cur" in _row(page, 57).get_attribute("class")
     page.keyboard.press("Shift+ArrowDown")
@@ -151,7 +154,7 @@ def test_code_a_range_undo_redo_and_read_every_line_whole(server, page):
 
     # 1920 px: still whole
     page.set_viewport_size({"width": 1920, "height": 1080})
-    _settle(page, 1000)
+    settle(page, 1000)
     assert _cut_lines(page) == []
     assert _in_view(page, 59)
     screenshot(page, "coding-view-1920")
@@ -165,7 +168,7 @@ def test_a_lead_sees_other_coders_codes_as_chips_with_initials(server, page):
     page.get_by_role("link", name="코딩", exact=True).click()
     document = page.locator(".st-key-coding-document .doc")
     document.locator(".chip.other").first.wait_for()
-    _settle(page, 800)
+    settle(page, 800)
     chip = document.locator(".chip.other").first
     assert chip.locator(".who").inner_text() in ("코1", "코2", "코1, 코2")
     row = chip.locator("xpath=ancestor::div[contains(@class, 'ln')]")

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from coding import users
 from tests.conftest import REPO
-from tests.e2e.conftest import OUTPUT, log_in, log_out, screenshot, served
+from tests.e2e.conftest import OUTPUT, log_in, log_out, screenshot, served, settle
 
 pytestmark = pytest.mark.browser
 PASSWORD = "비밀번호1234"
@@ -42,13 +42,6 @@ def go(page, title: str) -> None:
     page.get_by_role("link", name=title).first.click()
     page.get_by_role("heading", name=title, exact=True).wait_for(timeout=60_000)
 
-
-def settle(page, ms: int = 800) -> None:
-    """Wait until Streamlit is not running the script (no spinner, no 'running' status)."""
-    page.wait_for_timeout(300)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=120_000)
-    page.locator("[data-testid='stSpinner']").first.wait_for(state="detached", timeout=120_000)
-    page.wait_for_timeout(ms)
 
 
 def pick(page, label: str, option: str) -> None:

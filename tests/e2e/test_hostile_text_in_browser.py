@@ -19,7 +19,7 @@ from coding.reconcile import decide
 from fgi.ingest import ImportOptions, import_files
 from fgi.storage import open_database
 from fgi.study import create_project, list_segments, list_transcripts
-from tests.e2e.conftest import StreamlitServer, log_in, log_out, screenshot
+from tests.e2e.conftest import StreamlitServer, log_in, log_out, screenshot, settle
 from themes.hierarchy import create_node
 from themes.proposals import ProposalSettings, propose
 
@@ -132,19 +132,14 @@ FORMATTED = """(port) => {
 }"""
 
 
-def _settle(page) -> None:
-    page.wait_for_timeout(600)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached", timeout=60_000)
-    page.wait_for_timeout(900)
-
 
 def _open(page, title: str) -> None:
     page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=title, exact=True).click()
     page.get_by_role("heading", name=title, exact=True).wait_for(timeout=60_000)
-    _settle(page)
+    settle(page, 900, first=600)
     for tab in TABS.get(title, []):
         page.get_by_role("tab", name=tab).click()
-        _settle(page)
+        settle(page, 900, first=600)
 
 
 def _check(page, port: int, where: str) -> None:
@@ -193,10 +188,10 @@ def test_hostile_names_render_as_plain_text_everywhere(study, browser):
         page.locator("input[type=file]").first.set_input_files(
             files=[{"name": names["file"], "mimeType": "text/plain", "buffer": b""}])
         page.locator("[data-testid='stFileChipDeleteBtn']").first.wait_for(timeout=30_000)
-        _settle(page)  # the upload is done before the form is sent
+        settle(page, 900, first=600)  # the upload is done before the form is sent
         page.get_by_role("button", name="가져오기").click()
         _shown(page, "[data-testid='stAlert']", f"{names['file']}: 파일이 비어 있습니다")  # the app speaks Korean
-        _settle(page)
+        settle(page, 900, first=600)
         screenshot(page, "hostile-lead-errors")
         _check(page, pixel.port, "lead: error messages")
         assert page.get_by_label("프로젝트 이름").input_value() == names["project"]  # the refused name stays

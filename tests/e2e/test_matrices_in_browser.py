@@ -10,7 +10,7 @@ from coding.users import get_user
 from fgi.demo import DEMO_PROJECT
 from fgi.study import get_project
 from queries.matrices import code_matrix
-from tests.e2e.conftest import demo_study, log_in, screenshot, served
+from tests.e2e.conftest import demo_study, log_in, screenshot, served, settle
 
 pytestmark = pytest.mark.browser
 
@@ -25,11 +25,6 @@ def demo(tmp_path, kiwi, monkeypatch):
                                  columns="group")
         yield server, matrix
 
-
-def settle(page, ms: int = 800) -> None:
-    page.wait_for_timeout(300)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=120_000)
-    page.wait_for_timeout(ms)
 
 
 def test_heat_map_then_a_cell_lists_its_lines_and_opens_one(demo, page):

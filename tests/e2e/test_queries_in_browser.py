@@ -15,8 +15,8 @@ from coding.applications import codings_for
 from coding.codebook import add_code
 from fgi.ingest import import_files
 from fgi.study import create_project, get_project
-from tests.e2e.conftest import log_in, screenshot, served
-from tests.e2e.test_full_study import go, no_exception, settle
+from tests.e2e.conftest import log_in, screenshot, served, settle
+from tests.e2e.test_full_study import go, no_exception
 
 pytestmark = pytest.mark.browser
 PASSWORD = "비밀번호1234"

@@ -19,7 +19,7 @@ from coding.models import ConsensusDecision, User
 from fgi.demo import DEMO_PROJECT
 from fgi.models import Event
 from fgi.study import get_project, list_transcripts
-from tests.e2e.conftest import demo_study, log_in, screenshot, served
+from tests.e2e.conftest import demo_study, log_in, screenshot, served, settle
 
 pytestmark = pytest.mark.browser
 CONFIDENCE, RELATIONS, MOOD = "참여주민의 변화/자신감 회복", "참여주민의 변화/관계 회복", "참여주민의 변화/정서 변화"
@@ -48,11 +48,6 @@ def server(database_url, tmp_path, kiwi, monkeypatch):
     with served(tmp_path, monkeypatch, demo_study(kiwi), _disputed_codings, url=database_url) as server:
         yield server
 
-
-def settle(page, ms: int = 500) -> None:
-    page.wait_for_timeout(250)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=120_000)
-    page.wait_for_timeout(ms)
 
 
 def open_reconcile(page, url: str, name: str) -> None:

@@ -13,8 +13,8 @@ from coding.codebook import add_code as add_codebook_code
 from coding.reveal import latest_snapshots, post_reveal_changes
 from fgi.ingest import import_files
 from fgi.study import create_project, get_project
-from tests.e2e.conftest import log_in, log_out, screenshot, served
-from tests.e2e.test_full_study import add_code, go, goto_line, no_exception, pick, settle
+from tests.e2e.conftest import log_in, log_out, screenshot, served, settle
+from tests.e2e.test_full_study import add_code, go, goto_line, no_exception, pick
 
 pytestmark = pytest.mark.browser
 PASSWORD = "비밀번호1234"

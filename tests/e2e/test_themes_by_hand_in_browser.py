@@ -19,7 +19,7 @@ from coding.demo_team import DEMO_PASSWORD
 from coding.users import get_user
 from fgi.demo import DEMO_PROJECT
 from fgi.study import get_project
-from tests.e2e.conftest import OUTPUT, demo_study, log_in, screenshot, served
+from tests.e2e.conftest import OUTPUT, demo_study, log_in, screenshot, served, settle
 from themes.tree import hierarchy_tree, walk
 
 pytestmark = pytest.mark.browser
@@ -67,11 +67,6 @@ def _key(name: str) -> str:
     return ".st-key-" + "".join(c if c.isalnum() or c in "_-" else "-" for c in name)
 
 
-def _settle(page) -> None:
-    """Wait until the app has finished its rerun (the running indicator is gone)."""
-    page.wait_for_timeout(150)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=60_000)
-
 
 def _one(locator):
     """The locator once it matches one element (while a rerun ends, the old widget may linger)."""
@@ -84,13 +79,13 @@ def _one(locator):
 def _choose(page, count: Count, key: str, option: str) -> None:
     count.click(_one(page.locator(_key(key)).get_by_role("combobox")))
     count.click(page.get_by_role("option", name=option, exact=True))
-    _settle(page)
+    settle(page, 0, first=150)
 
 
 def _field(page, count: Count, key: str, text: str) -> None:
     count.click(_one(page.locator(_key(key)).locator("input")))
     count.type(page, text)
-    _settle(page)
+    settle(page, 0, first=150)
 
 
 def _read_tree(server):
@@ -103,7 +98,7 @@ def test_a_lead_builds_a_four_level_hierarchy_by_hand(server, page):
     log_in(page, "팀장", DEMO_PASSWORD)
     page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="주제", exact=True).click()
     page.get_by_role("tab", name="코드 배치").wait_for(timeout=60_000)
-    _settle(page)
+    settle(page, 0, first=150)
     count = Count()
     started = time.monotonic()
     round_ = 0
@@ -117,7 +112,7 @@ def test_a_lead_builds_a_four_level_hierarchy_by_hand(server, page):
                 for code in codes:
                     count.click(_one(picker))
                     count.type(page, code)
-                    _settle(page)
+                    settle(page, 0, first=150)
                     page.keyboard.press("Escape")  # close the list (not counted: clicking on would do)
                 _field(page, count, f"{form}.new_subtheme", subtheme)
                 if new_theme:
@@ -130,7 +125,7 @@ def test_a_lead_builds_a_four_level_hierarchy_by_hand(server, page):
                 button = page.get_by_role("button", name=f"코드 {len(codes)}개 배치")
                 count.click(button)
                 count.submits += 1
-                _settle(page)
+                settle(page, 0, first=150)
                 page.get_by_text("아래에 놓았습니다").first.wait_for(timeout=60_000)
                 if round_ == 0:
                     screenshot(page, "themes-by-hand-first-placing")
@@ -160,7 +155,7 @@ def test_a_lead_builds_a_four_level_hierarchy_by_hand(server, page):
     _one(pick).click()
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
-    _settle(page)
+    settle(page, 0, first=150)
     page.keyboard.press("Escape")
     page.get_by_role("button", name="1줄을 대표 인용으로 고정").click()
     page.get_by_text("인용 1개를 고정했습니다").first.wait_for(timeout=60_000)
