@@ -12,12 +12,11 @@ import re
 from collections.abc import Callable
 
 import pytest
-import typer
 from sqlalchemy import select
 
 from coding import applications, users
 from coding.permissions import ADMIN_LEVEL, ANYONE, LEAD_LEVEL, LEVELS, MEMBER, RULES, SIGNED_IN
-from fgi.cli import app
+from fgi.cli import command as fgi_command
 from fgi.ingest import ImportOptions, import_files
 from fgi.models import Participant
 from fgi.study import get_project
@@ -145,7 +144,7 @@ TABLE: dict[str, tuple[str, list[str]]] = {
 
 
 def test_the_table_names_every_command():
-    registered = set(command_paths(typer.main.get_command(app)))
+    registered = set(command_paths(fgi_command()))
     assert set(TABLE) == registered, (
         f"commands without a row: {sorted(registered - set(TABLE))}; rows of no command: {sorted(set(TABLE) - registered)}")
 
@@ -157,7 +156,7 @@ def _leaf(command, path: str):
 
 
 def test_every_command_that_acts_as_a_user_takes_as():
-    root = typer.main.get_command(app)
+    root = fgi_command()
     for path, (lowest, _) in TABLE.items():
         options = {o for p in _leaf(root, path).params for o in getattr(p, "opts", [])}
         assert ("--as" in options) == (lowest != ANONYMOUS), path

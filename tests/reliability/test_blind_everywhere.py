@@ -24,7 +24,6 @@ from pathlib import Path
 
 import click
 import pytest
-import typer
 
 from coding import users
 from coding.applications import apply_code, reveal
@@ -230,7 +229,7 @@ NOT_READS = {
 
 def cli_commands() -> set[str]:
     """Every command of ``fgi``, as space-joined paths."""
-    from fgi.cli import app
+    from fgi.cli import command
 
     def walk(command: click.Command, path: tuple[str, ...]):
         if isinstance(command, click.Group) or hasattr(command, "commands"):
@@ -239,7 +238,7 @@ def cli_commands() -> set[str]:
         else:
             yield " ".join(path)
 
-    return set(walk(typer.main.get_command(app), ()))
+    return set(walk(command(), ()))
 
 
 def test_every_command_is_classified():
