@@ -30,8 +30,6 @@ from typing import Any
 
 import krippendorff
 import numpy as np
-from statsmodels.stats.inter_rater import aggregate_raters
-from statsmodels.stats.inter_rater import fleiss_kappa as _sm_fleiss_kappa
 
 from coding.bands import RELIABLE, TENTATIVE, band  # noqa: F401  (re-exported: the one reading of alpha)
 from fgi.i18n import N_, _
@@ -157,8 +155,11 @@ def fleiss_kappa(matrix) -> Stat:
         return Stat.undefined(NO_COMPLETE)
     if len(np.unique(complete)) < 2:
         return Stat.undefined(NO_VARIATION, len(complete))
+    # imported here: statsmodels takes 2 s to import, which every `fgi` command would pay
+    from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa as statsmodels_fleiss
+
     table, _ = aggregate_raters(complete, n_cat=len(categories))
-    return Stat(float(_sm_fleiss_kappa(table, method="fleiss")), None, len(complete))
+    return Stat(float(statsmodels_fleiss(table, method="fleiss")), None, len(complete))
 
 
 def _category_count(found: list[Any], categories: Sequence[Any] | None) -> int:
