@@ -2,18 +2,23 @@
 
 ``database_url`` / ``db`` run a test once on SQLite and once on PostgreSQL. PostgreSQL
 tests skip when PostgreSQL is not installed, except in CI (CI=true), where they must run.
+``snapshots`` lets a fixture build its coded study once per process and copy it after.
 """
 
 from __future__ import annotations
 
+import copy
 import itertools
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from sqlalchemy import create_engine, select, text
 
 from fgi.storage import open_database
+from fgi.storage.sqlite_copy import sqlite_copy
 from tests.pg import PostgresCluster, find_pg_bin
 
 REPO = Path(__file__).resolve().parent.parent
@@ -85,6 +90,84 @@ def sqlite_db(tmp_path):
     database = open_database(f"sqlite:///{tmp_path / 'fgi.db'}")
     yield database
     database.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def components_scanned_once():
+    """Streamlit's AppTest scans every installed package for components each time one is
+    made (0.7 s, most of a short page test); the packages do not change during a run."""
+    try:
+        from streamlit.components.v2 import manifest_scanner
+    except ImportError:  # an older Streamlit scans nothing
+        yield
+        return
+    scan = manifest_scanner.scan_component_manifests
+    found = []
+
+    def scanned_once(max_workers: int | None = None):
+        if not found:
+            found.append(scan(max_workers))
+        return list(found[0])
+
+    manifest_scanner.scan_component_manifests = scanned_once
+    yield
+    manifest_scanner.scan_component_manifests = scan
+
+
+T = TypeVar("T")
+
+
+class Snapshots:
+    """Databases that fixtures build, kept once per test process and backend. The first test
+    that asks builds its own; later ones get a copy of it (SQLite's backup API, a PostgreSQL
+    template), which takes milliseconds where importing and coding the samples takes seconds.
+    A build must keep everything in the database and in what it returns."""
+
+    def __init__(self, folder: Path, request) -> None:
+        self._folder, self._request = folder, request
+        self._kept: dict[tuple[str, str], tuple[str, object, object]] = {}  # -> (copy, result, its db)
+
+    def __call__(self, db, key: str, build: Callable[[], T]) -> T:
+        url = db.engine.url
+        kept = self._kept.get((url.get_backend_name(), key))
+        if kept is None:
+            result = build()
+            # a copy, so what the test then does to its result is not what later tests get
+            self._kept[(url.get_backend_name(), key)] = (self._keep(db, key), copy.deepcopy(result, {id(db): db}), db)
+            return result
+        source, result, built_on = kept
+        self._restore(db, source)
+        return copy.deepcopy(result, {id(built_on): db})
+
+    def _keep(self, db, key: str) -> str:
+        db.dispose()
+        if db.engine.url.get_backend_name() == "sqlite":
+            target = str(self._folder / f"{key}.db")
+            sqlite_copy(db.engine.url.database, target)
+            return target
+        name = f"snap{os.getpid()}_{len(self._kept)}"
+        with self._postgres().admin.connect() as conn:
+            conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {db.engine.url.database}"))
+        return name
+
+    def _restore(self, db, source: str) -> None:
+        db.dispose()
+        if db.engine.url.get_backend_name() == "sqlite":
+            sqlite_copy(source, db.engine.url.database)
+            return
+        name = db.engine.url.database
+        with self._postgres().admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+            conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {source}"))
+
+    def _postgres(self):
+        return self._request.getfixturevalue("postgres")
+
+
+@pytest.fixture(scope="session")
+def snapshots(tmp_path_factory, request) -> Snapshots:
+    """``snapshots(db, key, build)``: ``build()``'s database and result, built once per process."""
+    return Snapshots(tmp_path_factory.mktemp("snapshots"), request)
 
 
 @pytest.fixture(scope="session")

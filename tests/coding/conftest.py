@@ -42,7 +42,11 @@ def fast_bcrypt(monkeypatch):
 
 
 @pytest.fixture
-def team(db) -> Team:
+def team(db, snapshots) -> Team:
+    return snapshots(db, "coding-team", lambda: _build_team(db))
+
+
+def _build_team(db) -> Team:
     team = Team(db)
     with db.transaction() as session:
         project = create_project(session, PROJECT, actor="setup")
@@ -56,8 +60,12 @@ def team(db) -> Team:
 
 
 @pytest.fixture
-def study(team, kiwi) -> Team:
+def study(team, kiwi, snapshots) -> Team:
     """The team's project with the sample transcripts imported (groups from the file names)."""
+    return snapshots(team.db, "coding-study", lambda: _import_samples(team, kiwi))
+
+
+def _import_samples(team: Team, kiwi) -> Team:
     files = sample_transcripts(SAMPLE_TRANSCRIPTS)
     with team.db.transaction() as session:
         project = get_project(session, team.project)

@@ -21,8 +21,8 @@ from tests.coding import scenario as s
 
 
 @pytest.fixture
-def study(db, tmp_path, kiwi):
-    return s.build(db, tmp_path, kiwi)
+def study(db, tmp_path, kiwi, snapshots):
+    return snapshots(db, "coding-scenario", lambda: s.build(db, tmp_path, kiwi))
 
 
 def report(study, viewer=s.LEAD, **options):

@@ -95,5 +95,5 @@ def build_study(db, analyzer) -> Study:
 
 
 @pytest.fixture
-def study(db, kiwi) -> Study:
-    return build_study(db, kiwi)
+def study(db, kiwi, snapshots) -> Study:
+    return snapshots(db, "exports-study", lambda: build_study(db, kiwi))

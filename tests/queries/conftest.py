@@ -83,8 +83,8 @@ def build(db, tmp_path, analyzer) -> Study:
 
 
 @pytest.fixture
-def study(db, tmp_path, kiwi) -> Study:
-    return build(db, tmp_path, kiwi)
+def study(db, tmp_path, kiwi, snapshots) -> Study:
+    return snapshots(db, "queries-study", lambda: build(db, tmp_path, kiwi))
 
 
 def project(session):

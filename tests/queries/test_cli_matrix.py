@@ -12,8 +12,8 @@ from tests.queries import matrix_scenario as sc
 
 
 @pytest.fixture
-def study(db, tmp_path, kiwi):
-    return sc.build(db, tmp_path, kiwi)
+def study(db, tmp_path, kiwi, snapshots):
+    return snapshots(db, "matrix-scenario", lambda: sc.build(db, tmp_path, kiwi))
 
 
 def run_json(cli, *args):

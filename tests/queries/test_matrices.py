@@ -17,8 +17,8 @@ from tests.queries.matrix_scenario import A, B, C, CONFIDENCE, EMOTIONAL, HARDSH
 
 
 @pytest.fixture
-def study(db, tmp_path, kiwi):
-    return sc.build(db, tmp_path, kiwi)
+def study(db, tmp_path, kiwi, snapshots):
+    return snapshots(db, "matrix-scenario", lambda: sc.build(db, tmp_path, kiwi))
 
 
 def matrix(study, viewer, columns, **options):

@@ -58,9 +58,8 @@ def writing_started(database_url: str, sqlite_file: Path | None) -> bool:
 
 
 
-def build(database_url: str, folder: Path, kiwi) -> list[str]:
-    """A project of 5,000 lines, the sample codebook and a lead; returns segment ids."""
-    database = open_database(database_url, upgrade=True)
+def build(database, folder: Path, kiwi) -> list[str]:
+    """A project of 5,000 lines, the sample codebook and a lead; returns segment-code pairs."""
     with database.transaction() as session:
         project = create_project(session, PROJECT, actor="tester")
         import_files(session, project, write_transcripts(folder, count=2, lines=2500), actor="tester", analyzer=kiwi)
@@ -70,8 +69,15 @@ def build(database_url: str, folder: Path, kiwi) -> list[str]:
         add_member(session, project, lead, actor="tester")
         codes = [c.path for c in list_codes(session, project) if c.parent_id is not None][:3]
         segments = [r.id for t in list_transcripts(session, project) for r in list_segments(session, t.id)]
-    database.dispose()
     return [f"{s}\t{c}" for s in segments for c in codes]
+
+
+@pytest.fixture
+def pairs(db, tmp_path, kiwi, snapshots) -> list[str]:
+    """The 5,000-line project (built once per process, copied after); its segment-code pairs."""
+    pairs = snapshots(db, "killed-imports", lambda: build(db, tmp_path, kiwi))
+    db.dispose()  # the killed command is the only one writing
+    return pairs
 
 
 def checkpoint(database_url: str) -> None:
@@ -107,8 +113,7 @@ def assert_unchanged(database_url: str, before: dict) -> None:
         database.dispose()
 
 
-def test_killed_bulk_coding_import_leaves_nothing(database_url, tmp_path, kiwi):
-    pairs = build(database_url, tmp_path, kiwi)
+def test_killed_bulk_coding_import_leaves_nothing(database_url, tmp_path, pairs):
     sheet = tmp_path / "codings.csv"
     with sheet.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
@@ -124,8 +129,7 @@ def test_killed_bulk_coding_import_leaves_nothing(database_url, tmp_path, kiwi):
     assert_unchanged(database_url, before)
 
 
-def test_killed_qdpx_import_leaves_nothing(database_url, tmp_path, kiwi, cli):
-    build(database_url, tmp_path, kiwi)
+def test_killed_qdpx_import_leaves_nothing(database_url, tmp_path, pairs, cli):
     archive = tmp_path / "project.qdpx"
     cli("export", "qdpx", "--project", PROJECT, "-o", str(archive), "--as", "팀장")
     database = open_database(database_url)

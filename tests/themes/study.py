@@ -92,5 +92,5 @@ def recorded_as(db, names, backend: str | None, lemmas: str | None = None) -> No
 
 
 @pytest.fixture
-def study(db, kiwi) -> Study:
-    return build_study(db, kiwi)
+def study(db, kiwi, snapshots) -> Study:
+    return snapshots(db, "themes-study", lambda: build_study(db, kiwi))
