@@ -21,11 +21,8 @@ from fgi.errors import InputError
 from fgi.study import get_project
 from fgi.i18n import _
 from themes.export_data import workbook_data
-from themes.export_docx import write_docx
-from themes.export_hwpx import write_hwpx
 from themes.export_table import theme_table
 from themes.export_text import write_csv, write_markdown
-from themes.export_xlsx import write_xlsx
 from themes.refi_hierarchy import ThemeHierarchyBridge
 
 
@@ -63,11 +60,19 @@ def export_themes_command(
             table = data.table
         else:
             table = theme_table(session, target, viewer=viewer, quotes=quotes, domain=domain)
+    # Each writer is imported for its own format: python-docx and openpyxl take 0.2 s to
+    # import, which every other command would pay.
     if chosen is TableFormat.docx:
+        from themes.export_docx import write_docx
+
         write_docx(table, output, sections=sections)
     elif chosen is TableFormat.hwpx:
+        from themes.export_hwpx import write_hwpx
+
         write_hwpx(table, output)
     elif chosen is TableFormat.xlsx:
+        from themes.export_xlsx import write_xlsx
+
         write_xlsx(data, output)
     elif chosen is TableFormat.csv:
         write_csv(table, output)
