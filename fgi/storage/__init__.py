@@ -63,7 +63,7 @@ def open_database(url: str | None = None, *, upgrade: bool | None = None) -> Dat
     if upgrade is None:
         upgrade = is_sqlite(url)
     current = migrate.current_revision(engine)
-    head = migrate.head_revision(engine)
+    head = migrate.head_revision()
     if current != head:
         if not upgrade:
             engine.dispose()

@@ -37,14 +37,10 @@ def alembic_config(engine: Engine, connection=None) -> Config:
     return config
 
 
-def head_revision(engine: Engine | None = None) -> str:
-    """The newest revision of this version's migrations (the same for every database)."""
-    return _head()
-
-
 @cache
-def _head() -> str:
-    # Reading the scripts compiles every migration (20 ms); they do not change while the process runs.
+def head_revision() -> str:
+    """The newest revision of this version's migrations, the same for every database. Read
+    once per process: reading the scripts compiles every migration again (20 ms)."""
     return ScriptDirectory.from_config(_scripts()).get_current_head()
 
 

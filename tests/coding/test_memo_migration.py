@@ -84,7 +84,7 @@ def _columns(engine, table: str) -> set[str]:
 def test_memos_on_codings_and_nodes_move_into_memos_and_back(database_url, kiwi, tmp_path):
     old = _old_database(database_url, kiwi, tmp_path)
     db = open_database(database_url, upgrade=True)
-    assert migrate.current_revision(db.engine) == migrate.head_revision(db.engine)
+    assert migrate.current_revision(db.engine) == migrate.head_revision()
     assert "memo" not in _columns(db.engine, "code_applications") and "memo" not in _columns(db.engine, "theme_nodes")
     with db.reading() as session:
         project = get_project(session, "옛 연구")

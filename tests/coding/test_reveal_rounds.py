@@ -243,7 +243,7 @@ def test_existing_projects_migrate_into_round_one(database_url, kiwi, tmp_path):
     ids = database_at(database_url, "0003_themes", tmp_path, build)
 
     db = open_database(database_url, upgrade=True)
-    assert migrate.current_revision(db.engine) == migrate.head_revision(db.engine)
+    assert migrate.current_revision(db.engine) == migrate.head_revision()
     with db.reading() as session:
         project, lead = get_project(session, "옛 연구"), get_user(session, "팀장")
         views = list_rounds(session, project, viewer=lead)
