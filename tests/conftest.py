@@ -11,6 +11,7 @@ import copy
 import itertools
 import os
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -102,14 +103,8 @@ def components_scanned_once():
         yield
         return
     scan = manifest_scanner.scan_component_manifests
-    found = []
-
-    def scanned_once(max_workers: int | None = None):
-        if not found:
-            found.append(scan(max_workers))
-        return list(found[0])
-
-    manifest_scanner.scan_component_manifests = scanned_once
+    first = cache(scan)
+    manifest_scanner.scan_component_manifests = lambda max_workers=None: list(first())
     yield
     manifest_scanner.scan_component_manifests = scan
 
@@ -128,12 +123,12 @@ class Snapshots:
         self._kept: dict[tuple[str, str], tuple[str, object, object]] = {}  # -> (copy, result, its db)
 
     def __call__(self, db, key: str, build: Callable[[], T]) -> T:
-        url = db.engine.url
-        kept = self._kept.get((url.get_backend_name(), key))
+        name = (db.engine.url.get_backend_name(), key)
+        kept = self._kept.get(name)
         if kept is None:
             result = build()
             # a copy, so what the test then does to its result is not what later tests get
-            self._kept[(url.get_backend_name(), key)] = (self._keep(db, key), copy.deepcopy(result, {id(db): db}), db)
+            self._kept[name] = (self._keep(db, key), copy.deepcopy(result, {id(db): db}), db)
             return result
         source, result, built_on = kept
         self._restore(db, source)

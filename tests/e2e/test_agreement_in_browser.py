@@ -21,7 +21,6 @@ def server(tmp_path, kiwi, monkeypatch):
         yield server
 
 
-
 def test_agreement_page_with_three_coders(server, page):
     from playwright.sync_api import expect
 

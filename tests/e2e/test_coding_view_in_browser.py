@@ -46,7 +46,6 @@ def _row(page, line: int):
     return page.locator(f".st-key-coding-document .ln[data-line='{line}']")
 
 
-
 def _in_view(page, line: int) -> bool:
     """Is the row of ``line`` wholly inside the document's scrolled box and the window?"""
     return page.locator(".st-key-coding-document .doc").evaluate(

@@ -43,7 +43,6 @@ def go(page, title: str) -> None:
     page.get_by_role("heading", name=title, exact=True).wait_for(timeout=60_000)
 
 
-
 def pick(page, label: str, option: str) -> None:
     page.locator("[data-testid='stSelectbox']").filter(has_text=label).first.click()
     page.get_by_role("option", name=option).first.click()

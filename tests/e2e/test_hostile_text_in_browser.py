@@ -132,7 +132,6 @@ FORMATTED = """(port) => {
 }"""
 
 
-
 def _open(page, title: str) -> None:
     page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=title, exact=True).click()
     page.get_by_role("heading", name=title, exact=True).wait_for(timeout=60_000)

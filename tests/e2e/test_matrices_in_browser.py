@@ -26,7 +26,6 @@ def demo(tmp_path, kiwi, monkeypatch):
         yield server, matrix
 
 
-
 def test_heat_map_then_a_cell_lists_its_lines_and_opens_one(demo, page):
     from playwright.sync_api import expect
 

@@ -49,7 +49,6 @@ def server(database_url, tmp_path, kiwi, monkeypatch):
         yield server
 
 
-
 def open_reconcile(page, url: str, name: str) -> None:
     page.set_default_timeout(90_000)
     page.goto(url)

@@ -67,7 +67,6 @@ def _key(name: str) -> str:
     return ".st-key-" + "".join(c if c.isalnum() or c in "_-" else "-" for c in name)
 
 
-
 def _one(locator):
     """The locator once it matches one element (while a rerun ends, the old widget may linger)."""
     deadline = time.monotonic() + 30
